@@ -1,0 +1,66 @@
+// Every error we raise carries a stable `code` that callers and dead-letter headers match on.
+export const ErrorCodes = {
+  CONFIG_INVALID: 'RIDE_CONFIG_INVALID',
+  MODEL_NOT_FOUND: 'RIDE_MODEL_NOT_FOUND',
+  MODEL_CHECKSUM_MISMATCH: 'RIDE_MODEL_CHECKSUM_MISMATCH',
+  MODEL_SIGNATURE_MISMATCH: 'RIDE_MODEL_SIGNATURE_MISMATCH',
+  MODEL_METADATA_INVALID: 'RIDE_MODEL_METADATA_INVALID',
+  DECODE_FAILED: 'RIDE_DECODE_FAILED',
+  UNSUPPORTED_CONTENT_TYPE: 'RIDE_UNSUPPORTED_CONTENT_TYPE',
+  MESSAGE_TOO_LARGE: 'RIDE_MESSAGE_TOO_LARGE',
+  INVALID_RIDE: 'RIDE_INVALID_RIDE',
+  UNKNOWN_ZONE: 'RIDE_UNKNOWN_ZONE',
+  INVALID_DISTANCE: 'RIDE_INVALID_DISTANCE',
+  INVALID_TIME: 'RIDE_INVALID_TIME',
+  SCORING_FAILED: 'RIDE_SCORING_FAILED',
+  PRODUCE_FAILED: 'RIDE_PRODUCE_FAILED',
+  BROKER_UNAVAILABLE: 'RIDE_BROKER_UNAVAILABLE',
+  DATA_FILE_INVALID: 'RIDE_DATA_FILE_INVALID',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export interface RideErrorOptions {
+  cause?: unknown;
+  canRetry?: boolean;
+  details?: Record<string, unknown>;
+}
+
+export class RideError extends Error {
+  readonly code: ErrorCode;
+  readonly canRetry: boolean;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: RideErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.canRetry = options.canRetry ?? false;
+    this.details = options.details ?? {};
+  }
+
+  // pino's err serializer picks up enumerable fields; make code and details visible in logs.
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message, canRetry: this.canRetry, ...this.details };
+  }
+}
+
+/** Configuration is wrong: every problem found is listed, each naming the variable and the fix. */
+export class ConfigError extends RideError {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(ErrorCodes.CONFIG_INVALID, `Invalid configuration:\n  - ${problems.join('\n  - ')}`, {
+      details: { problems },
+    });
+    this.problems = problems;
+  }
+}
+
+/** The model folder cannot be served: missing, corrupted, or its graph does not match its metadata. */
+export class ModelError extends RideError {}
+
+/** One input event cannot become a prediction; the code is the dead-letter reason. */
+export class EventError extends RideError {}
+
+/** The broker could not be reached or refused an operation. */
+export class BrokerError extends RideError {}
