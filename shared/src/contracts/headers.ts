@@ -1,0 +1,25 @@
+/** Kafka header names and content types: the wire contract, in one place. */
+export const Headers = {
+  contentType: 'content-type',
+  errorCode: 'x-dlq-error-code',
+  errorMessage: 'x-dlq-error-message',
+  sourceTopic: 'x-dlq-source-topic',
+  sourcePartition: 'x-dlq-source-partition',
+  sourceOffset: 'x-dlq-source-offset',
+  failedAt: 'x-dlq-failed-at',
+  modelVersion: 'x-model-version',
+} as const;
+
+export const ContentTypes = {
+  json: 'application/json',
+  rideStartedAvro: (version: number) => `application/vnd.nyc-taxi.ride-started.v${version}+avro`,
+  ridePredictionAvro: (version: number) => `application/vnd.nyc-taxi.ride-prediction.v${version}+avro`,
+} as const;
+
+const AVRO_CONTENT_TYPE = /^application\/vnd\.nyc-taxi\.(ride-started|ride-prediction)\.v(\d+)\+avro$/;
+
+/** Parses our Avro content type into record kind and schema version; undefined for anything else. */
+export function parseAvroContentType(value: string): { kind: string; version: number } | undefined {
+  const match = AVRO_CONTENT_TYPE.exec(value.trim());
+  return match ? { kind: match[1]!, version: Number(match[2]) } : undefined;
+}
