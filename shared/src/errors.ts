@@ -41,7 +41,13 @@ export class RideError extends Error {
 
   // pino's err serializer picks up enumerable fields; make code and details visible in logs.
   toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, canRetry: this.canRetry, ...this.details };
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      canRetry: this.canRetry,
+      ...this.details,
+    };
   }
 }
 
@@ -64,3 +70,10 @@ export class EventError extends RideError {}
 
 /** The broker could not be reached or refused an operation. */
 export class BrokerError extends RideError {}
+
+/** A data file (TLC parquet, zone lookup) is missing or unreadable. */
+export class DataFileError extends RideError {
+  constructor(message: string, options: RideErrorOptions = {}) {
+    super(ErrorCodes.DATA_FILE_INVALID, message, options);
+  }
+}

@@ -1,3 +1,58 @@
-export * from './errors.js';
-export * from './kafka/kafka-client.js';
-export * from './logger.js';
+export {
+  createResolver,
+  RIDE_PREDICTION_LATEST,
+  RIDE_STARTED_LATEST,
+  ridePredictionTypes,
+  rideStartedTypes,
+} from './avro/avro-types.js';
+export {
+  type DecodedRide,
+  decodePrediction,
+  decodeRide,
+  encodePrediction,
+  encodeRideStarted,
+  type PredictionFormat,
+  RideStartedReader,
+} from './avro/ride-codec.js';
+export type { RidePrediction, RideStarted, RideStartedV1, RideStartedV2 } from './avro/ride-events.js';
+export { type Env, EnvReader } from './config/env-reader.js';
+export {
+  DEFAULT_TOPICS,
+  readKafkaSettings,
+  readTopicSettings,
+  type TopicSettings,
+} from './config/kafka-config.js';
+export { ContentTypes, Headers, parseAvroContentType } from './contracts/headers.js';
+export {
+  BrokerError,
+  ConfigError,
+  DataFileError,
+  type ErrorCode,
+  ErrorCodes,
+  EventError,
+  ModelError,
+  RideError,
+  type RideErrorOptions,
+} from './errors.js';
+export { ensureTopics } from './kafka/ensure-topics.js';
+export {
+  type Admin,
+  Compression,
+  type CompressionName,
+  type Consumer,
+  createKafka,
+  type EachBatchPayload,
+  type IHeaders,
+  type Kafka,
+  type KafkaSasl,
+  type KafkaSettings,
+  type Message,
+  type Producer,
+  type Transaction,
+} from './kafka/kafka-client.js';
+export { createLogger, type Logger, REDACT_PATHS } from './logger.js';
+export { type ModelMetadata, readModelMetadata, type TensorSpec } from './model/model-metadata.js';
+export { type ModelRow, ModelScorer, type RideFeatures, type ScoreResult } from './model/model-scorer.js';
+export { NYC_TIME_ZONE, nycLocalToEpochMs, nycTimeParts, nycWallToEpochMs } from './model/nyc-time.js';
+export { isCourseDuration, readTrips, type TlcTrip } from './tlc/read-trips.js';
+export { readZones, type Zone } from './tlc/zone-names.js';

@@ -51,12 +51,17 @@ export class RideStartedReader {
   read(value: Buffer, writerVersion: number): RideStartedV1 & Partial<RideStarted> {
     const resolver = this.resolvers.get(writerVersion);
     if (resolver === undefined) {
-      throw new EventError(ErrorCodes.UNSUPPORTED_CONTENT_TYPE, `unknown ride-started schema version ${writerVersion}`);
+      throw new EventError(
+        ErrorCodes.UNSUPPORTED_CONTENT_TYPE,
+        `unknown ride-started schema version ${writerVersion}`,
+      );
     }
     try {
       return rideStartedTypes[this.readerVersion]!.fromBuffer(value, resolver, true);
     } catch (err) {
-      throw new EventError(ErrorCodes.DECODE_FAILED, `Avro decode failed: ${(err as Error).message}`, { cause: err });
+      throw new EventError(ErrorCodes.DECODE_FAILED, `Avro decode failed: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 }
@@ -65,11 +70,15 @@ const defaultReader = new RideStartedReader();
 
 /** Turns a message body into a DecodedRide according to its content-type header (Avro or the course's JSON). */
 export function decodeRide(value: Buffer | null, contentType: string | undefined): DecodedRide {
-  if (value === null || value.length === 0) throw new EventError(ErrorCodes.DECODE_FAILED, 'empty message body');
+  if (value === null || value.length === 0)
+    throw new EventError(ErrorCodes.DECODE_FAILED, 'empty message body');
   if (contentType === undefined || contentType === ContentTypes.json) return decodeJsonRide(value);
   const avro = parseAvroContentType(contentType);
   if (avro === undefined || avro.kind !== 'ride-started') {
-    throw new EventError(ErrorCodes.UNSUPPORTED_CONTENT_TYPE, `unsupported content-type ${JSON.stringify(contentType)}`);
+    throw new EventError(
+      ErrorCodes.UNSUPPORTED_CONTENT_TYPE,
+      `unsupported content-type ${JSON.stringify(contentType)}`,
+    );
   }
   const event = defaultReader.read(value, avro.version);
   return {
@@ -87,9 +96,13 @@ function decodeJsonRide(value: Buffer): DecodedRide {
   try {
     body = JSON.parse(value.toString('utf8'));
   } catch (err) {
-    throw new EventError(ErrorCodes.DECODE_FAILED, 'body is neither JSON nor tagged Avro (no content-type header)', {
-      cause: err,
-    });
+    throw new EventError(
+      ErrorCodes.DECODE_FAILED,
+      'body is neither JSON nor tagged Avro (no content-type header)',
+      {
+        cause: err,
+      },
+    );
   }
   // The course's event: {"ride": {"PULocationID": 130, "DOLocationID": 205, "trip_distance": 3.66}, "ride_id": 256}
   if (!isRecord(body) || !isRecord(body.ride)) {
@@ -167,7 +180,10 @@ export function decodePrediction(value: Buffer, contentType: string | undefined)
   const avro = contentType === undefined ? undefined : parseAvroContentType(contentType);
   const type = avro?.kind === 'ride-prediction' ? ridePredictionTypes[avro.version] : undefined;
   if (type === undefined) {
-    throw new EventError(ErrorCodes.UNSUPPORTED_CONTENT_TYPE, `unsupported content-type ${JSON.stringify(contentType)}`);
+    throw new EventError(
+      ErrorCodes.UNSUPPORTED_CONTENT_TYPE,
+      `unsupported content-type ${JSON.stringify(contentType)}`,
+    );
   }
   return type.fromBuffer(value);
 }

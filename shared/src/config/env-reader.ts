@@ -41,7 +41,9 @@ export class EnvReader {
     const value = Number(raw);
     const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
     if (!Number.isInteger(value) || value < min || value > max) {
-      this.problems.push(`${name}=${JSON.stringify(raw)} is not an integer in [${min}, ${max}]: set it to one`);
+      this.problems.push(
+        `${name}=${JSON.stringify(raw)} is not an integer in [${min}, ${max}]: set it to one`,
+      );
       return fallback;
     }
     return value;

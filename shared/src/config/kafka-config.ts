@@ -38,7 +38,9 @@ export function readKafkaSettings(env: EnvReader, clientId: string): KafkaSettin
     const username = env.optionalString('KAFKA_SASL_USERNAME');
     const password = env.optionalString('KAFKA_SASL_PASSWORD');
     if (username === undefined || password === undefined) {
-      env.problems.push('KAFKA_SASL_MECHANISM is set but KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is missing: set both');
+      env.problems.push(
+        'KAFKA_SASL_MECHANISM is set but KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is missing: set both',
+      );
     } else {
       const sasl: KafkaSasl = { mechanism: picked, username, password };
       settings.sasl = sasl;
@@ -53,6 +55,9 @@ export function readTopicSettings(env: EnvReader): TopicSettings {
     predictions: env.string('PREDICTIONS_TOPIC', DEFAULT_TOPICS.predictions),
     deadLetters: env.string('DLQ_TOPIC', DEFAULT_TOPICS.deadLetters),
     partitions: env.int('TOPIC_PARTITIONS', DEFAULT_TOPICS.partitions, { min: 1, max: 10000 }),
-    replicationFactor: env.int('TOPIC_REPLICATION_FACTOR', DEFAULT_TOPICS.replicationFactor, { min: 1, max: 10 }),
+    replicationFactor: env.int('TOPIC_REPLICATION_FACTOR', DEFAULT_TOPICS.replicationFactor, {
+      min: 1,
+      max: 10,
+    }),
   };
 }

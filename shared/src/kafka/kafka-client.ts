@@ -17,7 +17,17 @@ import {
 } from 'kafkajs';
 import type { Logger } from '../logger.js';
 
-export type { Admin, Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Message, Producer, ProducerConfig, Transaction };
+export type {
+  Admin,
+  Consumer,
+  ConsumerConfig,
+  EachBatchPayload,
+  IHeaders,
+  Message,
+  Producer,
+  ProducerConfig,
+  Transaction,
+};
 
 export const Compression = {
   none: CompressionTypes.None,

@@ -32,7 +32,11 @@ export async function readModelMetadata(dir: string): Promise<ModelMetadata> {
   try {
     raw = await readFile(path, 'utf8');
   } catch (err) {
-    throw new ModelError(ErrorCodes.MODEL_NOT_FOUND, `model metadata ${path} cannot be read: point MODEL_PATH at a model folder (models/ride-duration/<version>)`, { cause: err });
+    throw new ModelError(
+      ErrorCodes.MODEL_NOT_FOUND,
+      `model metadata ${path} cannot be read: point MODEL_PATH at a model folder (models/ride-duration/<version>)`,
+      { cause: err },
+    );
   }
   let data: Record<string, unknown>;
   try {
@@ -42,7 +46,8 @@ export async function readModelMetadata(dir: string): Promise<ModelMetadata> {
   }
   const problems: string[] = [];
   for (const key of ['name', 'version', 'model_sha256'] as const) {
-    if (typeof data[key] !== 'string' || data[key] === '') problems.push(`"${key}" must be a non-empty string`);
+    if (typeof data[key] !== 'string' || data[key] === '')
+      problems.push(`"${key}" must be a non-empty string`);
   }
   for (const key of ['inputs', 'outputs'] as const) {
     const specs = data[key];
@@ -68,5 +73,9 @@ function isTensorSpec(value: unknown): value is TensorSpec {
 }
 
 function invalid(path: string, problem: string, cause?: unknown): ModelError {
-  return new ModelError(ErrorCodes.MODEL_METADATA_INVALID, `model metadata ${path} ${problem}: re-export the model with models/train.py`, { cause });
+  return new ModelError(
+    ErrorCodes.MODEL_METADATA_INVALID,
+    `model metadata ${path} ${problem}: re-export the model with models/train.py`,
+    { cause },
+  );
 }

@@ -32,7 +32,13 @@ export interface ScoreResult {
   invalidCount: number;
 }
 
-const INPUT_COLUMNS: readonly (keyof ModelRow)[] = ['PULocationID', 'DOLocationID', 'trip_distance', 'pickup_hour', 'pickup_dow'];
+const INPUT_COLUMNS: readonly (keyof ModelRow)[] = [
+  'PULocationID',
+  'DOLocationID',
+  'trip_distance',
+  'pickup_hour',
+  'pickup_dow',
+];
 const MAX_DISTANCE_MILES = 1000;
 // Pickup times outside 2000..2100 are treated as corrupt rather than scored.
 const MIN_TIME_MS = Date.UTC(2000, 0, 1);
@@ -78,7 +84,11 @@ export class ModelScorer {
     try {
       bytes = await readFile(file);
     } catch (err) {
-      throw new ModelError(ErrorCodes.MODEL_NOT_FOUND, `model file ${file} cannot be read: restore it or point MODEL_PATH at another model folder`, { cause: err });
+      throw new ModelError(
+        ErrorCodes.MODEL_NOT_FOUND,
+        `model file ${file} cannot be read: restore it or point MODEL_PATH at another model folder`,
+        { cause: err },
+      );
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (sha256 !== metadata.model_sha256) {
@@ -92,12 +102,19 @@ export class ModelScorer {
     try {
       session = await createOnnxSession(bytes, options.threads ?? 1);
     } catch (err) {
-      throw new ModelError(ErrorCodes.MODEL_SIGNATURE_MISMATCH, `model file ${file} is not a loadable ONNX graph: ${(err as Error).message}`, { cause: err });
+      throw new ModelError(
+        ErrorCodes.MODEL_SIGNATURE_MISMATCH,
+        `model file ${file} is not a loadable ONNX graph: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     const mismatch = signatureMismatch(metadata, session);
     if (mismatch !== undefined) {
       await session.close();
-      throw new ModelError(ErrorCodes.MODEL_SIGNATURE_MISMATCH, `model ${file} does not match its metadata: ${mismatch}`);
+      throw new ModelError(
+        ErrorCodes.MODEL_SIGNATURE_MISMATCH,
+        `model ${file} does not match its metadata: ${mismatch}`,
+      );
     }
     return new ModelScorer(dir, metadata, session);
   }
@@ -108,11 +125,17 @@ export class ModelScorer {
     if (!this.zones.has(ride.doLocationId)) return unknownZone('DOLocationID', ride.doLocationId);
     const d = ride.tripDistance;
     if (typeof d !== 'number' || !Number.isFinite(d) || d < 0 || d > MAX_DISTANCE_MILES) {
-      return new EventError(ErrorCodes.INVALID_DISTANCE, `trip_distance ${String(d)} is not a distance in [0, ${MAX_DISTANCE_MILES}] miles`);
+      return new EventError(
+        ErrorCodes.INVALID_DISTANCE,
+        `trip_distance ${String(d)} is not a distance in [0, ${MAX_DISTANCE_MILES}] miles`,
+      );
     }
     const t = ride.pickupMs;
     if (typeof t !== 'number' || !Number.isFinite(t) || t < MIN_TIME_MS || t > MAX_TIME_MS) {
-      return new EventError(ErrorCodes.INVALID_TIME, `pickup time ${String(t)} is not an epoch-millisecond instant between 2000 and 2100`);
+      return new EventError(
+        ErrorCodes.INVALID_TIME,
+        `pickup time ${String(t)} is not an epoch-millisecond instant between 2000 and 2100`,
+      );
     }
     return undefined;
   }
@@ -150,7 +173,10 @@ export class ModelScorer {
     try {
       return await this.session.run(columns, rows.length, this.output);
     } catch (err) {
-      throw new EventError(ErrorCodes.SCORING_FAILED, `model run failed: ${(err as Error).message}`, { cause: err, canRetry: false });
+      throw new EventError(ErrorCodes.SCORING_FAILED, `model run failed: ${(err as Error).message}`, {
+        cause: err,
+        canRetry: false,
+      });
     }
   }
 
@@ -178,7 +204,11 @@ function signatureMismatch(metadata: ModelMetadata, session: OnnxSession): strin
       return `metadata input "${spec.name}" is not a ride feature this server can fill (${INPUT_COLUMNS.join(', ')})`;
     }
   }
-  const list = (specs: TensorSpec[]) => specs.map((s) => `${s.name}:${s.type}`).sort().join(', ');
+  const list = (specs: TensorSpec[]) =>
+    specs
+      .map((s) => `${s.name}:${s.type}`)
+      .sort()
+      .join(', ');
   if (list(metadata.inputs) !== list(session.inputs)) {
     return `graph inputs are [${list(session.inputs)}] but metadata declares [${list(metadata.inputs)}]`;
   }
@@ -191,5 +221,8 @@ function signatureMismatch(metadata: ModelMetadata, session: OnnxSession): strin
 }
 
 function unknownZone(field: string, value: unknown): EventError {
-  return new EventError(ErrorCodes.UNKNOWN_ZONE, `${field} ${String(value)} is not a TLC zone id known to the model`);
+  return new EventError(
+    ErrorCodes.UNKNOWN_ZONE,
+    `${field} ${String(value)} is not a TLC zone id known to the model`,
+  );
 }

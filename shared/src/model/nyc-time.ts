@@ -25,7 +25,14 @@ export function nycOffsetMs(epochMs: number): number {
   if (offset === undefined) {
     const at = hourKey * HOUR_MS;
     const parts = Object.fromEntries(formatter.formatToParts(at).map((p) => [p.type, p.value]));
-    const wall = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!);
+    const wall = Date.UTC(
+      +parts.year!,
+      +parts.month! - 1,
+      +parts.day!,
+      +parts.hour!,
+      +parts.minute!,
+      +parts.second!,
+    );
     offset = wall - at;
     if (offsetCache.size > 100_000) offsetCache.clear();
     offsetCache.set(hourKey, offset);
@@ -51,7 +58,11 @@ export function nycTimeParts(epochMs: number): LocalTimeParts {
  * spring forward maps one hour later (02:30 becomes 03:30 EDT), as java.time and pandas' 'shift_forward' do.
  */
 export function nycLocalToEpochMs(local: string): number {
-  const wall = Date.parse(`${local.replace(' ', 'T')}Z`);
+  return nycWallToEpochMs(Date.parse(`${local.replace(' ', 'T')}Z`));
+}
+
+/** Same as nycLocalToEpochMs for a wall-clock time given as milliseconds (parquet readers give naive times so). */
+export function nycWallToEpochMs(wall: number): number {
   if (!Number.isFinite(wall)) return Number.NaN;
   // The offsets in force a day before and a day after cover both sides of any transition near this date.
   const candidates = [wall - nycOffsetMs(wall - 24 * HOUR_MS), wall - nycOffsetMs(wall + 24 * HOUR_MS)];

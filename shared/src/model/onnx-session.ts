@@ -8,7 +8,11 @@ export interface OnnxSession {
   readonly inputs: TensorSpec[];
   readonly outputs: TensorSpec[];
   /** Runs the graph once on column tensors of shape [rows, 1]; returns the named output as numbers. */
-  run(columns: Record<string, FeatureArray>, rows: number, output: string): Promise<Float32Array | Float64Array>;
+  run(
+    columns: Record<string, FeatureArray>,
+    rows: number,
+    output: string,
+  ): Promise<Float32Array | Float64Array>;
   close(): Promise<void>;
 }
 
@@ -20,11 +24,18 @@ export async function createOnnxSession(modelBytes: Uint8Array, threads = 1): Pr
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
   });
-  const describe = (names: readonly string[], meta: readonly ort.InferenceSession.ValueMetadata[]): TensorSpec[] =>
+  const describe = (
+    names: readonly string[],
+    meta: readonly ort.InferenceSession.ValueMetadata[],
+  ): TensorSpec[] =>
     names.map((name, i) => {
       const m = meta[i];
       const type = m?.isTensor ? ORT_TYPES[m.type] : undefined;
-      return { name, type: type ?? (String(m?.isTensor ? m.type : 'non-tensor') as TensorType), shape: m?.isTensor ? [...m.shape] : [] };
+      return {
+        name,
+        type: type ?? (String(m?.isTensor ? m.type : 'non-tensor') as TensorType),
+        shape: m?.isTensor ? [...m.shape] : [],
+      };
     });
   return {
     inputs: describe(session.inputNames, session.inputMetadata),
@@ -32,7 +43,8 @@ export async function createOnnxSession(modelBytes: Uint8Array, threads = 1): Pr
     async run(columns, rows, output) {
       const feeds: Record<string, ort.Tensor> = {};
       for (const [name, data] of Object.entries(columns)) {
-        const type = data instanceof BigInt64Array ? 'int64' : data instanceof Float32Array ? 'float32' : 'float64';
+        const type =
+          data instanceof BigInt64Array ? 'int64' : data instanceof Float32Array ? 'float32' : 'float64';
         feeds[name] = new ort.Tensor(type, data, [rows, 1]);
       }
       const result = await session.run(feeds, [output]);
