@@ -1,0 +1,120 @@
+import {
+  Compression,
+  type CompressionName,
+  createKafka,
+  encodeRideStarted,
+  Headers,
+  type KafkaSettings,
+  type Logger,
+  type Message,
+  type Producer,
+  RIDE_STARTED_LATEST,
+  type RideStarted,
+} from '@ride/shared';
+
+export interface RideProducerOptions {
+  kafka: KafkaSettings;
+  topic: string;
+  compression?: CompressionName;
+  /** 'avro' (default, tagged with its schema version) or the course's JSON event. */
+  format?: 'avro' | 'json';
+  logger: Logger;
+}
+
+export interface SendResult {
+  sent: number;
+  failed: number;
+  /** The error that failed the batch, if any: nothing in a failed batch is counted as sent. */
+  error?: Error;
+}
+
+/** The course's JSON event: {"ride": {...}, "ride_id": ...}, plus the pickup time so the model can use it. */
+export function toCourseJson(ride: RideStarted): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      ride: {
+        PULocationID: ride.PULocationID,
+        DOLocationID: ride.DOLocationID,
+        trip_distance: ride.trip_distance,
+        pickup_datetime: new Date(ride.pickup_datetime).toISOString(),
+      },
+      ride_id: ride.ride_id,
+    }),
+  );
+}
+
+/**
+ * Publishes ride-started events for upstream services: idempotent producer, keyed by ride id (so one ride's
+ * events stay in one partition, in order), every send awaited until the broker acknowledges it.
+ */
+export class RideProducer {
+  private readonly producer: Producer;
+  private readonly options: Required<Omit<RideProducerOptions, 'kafka'>>;
+
+  private constructor(producer: Producer, options: Required<Omit<RideProducerOptions, 'kafka'>>) {
+    this.producer = producer;
+    this.options = options;
+  }
+
+  static async connect(options: RideProducerOptions): Promise<RideProducer> {
+    const kafka = createKafka(options.kafka, options.logger);
+    // Idempotence gives exactly-once per partition across retries (KIP-98); kafkajs keeps order with 1 in flight.
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    await producer.connect();
+    return new RideProducer(producer, {
+      topic: options.topic,
+      compression: options.compression ?? 'none',
+      format: options.format ?? 'avro',
+      logger: options.logger.child({ component: 'ride-producer' }),
+    });
+  }
+
+  toMessage(ride: RideStarted): Message {
+    if (this.options.format === 'json') {
+      return {
+        key: ride.ride_id,
+        value: toCourseJson(ride),
+        headers: { [Headers.contentType]: 'application/json' },
+      };
+    }
+    const { value, contentType } = encodeRideStarted(ride, RIDE_STARTED_LATEST);
+    return { key: ride.ride_id, value, headers: { [Headers.contentType]: contentType } };
+  }
+
+  async send(ride: RideStarted): Promise<void> {
+    const result = await this.sendBatch([ride]);
+    if (result.error) throw result.error;
+  }
+
+  /** Sends all rides in one request per partition leader; acknowledged as a whole or reported failed. */
+  async sendBatch(rides: readonly RideStarted[]): Promise<SendResult> {
+    if (rides.length === 0) return { sent: 0, failed: 0 };
+    let messages: Message[];
+    try {
+      messages = rides.map((ride) => this.toMessage(ride));
+    } catch (err) {
+      this.options.logger.error({ err }, 'could not encode rides');
+      return { sent: 0, failed: rides.length, error: err as Error };
+    }
+    try {
+      await this.producer.send({
+        topic: this.options.topic,
+        messages,
+        acks: -1,
+        compression: Compression[this.options.compression],
+      });
+      return { sent: rides.length, failed: 0 };
+    } catch (err) {
+      this.options.logger.error({ err, rides: rides.length }, 'send failed after retries');
+      return { sent: 0, failed: rides.length, error: err as Error };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}
