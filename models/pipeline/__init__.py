@@ -1,0 +1,1 @@
+"""Training, export and benchmarking pipeline for the ride-duration model (see models/README.md)."""

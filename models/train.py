@@ -1,0 +1,104 @@
+"""Trains, validates and exports the ride-duration model.
+
+    models/.venv/bin/python models/train.py [--data-dir data] [--version 1.0.0]
+
+Reads green_tripdata_2021-01 (training) and 2021-02 (validation) from the data folder (scripts/fetch-data.sh fills
+it), reproduces the course's linear baseline, trains the LightGBM model, and writes model.onnx, metadata.json,
+parity-fixture.json and the native lightgbm.txt.gz to models/ride-duration/<version>/.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import onnx
+
+MODELS_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(MODELS_DIR))
+
+from pipeline.baseline import baseline_rmse  # noqa: E402
+from pipeline.boosting import train_booster  # noqa: E402
+from pipeline.data import TARGET, load_trips, load_zones, sha256_file  # noqa: E402
+from pipeline.metadata import build_metadata, model_card  # noqa: E402
+from pipeline.metrics import regression_metrics  # noqa: E402
+from pipeline.native_model import BoroughCodes  # noqa: E402
+from pipeline.onnx_export import build_onnx, io_description, save_onnx  # noqa: E402
+from pipeline.parity import PARITY_TOLERANCE_MIN, max_abs_diff, onnx_session  # noqa: E402
+from pipeline.synthetic import edge_rides, first_unseen_pair, random_rides, rides_frame  # noqa: E402
+
+NAME = "ride-duration"
+FIXTURE_RANDOM_ROWS = 500
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, default=MODELS_DIR.parent / "data")
+    parser.add_argument("--out-dir", type=Path, default=MODELS_DIR / NAME)
+    parser.add_argument("--version", default="1.0.0")
+    parser.add_argument("--train-month", default="2021-01")
+    parser.add_argument("--validation-month", default="2021-02")
+    return parser.parse_args()
+
+
+def write_json(path: Path, value) -> None:
+    path.write_text(json.dumps(value, indent=2) + "\n")
+
+
+def fixture_rows(model, train) -> list[dict]:
+    pairs = set(zip(train["PULocationID"].tolist(), train["DOLocationID"].tolist(), strict=True))
+    rows = random_rides(FIXTURE_RANDOM_ROWS) + edge_rides(first_unseen_pair(pairs))
+    predictions = model.predict_frame(rides_frame(rows))
+    return [{**row, "prediction": float(p)} for row, p in zip(rows, predictions, strict=True)]
+
+
+def main() -> None:
+    args = parse_args()
+    out = args.out_dir / args.version
+    out.mkdir(parents=True, exist_ok=True)
+    train = load_trips(args.data_dir / f"green_tripdata_{args.train_month}.parquet")
+    valid = load_trips(args.data_dir / f"green_tripdata_{args.validation_month}.parquet")
+    zones_path = args.data_dir / "taxi_zone_lookup.csv"
+    zones = load_zones(zones_path)
+    print(f"train {train.rows_raw} rows -> {train.rows_clean}; validation {valid.rows_raw} -> {valid.rows_clean}")
+
+    baseline = baseline_rmse(train.frame, valid.frame)
+    print(f"baseline (DictVectorizer + LinearRegression) validation RMSE {baseline['validation_rmse']:.4f}")
+
+    model, training = train_booster(train.frame, BoroughCodes.from_zones(zones))
+    scores = {
+        "train": regression_metrics(train.frame[TARGET], model.predict_frame(train.frame)),
+        "validation": regression_metrics(valid.frame[TARGET], model.predict_frame(valid.frame)),
+    }
+    print(f"lightgbm {training['best_iteration']} trees: train RMSE {scores['train']['rmse']:.4f}, "
+          f"validation RMSE {scores['validation']['rmse']:.4f}")
+
+    model_path = out / "model.onnx"
+    save_onnx(build_onnx(model, model_card(NAME, args.version), {"name": NAME, "version": args.version}), model_path)
+    model.save(out / "lightgbm.txt.gz")
+    fixture = fixture_rows(model, train.frame)
+    write_json(out / "parity-fixture.json", fixture)
+
+    session = onnx_session(model_path)
+    parity = {
+        "fixture_max_abs_diff": max_abs_diff(session, model, rides_frame(fixture)),
+        "validation_max_abs_diff": max_abs_diff(session, model, valid.frame),
+    }
+    print(f"ONNX vs native max |diff|: fixture {parity['fixture_max_abs_diff']:.2e} min, "
+          f"validation month {parity['validation_max_abs_diff']:.2e} min")
+
+    metadata = build_metadata(
+        name=NAME, version=args.version, files={"training": train, "validation": valid, "zones": zones_path},
+        zones=zones, model=model, training=training, scores=scores, baseline=baseline, parity=parity,
+        io=io_description(onnx.load(str(model_path))), model_sha256=sha256_file(model_path),
+        model_bytes=model_path.stat().st_size,
+    )
+    write_json(out / "metadata.json", metadata)
+    (args.out_dir / "CURRENT").write_text(args.version + "\n")
+    print(f"wrote {out} (model.onnx {model_path.stat().st_size / 1e6:.2f} MB)")
+    if parity["fixture_max_abs_diff"] > PARITY_TOLERANCE_MIN:
+        sys.exit(f"parity check failed: ONNX differs from native by more than {PARITY_TOLERANCE_MIN} minutes")
+
+
+if __name__ == "__main__":
+    main()
