@@ -1,0 +1,58 @@
+import {
+  type Env,
+  EnvReader,
+  type KafkaSettings,
+  type PredictionFormat,
+  readKafkaSettings,
+  readTopicSettings,
+  type TopicSettings,
+} from '@ride/shared';
+
+export interface ConsumerConfig {
+  kafka: KafkaSettings;
+  topics: TopicSettings;
+  groupId: string;
+  modelPath: string;
+  format: PredictionFormat;
+  fromBeginning: boolean;
+  createTopics: boolean;
+  maxBatch: number;
+  maxMessageBytes: number;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  partitionsConsumedConcurrently: number;
+  httpHost: string;
+  httpPort: number;
+  shutdownTimeoutMs: number;
+  logLevel: string;
+  onnxThreads: number;
+}
+
+export const DEFAULT_MODEL_PATH = 'models/ride-duration/1.0.0';
+
+/** Every setting the consumer reads, validated at once; see the README's configuration table. */
+export function loadConsumerConfig(env: Env): ConsumerConfig {
+  const r = new EnvReader(env);
+  const sessionTimeoutMs = r.int('SESSION_TIMEOUT_MS', 30_000, { min: 6_000, max: 300_000 });
+  const config: ConsumerConfig = {
+    kafka: readKafkaSettings(r, 'ride-scorer'),
+    topics: readTopicSettings(r),
+    groupId: r.string('CONSUMER_GROUP', 'ride-duration-scorer'),
+    modelPath: r.string('MODEL_PATH', DEFAULT_MODEL_PATH),
+    format: r.oneOf('PREDICTION_FORMAT', ['avro', 'json'], 'avro'),
+    fromBeginning: r.bool('FROM_BEGINNING', true),
+    createTopics: r.bool('CREATE_TOPICS', false),
+    maxBatch: r.int('MAX_BATCH', 2000, { min: 1, max: 100_000 }),
+    maxMessageBytes: r.int('MAX_MESSAGE_BYTES', 65_536, { min: 64 }),
+    sessionTimeoutMs,
+    heartbeatIntervalMs: r.int('HEARTBEAT_INTERVAL_MS', 3_000, { min: 100, max: sessionTimeoutMs / 3 }),
+    partitionsConsumedConcurrently: r.int('PARTITIONS_CONSUMED_CONCURRENTLY', 1, { min: 1, max: 64 }),
+    httpHost: r.string('HTTP_HOST', '0.0.0.0'),
+    httpPort: r.int('HTTP_PORT', 8080, { min: 0, max: 65535 }),
+    shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 1000 }),
+    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    onnxThreads: r.int('ONNX_THREADS', 1, { min: 1, max: 64 }),
+  };
+  r.finish();
+  return Object.freeze(config);
+}

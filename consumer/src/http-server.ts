@@ -1,0 +1,21 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ConsumerMetrics } from './metrics.js';
+
+export interface HealthState {
+  /** In the consumer group with partitions assigned (or waiting for them) and a model loaded. */
+  ready(): boolean;
+}
+
+/** /healthz (process alive), /readyz (in the group, model loaded), /metrics (Prometheus text). */
+export function createHttpServer(metrics: ConsumerMetrics, health: HealthState): FastifyInstance {
+  const app = Fastify({ logger: false });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const ready = health.ready();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
+  });
+  app.get('/metrics', async (_req, reply) => {
+    return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  return app;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+import { ConfigError, createKafka, createLogger, ensureTopics, ModelError, ModelScorer } from '@ride/shared';
+import { loadConsumerConfig } from './config.js';
+import { createHttpServer } from './http-server.js';
+import { ConsumerMetrics } from './metrics.js';
+import { ScoringConsumer } from './scoring-consumer.js';
+
+/** Start-up errors that are the operator's to fix: print the message (it names the fix) and exit non-zero. */
+function startupFailure(err: unknown): number | undefined {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    return 2;
+  }
+  if (err instanceof ModelError) {
+    console.error(`Cannot serve the model (${err.code}): ${err.message}`);
+    return 3;
+  }
+  return undefined;
+}
+
+async function main(): Promise<void> {
+  const config = loadConsumerConfig(process.env);
+  const logger = createLogger({ level: config.logLevel, name: 'ride-scorer' });
+  // The model is loaded before touching Kafka: a bad model never joins the group nor commits an offset.
+  const scorer = await ModelScorer.load(config.modelPath, { threads: config.onnxThreads });
+  logger.info(
+    { model: { name: scorer.name, version: scorer.version, path: config.modelPath } },
+    'model loaded',
+  );
+  const metrics = new ConsumerMetrics();
+  metrics.modelInfo.set({ model: scorer.name, version: scorer.version }, 1);
+  if (config.createTopics) await ensureTopics(createKafka(config.kafka, logger), config.topics, logger);
+
+  const consumer = new ScoringConsumer({ ...config, scorer, metrics, logger });
+  const http = createHttpServer(metrics, { ready: () => consumer.ready });
+  const address = await http.listen({ host: config.httpHost, port: config.httpPort });
+  logger.info({ http: address }, 'http server listening');
+  await consumer.start();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: forcing exit');
+      process.exit(130);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing the batch in flight');
+    const force = setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out: forcing exit');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    await consumer.stop();
+    await http.close();
+    await scorer.close();
+    logger.info('stopped cleanly');
+    logger.flush();
+    process.exitCode = 0;
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  const code = startupFailure(err);
+  if (code === undefined) console.error(err);
+  process.exit(code ?? 1);
+});

@@ -1,0 +1,53 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The consumer's Prometheus metrics, on a registry of its own (no global state). */
+export class ConsumerMetrics {
+  readonly registry = new Registry();
+  readonly eventsIn = new Counter({
+    name: 'ride_events_in_total',
+    help: 'Ride events fetched',
+    registers: [this.registry],
+  });
+  readonly predictionsOut = new Counter({
+    name: 'ride_predictions_out_total',
+    help: 'Predictions acknowledged by the broker',
+    labelNames: ['model_version'],
+    registers: [this.registry],
+  });
+  readonly deadLetters = new Counter({
+    name: 'ride_dead_letters_total',
+    help: 'Events sent to the dead-letter topic, by reason (error code)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: 'ride_batch_size',
+    help: 'Events per processed batch',
+    buckets: [1, 10, 50, 100, 250, 500, 1000, 2000, 5000],
+    registers: [this.registry],
+  });
+  readonly scoringSeconds = new Histogram({
+    name: 'ride_scoring_seconds',
+    help: 'Model run time per batch',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly latencySeconds = new Histogram({
+    name: 'ride_end_to_end_latency_seconds',
+    help: 'From the event record timestamp to its prediction being acknowledged',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly lag = new Gauge({
+    name: 'ride_consumer_lag',
+    help: 'Records behind the partition high watermark at the last fetch',
+    labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
+  readonly modelInfo = new Gauge({
+    name: 'ride_model_info',
+    help: 'The model being served (value 1)',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+}

@@ -1,0 +1,148 @@
+import {
+  type Consumer,
+  createKafka,
+  type EachBatchPayload,
+  type KafkaSettings,
+  type Logger,
+  type ModelScorer,
+  type PredictionFormat,
+  type Producer,
+  type TopicSettings,
+} from '@ride/shared';
+import type { ConsumerMetrics } from './metrics.js';
+import { processBatch } from './process-batch.js';
+
+export interface ScoringConsumerOptions {
+  kafka: KafkaSettings;
+  topics: TopicSettings;
+  groupId: string;
+  fromBeginning: boolean;
+  /** Largest number of records scored and produced together; a bigger fetch is processed in chunks. */
+  maxBatch: number;
+  maxMessageBytes: number;
+  format: PredictionFormat;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  partitionsConsumedConcurrently: number;
+  scorer: ModelScorer;
+  metrics: ConsumerMetrics;
+  logger: Logger;
+}
+
+/**
+ * The kafkajs side of the consumer: fetch → processBatch → one send of predictions and dead letters →
+ * resolve and commit offsets only after the broker acknowledged that send (at-least-once).
+ * Backpressure is structural: the next fetch for a partition waits until its previous batch is acknowledged,
+ * so a slow output topic slows fetching instead of growing memory.
+ */
+export class ScoringConsumer {
+  private readonly options: ScoringConsumerOptions;
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  private readonly log: Logger;
+  private joined = false;
+
+  constructor(options: ScoringConsumerOptions) {
+    this.options = options;
+    this.log = options.logger.child({ component: 'scoring-consumer', group: options.groupId });
+    const kafka = createKafka(options.kafka, options.logger);
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: options.heartbeatIntervalMs,
+      maxBytesPerPartition: 1024 * 1024,
+      allowAutoTopicCreation: false,
+    });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    const { GROUP_JOIN, CRASH, STOP, REBALANCING } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, (e) => {
+      this.joined = true;
+      this.log.info({ assignment: e.payload.memberAssignment }, 'joined group');
+    });
+    this.consumer.on(REBALANCING, () => this.log.info('rebalancing'));
+    this.consumer.on(CRASH, (e) => {
+      this.joined = false;
+      this.log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    });
+    this.consumer.on(STOP, () => {
+      this.joined = false;
+    });
+  }
+
+  get ready(): boolean {
+    return this.joined;
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topic: this.options.topics.rides,
+      fromBeginning: this.options.fromBeginning,
+    });
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommit: true,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  /** Stops fetching, lets the chunk in flight finish and commit, leaves the group, flushes the producer. */
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const { metrics, topics, maxBatch } = this.options;
+    const source = { topic: batch.topic, partition: batch.partition };
+    metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+    // kafkajs only heartbeats when we call it; keep the membership alive while a long chunk is scored.
+    const beat = setInterval(() => heartbeat().catch(() => undefined), this.options.heartbeatIntervalMs);
+    try {
+      for (let start = 0; start < batch.messages.length; start += maxBatch) {
+        if (!isRunning() || isStale()) break;
+        const chunk = batch.messages.slice(start, start + maxBatch);
+        const outcome = await processBatch(chunk, source, {
+          scorer: this.options.scorer,
+          format: this.options.format,
+          maxMessageBytes: this.options.maxMessageBytes,
+          now: Date.now,
+        });
+        const topicMessages = [];
+        if (outcome.predictions.length > 0)
+          topicMessages.push({ topic: topics.predictions, messages: outcome.predictions });
+        if (outcome.deadLetters.length > 0)
+          topicMessages.push({ topic: topics.deadLetters, messages: outcome.deadLetters });
+        await this.producer.sendBatch({ topicMessages, acks: -1 });
+        resolveOffset(chunk[chunk.length - 1]!.offset);
+        this.record(outcome, chunk.length);
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+      }
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private record(outcome: Awaited<ReturnType<typeof processBatch>>, size: number): void {
+    const { metrics, scorer } = this.options;
+    const ackedAt = Date.now();
+    metrics.eventsIn.inc(size);
+    metrics.batchSize.observe(size);
+    metrics.scoringSeconds.observe(outcome.scoringMs / 1000);
+    metrics.predictionsOut.inc({ model_version: scorer.version }, outcome.predictions.length);
+    for (const [reason, count] of outcome.reasons) metrics.deadLetters.inc({ reason }, count);
+    for (const ts of outcome.recordTimestamps) metrics.latencySeconds.observe((ackedAt - ts) / 1000);
+    this.log.debug(
+      { batch: { size, predictions: outcome.predictions.length, deadLetters: outcome.deadLetters.length } },
+      'batch done',
+    );
+  }
+}
