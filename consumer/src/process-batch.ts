@@ -81,7 +81,10 @@ export async function processBatch(
 
   decoded.forEach(({ input, ride }, i) => {
     const error = result.errors[i];
-    if (error !== undefined) return reject(input, error);
+    if (error !== undefined) {
+      reject(input, error);
+      return;
+    }
     const { value, contentType } = encodePrediction(
       {
         ride_id: ride.rideId,
