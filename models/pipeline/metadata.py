@@ -68,6 +68,8 @@ def build_metadata(*, name, version, files, zones: pd.DataFrame, model: NativeMo
         "inputs": io["inputs"],
         "outputs": io["outputs"],
         "zones": [int(z) for z in zones["LocationID"]],
+        # Aligned with `zones`: the borough index the graph looks up for each id (also what bench_model.py loads).
+        "zone_borough_codes": [model.boroughs.by_location[int(z)] for z in zones["LocationID"]],
         "time_zone": TIME_ZONE,
         "metrics": {
             "train_rmse": round(scores["train"]["rmse"], 4),

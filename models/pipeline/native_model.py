@@ -30,6 +30,11 @@ class BoroughCodes:
         by_location = {int(loc): code[b] for loc, b in zip(zones["LocationID"], zones["Borough"], strict=True)}
         return cls(names, by_location)
 
+    @classmethod
+    def from_metadata(cls, metadata: dict) -> "BoroughCodes":
+        codes = zip(metadata["zones"], metadata["zone_borough_codes"], strict=True)
+        return cls(tuple(metadata["boroughs"]), {int(loc): int(code) for loc, code in codes})
+
     def lookup_table(self) -> np.ndarray:
         """Dense id -> code array so encoding a batch is one fancy-index, not a Python loop."""
         table = np.full(max(self.by_location) + 1, UNKNOWN_BOROUGH, dtype=np.int64)
