@@ -1,0 +1,59 @@
+import type { Kafka } from '@ride/shared';
+import { disconnectAfterTest } from './test-kafka.js';
+
+export interface ReceivedMessage {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+}
+
+export interface ConsumeOptions {
+  topic: string;
+  groupId: string;
+  /** Resolve once this many messages arrived. */
+  count: number;
+  timeoutMs?: number;
+}
+
+/** Consumes a topic from the beginning with a consumer group (eachBatch) until `count` messages arrived. */
+export async function consumeMessages(kafka: Kafka, options: ConsumeOptions): Promise<ReceivedMessage[]> {
+  const consumer = disconnectAfterTest(kafka.consumer({ groupId: options.groupId }));
+  const received: ReceivedMessage[] = [];
+  let done!: () => void;
+  const enough = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      for (const message of batch.messages) {
+        received.push({
+          partition: batch.partition,
+          offset: message.offset,
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value?.toString('utf8') ?? null,
+        });
+        resolveOffset(message.offset);
+      }
+      await heartbeat();
+      if (received.length >= options.count) done();
+    },
+  });
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`received ${received.length} of ${options.count} messages in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([enough, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+  await consumer.stop();
+  return received;
+}

@@ -1,0 +1,116 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newClusterId, renderLog4j2, renderServerProperties } from './broker-config.js';
+import type { BrokerHandle, BrokerOptions } from './broker-handle.js';
+import { registerCleanup } from './exit-hooks.js';
+import { freePort } from './free-port.js';
+import { exited, javaArgs, spawnJava, spawnWatchdog, stopJava } from './java-process.js';
+import { resolveKafkaJars } from './maven-jars.js';
+import { runCommand, tail } from './run-command.js';
+import { waitForBroker } from './wait-for-broker.js';
+import { warmUpCoordinators } from './warm-up.js';
+
+interface BrokerFiles {
+  dir: string;
+  properties: string;
+  log4j: string;
+  brokerLog: string;
+  jvmOutput: string;
+}
+
+async function prepareFiles(options: BrokerOptions): Promise<BrokerFiles & { port: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'ride-kafka-'));
+  const port = options.port ?? (await freePort());
+  let controllerPort = await freePort();
+  while (controllerPort === port) controllerPort = await freePort();
+  const files = {
+    dir,
+    properties: join(dir, 'server.properties'),
+    log4j: join(dir, 'log4j2.properties'),
+    brokerLog: join(dir, 'broker.log'),
+    jvmOutput: join(dir, 'jvm-output.log'),
+  };
+  const config = {
+    port,
+    controllerPort,
+    dataDir: join(dir, 'data'),
+    partitions: options.partitions ?? 1,
+    autoCreateTopics: options.autoCreateTopics ?? false,
+  };
+  await writeFile(files.properties, renderServerProperties(config));
+  await writeFile(files.log4j, renderLog4j2(files.brokerLog));
+  return { ...files, port };
+}
+
+function logTail(files: BrokerFiles): string {
+  const read = (file: string): string => (existsSync(file) ? tail(readFileSync(file, 'utf8'), 30) : '');
+  return [read(files.jvmOutput), read(files.brokerLog)].filter(Boolean).join('\n');
+}
+
+/** Formats the KRaft metadata log; with static `controller.quorum.voters` no --standalone is needed. */
+async function formatStorage(libs: string, files: BrokerFiles): Promise<void> {
+  const args = ['format', '-t', newClusterId(), '-c', files.properties];
+  const jvmArgs = [`-Dlog4j2.configurationFile=${files.log4j}`];
+  const result = await runCommand(
+    'java',
+    javaArgs({ libs, mainClass: 'kafka.tools.StorageTool', args, jvmArgs }),
+    files.dir,
+  );
+  if (result.code !== 0)
+    throw new Error(`kafka StorageTool format failed (exit ${result.code}):\n${tail(result.output)}`);
+}
+
+/** A single KRaft node (broker + controller) run from the Maven jars, on 127.0.0.1 and free ports. */
+export async function startLocalBroker(options: BrokerOptions = {}): Promise<BrokerHandle> {
+  const libs = await resolveKafkaJars();
+  const files = await prepareFiles(options);
+  const brokers = [`127.0.0.1:${files.port}`];
+  let jvm: ChildProcess | undefined;
+
+  const launch = async (): Promise<void> => {
+    const jvmArgs = [`-Dlog4j2.configurationFile=${files.log4j}`];
+    const child = spawnJava(
+      { libs, mainClass: 'kafka.Kafka', args: [files.properties], jvmArgs },
+      files.jvmOutput,
+    );
+    jvm = child;
+    if (child.pid !== undefined) spawnWatchdog(child.pid, files.dir);
+    await waitForBroker(brokers, {
+      timeoutMs: options.readyTimeoutMs ?? 60_000,
+      died: exited(child),
+      logTail: () => logTail(files),
+    });
+    await warmUpCoordinators(brokers);
+  };
+  const stopProcess = async (): Promise<void> => {
+    if (jvm !== undefined) await stopJava(jvm);
+  };
+  const stop = async (): Promise<void> => {
+    unregister();
+    await stopProcess();
+    await rm(files.dir, { recursive: true, force: true });
+  };
+  const unregister = registerCleanup({
+    stop,
+    stopNow: () => {
+      jvm?.kill('SIGKILL');
+      rmSync(files.dir, { recursive: true, force: true });
+    },
+  });
+
+  try {
+    await formatStorage(libs, files);
+    await launch();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const restart = async (): Promise<void> => {
+    await stopProcess();
+    await launch();
+  };
+  return { brokers, kind: 'local', stop, restart };
+}

@@ -1,0 +1,61 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BrokerError, createKafka, createLogger, ErrorCodes } from '@ride/shared';
+
+export interface WaitOptions {
+  timeoutMs: number;
+  /** Settles when the broker process dies: fail at once instead of waiting out the timeout. */
+  died?: Promise<unknown>;
+  /** Broker log tail for the error message. */
+  logTail?: () => string;
+}
+
+const quiet = createLogger({ level: 'silent' });
+
+/** One real metadata round trip: the broker answers only once KRaft has elected itself and registered. */
+async function probe(brokers: readonly string[]): Promise<void> {
+  const kafka = createKafka(
+    { brokers, clientId: 'ride-harness-probe', connectionTimeoutMs: 1000, requestTimeoutMs: 3000 },
+    quiet,
+  );
+  const admin = kafka.admin({ retry: { retries: 0 } });
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    if (cluster.brokers.length === 0 || cluster.controller === null)
+      throw new Error('no broker registered yet');
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Polls until a metadata request succeeds; throws a BrokerError with the log tail on death or timeout. */
+export async function waitForBroker(brokers: readonly string[], options: WaitOptions): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let died: unknown;
+  options.died?.then((code) => {
+    died = code;
+  });
+  let lastError: unknown;
+  while (Date.now() < deadline && died === undefined) {
+    try {
+      await probe(brokers);
+      return;
+    } catch (err) {
+      lastError = err;
+      await sleep(200);
+    }
+  }
+  const why =
+    died === undefined
+      ? `not ready within ${options.timeoutMs} ms`
+      : `exited (${String(died)}) before it was ready`;
+  const log = options.logTail?.() ?? '';
+  throw new BrokerError(
+    ErrorCodes.BROKER_UNAVAILABLE,
+    `Kafka at ${brokers.join(',')} ${why}${log ? `; broker log tail:\n${log}` : ''}`,
+    {
+      cause: lastError,
+      details: { brokers },
+    },
+  );
+}

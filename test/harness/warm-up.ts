@@ -1,0 +1,25 @@
+import { createKafka, createLogger } from '@ride/shared';
+
+const quiet = createLogger({ level: 'silent' });
+
+/**
+ * Creates __consumer_offsets and __transaction_state up front: Kafka makes them on the first FindCoordinator,
+ * and until they load every first group join or InitProducerId fails with retriable "coordinator not
+ * available / loading" errors that kafkajs logs at ERROR. Paying this once at start keeps test logs clean.
+ */
+export async function warmUpCoordinators(brokers: readonly string[]): Promise<void> {
+  const kafka = createKafka({ brokers, clientId: 'ride-harness-warm-up' }, quiet);
+  const admin = kafka.admin();
+  const producer = kafka.producer({
+    transactionalId: 'ride-harness-warm-up',
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+  try {
+    await admin.connect();
+    await admin.describeGroups(['ride-harness-warm-up']);
+    await producer.connect();
+  } finally {
+    await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
+  }
+}
