@@ -57,7 +57,7 @@ export class RideStartedReader {
       );
     }
     try {
-      return rideStartedTypes[this.readerVersion]!.fromBuffer(value, resolver, true);
+      return rideStartedTypes[this.readerVersion]!.fromBuffer(value, resolver, false);
     } catch (err) {
       throw new EventError(ErrorCodes.DECODE_FAILED, `Avro decode failed: ${(err as Error).message}`, {
         cause: err,

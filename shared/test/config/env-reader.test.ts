@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { EnvReader } from '../../src/config/env-reader.js';
+import { readKafkaSettings, readTopicSettings } from '../../src/config/kafka-config.js';
+import { ConfigError, ErrorCodes } from '../../src/errors.js';
+
+describe('EnvReader', () => {
+  it('reports every problem at once, each naming its variable', () => {
+    const r = new EnvReader({
+      TOPIC_PARTITIONS: 'six',
+      KAFKA_SSL: 'maybe',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    });
+    readTopicSettings(r);
+    readKafkaSettings(r, 'x');
+    let error: unknown;
+    try {
+      r.finish();
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems, code } = error as ConfigError;
+    expect(code).toBe(ErrorCodes.CONFIG_INVALID);
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/TOPIC_PARTITIONS.*KAFKA_SSL.*KAFKA_SASL_USERNAME/s);
+  });
+
+  it('uses the documented defaults and passes TLS and SASL settings through', () => {
+    const r = new EnvReader({
+      KAFKA_BROKERS: 'a:1, b:2',
+      KAFKA_SSL: 'true',
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'p',
+    });
+    expect(readTopicSettings(r)).toMatchObject({
+      rides: 'rides',
+      predictions: 'ride-predictions',
+      deadLetters: 'rides.dlq',
+    });
+    expect(readKafkaSettings(r, 'x')).toMatchObject({
+      brokers: ['a:1', 'b:2'],
+      ssl: true,
+      sasl: { mechanism: 'plain', username: 'u', password: 'p' },
+    });
+    expect(() => r.finish()).not.toThrow();
+  });
+});
