@@ -11,7 +11,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
-from .data import RAW_FEATURES
+from .data import MAX_DURATION_MIN, MIN_DURATION_MIN, RAW_FEATURES
 
 # Borough codes are the position in the sorted borough names of the zone lookup; ids outside it get -1.
 UNKNOWN_BOROUGH = -1
@@ -66,7 +66,10 @@ class NativeModel:
         return self.predict(*(frame[name].to_numpy() for name in RAW_FEATURES))
 
     def predict(self, pu, do, distance, hour, dow) -> np.ndarray:
-        return self.booster.predict(self.matrix(pu, do, distance, hour, dow), num_threads=1)
+        # Trained only on 1..60 minute rides, so the trees' sum is clipped to that range (it can dip below 0 for
+        # very short trips). The ONNX graph ends with the same Clip.
+        raw = self.booster.predict(self.matrix(pu, do, distance, hour, dow), num_threads=1)
+        return np.clip(raw, MIN_DURATION_MIN, MAX_DURATION_MIN)
 
     def save(self, path: Path) -> None:
         """Writes the booster as gzipped LightGBM text (mtime 0, so an identical model gives identical bytes)."""

@@ -2,7 +2,7 @@
 
 Contract: five [N, 1] inputs (ids, hour and day as int64, distance as float32) and one [N, 1] float32 output named
 `duration`. Casts, the zone -> borough lookup and the feature concat all happen inside the graph, so the serving side
-only feeds raw values.
+only feeds raw values. The output is clipped to the 1..60 minutes the model was trained on.
 """
 
 from pathlib import Path
@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import onnx
 import onnxmltools
-from onnx import TensorProto, helper
+from onnx import TensorProto, helper, numpy_helper
 from onnxmltools.convert.common.data_types import FloatTensorType
 
+from .data import MAX_DURATION_MIN, MIN_DURATION_MIN
 from .native_model import MODEL_FEATURES, UNKNOWN_BOROUGH, NativeModel
 
 BATCH = "N"
@@ -60,11 +61,13 @@ def _encoding_nodes(model: NativeModel) -> list[onnx.NodeProto]:
 def build_onnx(model: NativeModel, doc: str, metadata: dict[str, str]) -> onnx.ModelProto:
     trees = _trees(model)
     tree_output = trees.output[0].name
+    bounds = [numpy_helper.from_array(np.array(value, dtype=np.float32), name)
+              for name, value in (("duration_min", MIN_DURATION_MIN), ("duration_max", MAX_DURATION_MIN))]
     nodes = [*_encoding_nodes(model), *trees.node,
-             helper.make_node("Identity", [tree_output], [OUTPUT], name="output_duration")]
+             helper.make_node("Clip", [tree_output, "duration_min", "duration_max"], [OUTPUT], name="clip_duration")]
     inputs = [helper.make_tensor_value_info(name, elem, [BATCH, 1]) for name, elem in INPUTS]
     outputs = [helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, [BATCH, 1])]
-    graph = helper.make_graph(nodes, "ride_duration", inputs, outputs, initializer=list(trees.initializer))
+    graph = helper.make_graph(nodes, "ride_duration", inputs, outputs, initializer=[*trees.initializer, *bounds])
     onnx_model = helper.make_model(
         graph,
         opset_imports=[helper.make_opsetid("", DEFAULT_OPSET), helper.make_opsetid("ai.onnx.ml", ML_OPSET)],
