@@ -1,0 +1,152 @@
+import {
+  ContentTypes,
+  decodePrediction,
+  ErrorCodes,
+  EventError,
+  encodeRideStarted,
+  Headers,
+  type RideFeatures,
+  type ScoreResult,
+} from '@ride/shared';
+import { describe, expect, it } from 'vitest';
+import type { InputMessage } from '../src/input-message.js';
+import { type BatchDeps, processBatch } from '../src/process-batch.js';
+
+const source = { topic: 'rides', partition: 3 };
+
+/** A scorer that predicts distance × 3 and refuses zone 999, so the test controls every outcome. */
+function fakeScorer(calls: RideFeatures[][] = []): BatchDeps['scorer'] {
+  return {
+    name: 'fake',
+    version: '9.9.9',
+    async score(rides: readonly RideFeatures[]): Promise<ScoreResult> {
+      calls.push([...rides]);
+      const errors = rides.map((r) =>
+        r.puLocationId === 999 ? new EventError(ErrorCodes.UNKNOWN_ZONE, 'zone 999') : undefined,
+      );
+      const durations = Float64Array.from(rides, (r, i) => (errors[i] ? Number.NaN : r.tripDistance * 3));
+      return { durations, errors, invalidCount: errors.filter(Boolean).length };
+    },
+  };
+}
+
+function avroRide(id: string, pu: number, offset: number): InputMessage {
+  const { value, contentType } = encodeRideStarted({
+    ride_id: id,
+    pickup_datetime: 1_612_180_800_000,
+    PULocationID: pu,
+    DOLocationID: 2,
+    trip_distance: 2,
+    vendor_id: null,
+    passenger_count: null,
+  });
+  return {
+    offset: String(offset),
+    timestamp: '1612180800000',
+    key: Buffer.from(id),
+    value,
+    headers: { [Headers.contentType]: contentType, 'trace-id': 'abc' },
+  };
+}
+
+const deps = (scorer = fakeScorer()): BatchDeps => ({
+  scorer,
+  format: 'avro',
+  maxMessageBytes: 1024,
+  now: () => 1_700_000_000_000,
+});
+
+describe('processBatch', () => {
+  it('turns every input into exactly one prediction or one dead letter, scoring valid rides in one call', async () => {
+    const calls: RideFeatures[][] = [];
+    const inputs: InputMessage[] = [
+      avroRide('a', 1, 10),
+      { offset: '11', timestamp: '1', key: null, value: Buffer.from([1, 2, 3]), headers: {} },
+      avroRide('b', 999, 12),
+      {
+        offset: '13',
+        timestamp: '1612180800000',
+        key: Buffer.from('256'),
+        value: Buffer.from(
+          '{"ride":{"PULocationID":130,"DOLocationID":205,"trip_distance":3.66},"ride_id":256}',
+        ),
+      },
+      { offset: '14', timestamp: '1', key: null, value: Buffer.alloc(2048, 1), headers: {} },
+    ];
+    const out = await processBatch(inputs, source, deps(fakeScorer(calls)));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.map((r) => r.puLocationId)).toEqual([1, 999, 130]);
+    expect(out.predictions.map((m) => m.key)).toEqual(['a', '256']);
+    expect(out.deadLetters.map((m) => m.headers![Headers.sourceOffset])).toEqual(['11', '14', '12']);
+    expect(Object.fromEntries(out.reasons)).toEqual({
+      [ErrorCodes.DECODE_FAILED]: 1,
+      [ErrorCodes.MESSAGE_TOO_LARGE]: 1,
+      [ErrorCodes.UNKNOWN_ZONE]: 1,
+    });
+  });
+
+  it('stamps predictions with model name and version, event time and scoring time', async () => {
+    const out = await processBatch([avroRide('a', 1, 0)], source, deps());
+    const message = out.predictions[0]!;
+    expect(message.headers![Headers.modelVersion]).toBe('9.9.9');
+    const p = decodePrediction(message.value as Buffer, message.headers![Headers.contentType] as string);
+    expect(p).toEqual({
+      ride_id: 'a',
+      ride_duration: 6,
+      model: 'fake',
+      version: '9.9.9',
+      event_time: 1_612_180_800_000,
+      scored_at: 1_700_000_000_000,
+    });
+  });
+
+  it('keeps the original bytes, key and headers in a dead letter and adds the reason and source', async () => {
+    const input = avroRide('b', 999, 42);
+    const [letter] = (await processBatch([input], source, deps())).deadLetters;
+    expect(letter!.value).toBe(input.value);
+    expect(letter!.key).toBe(input.key);
+    expect(letter!.headers).toMatchObject({
+      'trace-id': 'abc',
+      [Headers.errorCode]: ErrorCodes.UNKNOWN_ZONE,
+      [Headers.errorMessage]: 'zone 999',
+      [Headers.sourceTopic]: 'rides',
+      [Headers.sourcePartition]: '3',
+      [Headers.sourceOffset]: '42',
+      [Headers.failedAt]: new Date(1_700_000_000_000).toISOString(),
+    });
+  });
+
+  it('uses the record timestamp as pickup time when a JSON event has none, and answers in the course JSON shape', async () => {
+    const calls: RideFeatures[][] = [];
+    const input: InputMessage = {
+      offset: '1',
+      timestamp: '1612180800123',
+      key: null,
+      value: Buffer.from(
+        '{"ride":{"PULocationID":130,"DOLocationID":205,"trip_distance":3.66},"ride_id":256}',
+      ),
+    };
+    const out = await processBatch([input], source, { ...deps(fakeScorer(calls)), format: 'json' });
+    expect(calls[0]![0]!.pickupMs).toBe(1612180800123);
+    expect(out.predictions[0]!.headers![Headers.contentType]).toBe(ContentTypes.json);
+    expect(JSON.parse(String(out.predictions[0]!.value))).toMatchObject({
+      model: 'fake',
+      version: '9.9.9',
+      prediction: { ride_id: 256 },
+    });
+  });
+
+  it('dead-letters the whole batch with SCORING_FAILED when the model run throws', async () => {
+    const broken: BatchDeps['scorer'] = {
+      name: 'x',
+      version: '1',
+      score: () => Promise.reject(new Error('onnx exploded')),
+    };
+    const out = await processBatch([avroRide('a', 1, 0), avroRide('b', 2, 1)], source, deps(broken));
+    expect(out.predictions).toHaveLength(0);
+    expect(out.deadLetters.map((m) => m.headers![Headers.errorCode])).toEqual([
+      ErrorCodes.SCORING_FAILED,
+      ErrorCodes.SCORING_FAILED,
+    ]);
+  });
+});
