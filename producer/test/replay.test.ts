@@ -7,7 +7,12 @@ import { syntheticRides } from '../src/synthetic-rides.js';
 /** A virtual clock: sleeping advances time, so pacing is checked without waiting. */
 function virtualClock() {
   let t = 0;
-  return { now: () => t, sleep: async (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    sleep: async (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 function recorder(failEvery = 0) {
