@@ -88,10 +88,15 @@ export async function startLocalBroker(options: BrokerOptions = {}): Promise<Bro
   const stopProcess = async (): Promise<void> => {
     if (jvm !== undefined) await stopJava(jvm);
   };
-  const stop = async (): Promise<void> => {
-    unregister();
-    await stopProcess();
-    await rm(files.dir, { recursive: true, force: true });
+  // Idempotent: a signal handler and the caller may both stop the broker.
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      unregister();
+      await stopProcess();
+      await rm(files.dir, { recursive: true, force: true });
+    })();
+    return stopping;
   };
   const unregister = registerCleanup({
     stop,

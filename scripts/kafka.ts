@@ -1,0 +1,67 @@
+// `npm run kafka`: a Kafka broker in the foreground for local development; Ctrl-C stops it and deletes its data.
+import { parseArgs } from 'node:util';
+import { dockerAvailable } from '../test/harness/docker-available.js';
+import type { HarnessMode } from '../test/harness/index.js';
+import { KAFKA_VERSION, startBroker } from '../test/harness/index.js';
+
+const usage = `Usage: npm run kafka -- [--port N] [--partitions N] [--mode local|container]
+  --port        client port on 127.0.0.1 (default: a free one)
+  --partitions  default partition count for new topics (default: 6)
+  --mode        local JVM from Maven jars, or a Docker container (default: RIDE_KAFKA_HARNESS, else container
+                when Docker answers, else local)`;
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`--${name} must be a positive integer, got ${value}\n${usage}`);
+  return n;
+}
+
+async function chooseMode(flag: string | undefined): Promise<HarnessMode> {
+  const wanted = flag ?? process.env.RIDE_KAFKA_HARNESS;
+  if (wanted === 'local' || wanted === 'container') return wanted;
+  if (wanted !== undefined && wanted !== '' && wanted !== 'auto')
+    throw new Error(`unknown mode ${wanted}\n${usage}`);
+  return (await dockerAvailable()) ? 'container' : 'local';
+}
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    partitions: { type: 'string' },
+    mode: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help) {
+  process.stdout.write(`${usage}\n`);
+} else {
+  const started = performance.now();
+  const broker = await startBroker({
+    mode: await chooseMode(values.mode),
+    port: positiveInt('port', values.port),
+    partitions: positiveInt('partitions', values.partitions) ?? 6,
+  });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(
+    `Kafka ${KAFKA_VERSION} (${broker.kind}) ready at ${broker.brokers.join(',')} in ${seconds} s (Ctrl-C to stop)\n`,
+  );
+  // The broker process never keeps Node alive on its own; this timer does, until a signal arrives.
+  const keepAlive = setInterval(() => {}, 60_000);
+  let stopping = false;
+  // Listening (not `once`) tells the harness that this script owns the exit; a second signal makes the harness
+  // kill the broker at once.
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: stopping Kafka…\n`);
+    clearInterval(keepAlive);
+    void broker.stop().then(() => {
+      process.stdout.write('Kafka stopped\n');
+      process.exitCode = signal === 'SIGINT' ? 130 : 143;
+    });
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}

@@ -1,0 +1,70 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { HARNESS_MARKER } from './harness/index.js';
+import { REPO_ROOT } from './harness/repo-paths.js';
+
+/** PIDs of JVMs that the harness in process `ownerPid` started (found by the marker on their command line). */
+function harnessJvms(ownerPid: number): number[] {
+  const found = spawnSync('pgrep', ['-f', `${HARNESS_MARKER.replace('.', '\\.')}=${ownerPid} `], {
+    encoding: 'utf8',
+  });
+  return found.stdout.split('\n').filter(Boolean).map(Number);
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await sleep(200);
+  }
+  return condition();
+}
+
+/** Runs `npm run kafka`'s script in a child forced to a local broker; resolves once it prints its ready line. */
+async function startKafkaScript(): Promise<ChildProcess & { pid: number }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, RIDE_KAFKA_HARNESS: 'local' };
+  delete env.KAFKA_BROKERS;
+  // node --import tsx (not npx tsx) so the pid we signal is the process that owns the broker.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/kafka.ts'], { cwd: REPO_ROOT, env });
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.includes(' ready at ')) resolve();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.once('exit', (code) => reject(new Error(`kafka script exited (${code}) before ready:\n${output}`)));
+  });
+  if (child.pid === undefined) throw new Error('no pid');
+  expect(harnessJvms(child.pid)).toHaveLength(1);
+  return child as ChildProcess & { pid: number };
+}
+
+const exited = (child: ChildProcess): Promise<unknown> =>
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', resolve));
+
+describe('harness cleanup: no JVM outlives the process that started it', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('stops the broker when the owner gets %s', async (signal) => {
+    const child = await startKafkaScript();
+    child.kill(signal);
+    await exited(child);
+    expect(child.exitCode ?? child.signalCode).not.toBeNull();
+    expect(await waitFor(() => harnessJvms(child.pid).length === 0, 5_000)).toBe(true);
+  });
+
+  it('the watchdog kills the broker when the owner is SIGKILLed (no hook runs)', async () => {
+    const child = await startKafkaScript();
+    child.kill('SIGKILL');
+    await exited(child);
+    // The watchdog polls once a second, then allows Kafka 5 s for a clean shutdown before SIGKILL.
+    expect(await waitFor(() => harnessJvms(child.pid).length === 0, 15_000)).toBe(true);
+  });
+});
