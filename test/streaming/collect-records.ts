@@ -1,0 +1,69 @@
+import type { IHeaders, Kafka } from '@ride/shared';
+import { disconnectAfterTest } from '../harness/test-kafka.js';
+import { uniqueName } from '../harness/test-names.js';
+
+export interface RawRecord {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+export interface CollectOptions {
+  /** Stop once this many records arrived, or after quietMs without new ones. */
+  count?: number;
+  quietMs?: number;
+  timeoutMs?: number;
+  isolation?: 'read_committed' | 'read_uncommitted';
+}
+
+/** Reads a topic from the beginning (a fresh group) and returns its records with headers as strings. */
+export async function collectRecords(
+  kafka: Kafka,
+  topic: string,
+  options: CollectOptions = {},
+): Promise<RawRecord[]> {
+  const consumer = disconnectAfterTest(
+    kafka.consumer({
+      groupId: uniqueName('reader'),
+      readUncommitted: options.isolation !== 'read_committed',
+    }),
+  );
+  const records: RawRecord[] = [];
+  let lastArrival = Date.now();
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const m of batch.messages) {
+        records.push({
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key?.toString() ?? null,
+          value: m.value,
+          headers: stringHeaders(m.headers),
+        });
+      }
+      lastArrival = Date.now();
+    },
+  });
+  const started = Date.now();
+  const { count, quietMs = 3000, timeoutMs = 90_000 } = options;
+  while (Date.now() - started < timeoutMs) {
+    if (count !== undefined && records.length >= count) break;
+    if (count === undefined && Date.now() - lastArrival > quietMs && Date.now() - started > quietMs) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await consumer.stop();
+  return records;
+}
+
+export function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined) out[k] = first.toString();
+  }
+  return out;
+}

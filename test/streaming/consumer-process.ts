@@ -1,0 +1,95 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { inject, onTestFinished } from 'vitest';
+import { freePort } from '../harness/free-port.js';
+import { REPO_ROOT } from '../harness/repo-paths.js';
+import type { StreamTopics } from './stream-topics.js';
+
+export interface ConsumerProcess {
+  child: ChildProcess;
+  port: number;
+  /** Everything the process wrote (pino JSON lines and stderr). */
+  output(): string;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  exited: Promise<number | null>;
+  get(path: string): Promise<{ status: number; body: string }>;
+}
+
+export const CONSUMER_MAIN = join(REPO_ROOT, 'consumer/dist/main.js');
+export const MODEL_DIR = join(REPO_ROOT, 'models/ride-duration', '1.0.0');
+
+/** Starts the real consumer binary (compiled) against the test broker; killed at the end of the test. */
+export async function startConsumer(
+  topics: StreamTopics,
+  groupId: string,
+  env: Record<string, string> = {},
+): Promise<ConsumerProcess> {
+  const port = await freePort();
+  let output = '';
+  const child = spawn(process.execPath, [CONSUMER_MAIN], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+      RIDES_TOPIC: topics.rides,
+      PREDICTIONS_TOPIC: topics.predictions,
+      DLQ_TOPIC: topics.deadLetters,
+      CONSUMER_GROUP: groupId,
+      MODEL_PATH: MODEL_DIR,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  onTestFinished(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
+  const get = async (path: string) => {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`);
+    return { status: res.status, body: await res.text() };
+  };
+  const handle: ConsumerProcess = {
+    child,
+    port,
+    output: () => output,
+    exited,
+    get,
+    async stop(signal = 'SIGTERM') {
+      child.kill(signal);
+      return exited;
+    },
+  };
+  await waitFor(
+    async () => (await get('/readyz').catch(() => ({ status: 0 }))).status === 200,
+    30_000,
+    () => `consumer never became ready:\n${output}`,
+  );
+  return handle;
+}
+
+/** Polls until the check passes; fails with the described state after the timeout. */
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  describe: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(describe());
+}
