@@ -64,11 +64,19 @@ export function exited(child: ChildProcess): Promise<number | string> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
 }
 
-/** SIGTERM (Kafka's shutdown hook runs a controlled shutdown), then SIGKILL after `graceMs`. */
-export async function stopJava(child: ChildProcess, graceMs = 10_000): Promise<void> {
+/**
+ * SIGTERM (Kafka's shutdown hook runs a controlled shutdown), then SIGKILL after `graceMs`.
+ * Resolves true when the JVM ended on its own terms, false when it had to be killed.
+ */
+export async function stopJava(child: ChildProcess, graceMs = 15_000): Promise<boolean> {
   const done = exited(child);
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill('SIGKILL');
+  }, graceMs);
   await done;
   clearTimeout(timer);
+  return !killed;
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newClusterId, renderLog4j2, renderServerProperties } from './broker-config.js';
 import type { BrokerHandle, BrokerOptions } from './broker-handle.js';
+import { classDataSharing } from './class-data-sharing.js';
 import { registerCleanup } from './exit-hooks.js';
 import { freePort } from './free-port.js';
 import { exited, javaArgs, spawnJava, spawnWatchdog, stopJava } from './java-process.js';
@@ -53,7 +54,7 @@ function logTail(files: BrokerFiles): string {
 /** Formats the KRaft metadata log; with static `controller.quorum.voters` no --standalone is needed. */
 async function formatStorage(libs: string, files: BrokerFiles): Promise<void> {
   const args = ['format', '-t', newClusterId(), '-c', files.properties];
-  const jvmArgs = [`-Dlog4j2.configurationFile=${files.log4j}`];
+  const jvmArgs = [`-Dlog4j2.configurationFile=${files.log4j}`, ...classDataSharing(libs, false).jvmArgs];
   const result = await runCommand(
     'java',
     javaArgs({ libs, mainClass: 'kafka.tools.StorageTool', args, jvmArgs }),
@@ -69,9 +70,12 @@ export async function startLocalBroker(options: BrokerOptions = {}): Promise<Bro
   const files = await prepareFiles(options);
   const brokers = [`127.0.0.1:${files.port}`];
   let jvm: ChildProcess | undefined;
+  let keepClassArchive: (cleanExit: boolean) => void = () => {};
 
   const launch = async (): Promise<void> => {
-    const jvmArgs = [`-Dlog4j2.configurationFile=${files.log4j}`];
+    const cds = classDataSharing(libs, true);
+    keepClassArchive = cds.keep;
+    const jvmArgs = [`-Dlog4j2.configurationFile=${files.log4j}`, ...cds.jvmArgs];
     const child = spawnJava(
       { libs, mainClass: 'kafka.Kafka', args: [files.properties], jvmArgs },
       files.jvmOutput,
@@ -86,7 +90,7 @@ export async function startLocalBroker(options: BrokerOptions = {}): Promise<Bro
     await warmUpCoordinators(brokers);
   };
   const stopProcess = async (): Promise<void> => {
-    if (jvm !== undefined) await stopJava(jvm);
+    if (jvm !== undefined) keepClassArchive(await stopJava(jvm));
   };
   // Idempotent: a signal handler and the caller may both stop the broker.
   let stopping: Promise<void> | undefined;
