@@ -46,9 +46,21 @@ async function prepareFiles(options: BrokerOptions): Promise<BrokerFiles & { por
   return { ...files, port };
 }
 
+/** The JVM's own output, the broker's ERROR/FATAL lines (the cause hides above the shutdown noise), then its tail. */
 function logTail(files: BrokerFiles): string {
-  const read = (file: string): string => (existsSync(file) ? tail(readFileSync(file, 'utf8'), 30) : '');
-  return [read(files.jvmOutput), read(files.brokerLog)].filter(Boolean).join('\n');
+  const read = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+  const brokerLog = read(files.brokerLog);
+  const errors = brokerLog
+    .split('\n')
+    .filter((line) => / (ERROR|FATAL) /.test(line))
+    .slice(-10);
+  return [
+    tail(read(files.jvmOutput), 20),
+    errors.length > 0 ? `errors:\n${errors.join('\n')}` : '',
+    `last lines:\n${tail(brokerLog, 15)}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** Formats the KRaft metadata log; with static `controller.quorum.voters` no --standalone is needed. */
