@@ -1,6 +1,7 @@
 import {
   type Consumer,
   createKafka,
+  DefaultPartitioner,
   type EachBatchPayload,
   type KafkaSettings,
   type Logger,

@@ -2,6 +2,7 @@ import {
   Compression,
   type CompressionName,
   createKafka,
+  DefaultPartitioner,
   encodeRideStarted,
   Headers,
   type KafkaSettings,

@@ -41,6 +41,7 @@ export {
   type CompressionName,
   type Consumer,
   createKafka,
+  DefaultPartitioner,
   type EachBatchPayload,
   type IHeaders,
   type Kafka,
