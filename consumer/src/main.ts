@@ -32,7 +32,13 @@ async function main(): Promise<void> {
   if (config.createTopics) await ensureTopics(createKafka(config.kafka, logger), config.topics, logger);
 
   const consumer = new ScoringConsumer({ ...config, scorer, metrics, logger });
-  const http = createHttpServer(metrics, { ready: () => consumer.ready });
+  const http = createHttpServer(metrics, {
+    ready: () => consumer.ready,
+    details: () => ({
+      model: { name: scorer.name, version: scorer.version },
+      partitions: consumer.assignedPartitions,
+    }),
+  });
   const address = await http.listen({ host: config.httpHost, port: config.httpPort });
   logger.info({ http: address }, 'http server listening');
   await consumer.start();

@@ -42,6 +42,7 @@ export class ScoringConsumer {
   private readonly producer: Producer;
   private readonly log: Logger;
   private joined = false;
+  private partitions: number[] = [];
 
   constructor(options: ScoringConsumerOptions) {
     this.options = options;
@@ -62,6 +63,7 @@ export class ScoringConsumer {
     const { GROUP_JOIN, CRASH, STOP, REBALANCING } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (e) => {
       this.joined = true;
+      this.partitions = [...(e.payload.memberAssignment[options.topics.rides] ?? [])].sort((a, b) => a - b);
       this.log.info({ assignment: e.payload.memberAssignment }, 'joined group');
     });
     this.consumer.on(REBALANCING, () => this.log.info('rebalancing'));
@@ -71,11 +73,17 @@ export class ScoringConsumer {
     });
     this.consumer.on(STOP, () => {
       this.joined = false;
+      this.partitions = [];
     });
   }
 
   get ready(): boolean {
     return this.joined;
+  }
+
+  /** Partitions of the rides topic this member owns since its last group join. */
+  get assignedPartitions(): readonly number[] {
+    return this.partitions;
   }
 
   async start(): Promise<void> {

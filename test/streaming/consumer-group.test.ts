@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { testKafka } from '../harness/test-kafka.js';
+import { uniqueName } from '../harness/test-names.js';
+import { startConsumer, waitFor } from './consumer-process.js';
+import { checkDelivery } from './delivery-check.js';
+import { runProducer } from './producer-process.js';
+import { createStreamTopics } from './stream-topics.js';
+
+const partitionsOf = async (c: Awaited<ReturnType<typeof startConsumer>>): Promise<number[]> =>
+  JSON.parse((await c.get('/readyz')).body).partitions ?? [];
+
+describe('consumer group', () => {
+  it('splits 6 partitions between two processes and hands them over when one stops, losing nothing', async () => {
+    const kafka = testKafka();
+    const topics = await createStreamTopics(kafka, 6);
+    const group = uniqueName('g');
+    const a = await startConsumer(topics, group);
+    const b = await startConsumer(topics, group);
+    await waitFor(
+      async () => (await partitionsOf(a)).length === 3 && (await partitionsOf(b)).length === 3,
+      30_000,
+      () => 'the two members never split the partitions 3/3',
+    );
+    expect([...(await partitionsOf(a)), ...(await partitionsOf(b))].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+
+    const rides = 6000;
+    const producing = runProducer(
+      ['--synthetic', '--seed', '7', '--limit', String(rides), '--rate', '1500'],
+      topics,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await a.stop('SIGTERM')).toBe(0);
+    await waitFor(
+      async () => (await partitionsOf(b)).length === 6,
+      30_000,
+      () => 'the survivor never took all partitions',
+    );
+    expect((await producing).code).toBe(0);
+
+    const report = await checkDelivery(kafka, topics, group, rides);
+    expect(report.inputs.length).toBe(rides);
+    expect(report.lost).toEqual([]);
+    expect(report.committedWithoutOutcome).toEqual([]);
+    expect(await b.stop('SIGTERM')).toBe(0);
+  });
+
+  it('on SIGTERM mid-stream exits 0 with no committed offset lacking its prediction; a restart finishes the rest', async () => {
+    const kafka = testKafka();
+    const topics = await createStreamTopics(kafka, 6);
+    const group = uniqueName('g');
+    const first = await startConsumer(topics, group, { MAX_BATCH: '200' });
+    const rides = 8000;
+    const producing = runProducer(
+      ['--synthetic', '--seed', '11', '--limit', String(rides), '--rate', '4000'],
+      topics,
+    );
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(first.output()).toContain('stopped cleanly');
+    expect((await producing).code).toBe(0);
+
+    const midway = await checkDelivery(kafka, topics, group, rides);
+    expect(midway.committedWithoutOutcome).toEqual([]);
+    expect(midway.lost.length).toBeGreaterThan(0); // the stop really happened mid-stream
+
+    const second = await startConsumer(topics, group);
+    await waitFor(
+      async () => (await checkDelivery(kafka, topics, group, rides)).lost.length === 0,
+      60_000,
+      () => 'rides still unanswered after restart',
+    );
+    const end = await checkDelivery(kafka, topics, group, rides);
+    expect(end.lost).toEqual([]);
+    expect(end.committedWithoutOutcome).toEqual([]);
+    expect(await second.stop('SIGTERM')).toBe(0);
+  });
+});

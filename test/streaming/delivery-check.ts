@@ -1,0 +1,45 @@
+import type { Kafka } from '@ride/shared';
+import { disconnectAfterTest } from '../harness/test-kafka.js';
+import { collectRecords, type RawRecord } from './collect-records.js';
+import type { StreamTopics } from './stream-topics.js';
+
+export interface DeliveryReport {
+  inputs: RawRecord[];
+  /** Ride keys with no prediction and no dead letter. */
+  lost: string[];
+  /** Extra outputs for keys already answered (at-least-once redelivery). */
+  duplicates: number;
+  /** Inputs below the group's committed offset whose outcome is missing: must always be empty. */
+  committedWithoutOutcome: RawRecord[];
+}
+
+/** The invariant check: every input ends as a prediction or a dead letter; committed offsets never run ahead. */
+export async function checkDelivery(
+  kafka: Kafka,
+  topics: StreamTopics,
+  groupId: string,
+  expectedInputs: number,
+): Promise<DeliveryReport> {
+  const inputs = await collectRecords(kafka, topics.rides, { count: expectedInputs });
+  const [predictions, letters] = await Promise.all([
+    collectRecords(kafka, topics.predictions, { quietMs: 2000 }),
+    collectRecords(kafka, topics.deadLetters, { quietMs: 2000 }),
+  ]);
+  const answered = new Map<string, number>();
+  for (const r of [...predictions, ...letters])
+    answered.set(r.key ?? '', (answered.get(r.key ?? '') ?? 0) + 1);
+  const admin = disconnectAfterTest(kafka.admin());
+  await admin.connect();
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topics.rides] });
+  const committedByPartition = new Map(
+    (committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
+  );
+  return {
+    inputs,
+    lost: inputs.filter((r) => !answered.has(r.key ?? '')).map((r) => r.key ?? ''),
+    duplicates: [...answered.values()].reduce((sum, n) => sum + n - 1, 0),
+    committedWithoutOutcome: inputs.filter(
+      (r) => Number(r.offset) < (committedByPartition.get(r.partition) ?? -1) && !answered.has(r.key ?? ''),
+    ),
+  };
+}
