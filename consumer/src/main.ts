@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   metrics.modelInfo.set({ model: scorer.name, version: scorer.version }, 1);
   if (config.createTopics) await ensureTopics(createKafka(config.kafka, logger), config.topics, logger);
 
-  const consumer = new ScoringConsumer({ ...config, scorer, metrics, logger });
+  const consumer = new ScoringConsumer({ ...config, scorer: () => scorer, metrics, logger });
   const http = createHttpServer(metrics, {
     ready: () => consumer.ready,
     details: () => ({

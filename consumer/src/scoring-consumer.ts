@@ -25,7 +25,8 @@ export interface ScoringConsumerOptions {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   partitionsConsumedConcurrently: number;
-  scorer: ModelScorer;
+  /** The model to score with; asked once per chunk, so a live swap takes effect between batches. */
+  scorer: () => ModelScorer;
   metrics: ConsumerMetrics;
   logger: Logger;
 }
@@ -118,8 +119,9 @@ export class ScoringConsumer {
       for (let start = 0; start < batch.messages.length; start += maxBatch) {
         if (!isRunning() || isStale()) break;
         const chunk = batch.messages.slice(start, start + maxBatch);
+        const scorer = this.options.scorer();
         const outcome = await processBatch(chunk, source, {
-          scorer: this.options.scorer,
+          scorer,
           format: this.options.format,
           maxMessageBytes: this.options.maxMessageBytes,
           now: Date.now,
@@ -131,7 +133,7 @@ export class ScoringConsumer {
           topicMessages.push({ topic: topics.deadLetters, messages: outcome.deadLetters });
         await this.producer.sendBatch({ topicMessages, acks: -1 });
         resolveOffset(chunk[chunk.length - 1]!.offset);
-        this.record(outcome, chunk.length);
+        this.record(outcome, chunk.length, scorer.version);
         await commitOffsetsIfNecessary();
         await heartbeat();
       }
@@ -140,13 +142,17 @@ export class ScoringConsumer {
     }
   }
 
-  private record(outcome: Awaited<ReturnType<typeof processBatch>>, size: number): void {
-    const { metrics, scorer } = this.options;
+  private record(
+    outcome: Awaited<ReturnType<typeof processBatch>>,
+    size: number,
+    modelVersion: string,
+  ): void {
+    const { metrics } = this.options;
     const ackedAt = Date.now();
     metrics.eventsIn.inc(size);
     metrics.batchSize.observe(size);
     metrics.scoringSeconds.observe(outcome.scoringMs / 1000);
-    metrics.predictionsOut.inc({ model_version: scorer.version }, outcome.predictions.length);
+    metrics.predictionsOut.inc({ model_version: modelVersion }, outcome.predictions.length);
     for (const [reason, count] of outcome.reasons) metrics.deadLetters.inc({ reason }, count);
     for (const ts of outcome.recordTimestamps) metrics.latencySeconds.observe((ackedAt - ts) / 1000);
     this.log.debug(
