@@ -8,6 +8,8 @@ import {
   type TopicSettings,
 } from '@ride/shared';
 
+import { type ProcessingGuarantee, ProcessingGuarantees } from './output-sink.js';
+
 export interface ConsumerConfig {
   kafka: KafkaSettings;
   topics: TopicSettings;
@@ -26,6 +28,7 @@ export interface ConsumerConfig {
   shutdownTimeoutMs: number;
   logLevel: string;
   onnxThreads: number;
+  guarantee: ProcessingGuarantee;
 }
 
 export const DEFAULT_MODEL_PATH = 'models/ride-duration/1.0.0';
@@ -52,6 +55,7 @@ export function loadConsumerConfig(env: Env): ConsumerConfig {
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 1000 }),
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     onnxThreads: r.int('ONNX_THREADS', 1, { min: 1, max: 64 }),
+    guarantee: r.oneOf('PROCESSING_GUARANTEE', ProcessingGuarantees, 'at_least_once'),
   };
   r.finish();
   return Object.freeze(config);

@@ -1,16 +1,21 @@
 import {
   type Consumer,
   createKafka,
-  DefaultPartitioner,
   type EachBatchPayload,
   type KafkaSettings,
   type Logger,
   type ModelScorer,
   type PredictionFormat,
-  type Producer,
+  type TopicMessages,
   type TopicSettings,
 } from '@ride/shared';
 import type { ConsumerMetrics } from './metrics.js';
+import {
+  AtLeastOnceSink,
+  ExactlyOnceSink,
+  type OutputSink,
+  type ProcessingGuarantee,
+} from './output-sink.js';
 import { processBatch } from './process-batch.js';
 
 export interface ScoringConsumerOptions {
@@ -25,6 +30,7 @@ export interface ScoringConsumerOptions {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   partitionsConsumedConcurrently: number;
+  guarantee: ProcessingGuarantee;
   /** The model to score with; asked once per chunk, so a live swap takes effect between batches. */
   scorer: () => ModelScorer;
   metrics: ConsumerMetrics;
@@ -33,14 +39,15 @@ export interface ScoringConsumerOptions {
 
 /**
  * The kafkajs side of the consumer: fetch → processBatch → one send of predictions and dead letters →
- * resolve and commit offsets only after the broker acknowledged that send (at-least-once).
+ * resolve and commit offsets only after the broker acknowledged that send (at-least-once), or send and
+ * commit offsets in one transaction (exactly-once; see ExactlyOnceSink).
  * Backpressure is structural: the next fetch for a partition waits until its previous batch is acknowledged,
  * so a slow output topic slows fetching instead of growing memory.
  */
 export class ScoringConsumer {
   private readonly options: ScoringConsumerOptions;
   private readonly consumer: Consumer;
-  private readonly producer: Producer;
+  private readonly sink: OutputSink;
   private readonly log: Logger;
   private joined = false;
   private partitions: number[] = [];
@@ -56,11 +63,10 @@ export class ScoringConsumer {
       maxBytesPerPartition: 1024 * 1024,
       allowAutoTopicCreation: false,
     });
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-    });
+    this.sink =
+      options.guarantee === 'exactly_once'
+        ? new ExactlyOnceSink(kafka, options.groupId, options.logger)
+        : new AtLeastOnceSink(kafka);
     const { GROUP_JOIN, CRASH, STOP, REBALANCING } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (e) => {
       this.joined = true;
@@ -88,7 +94,7 @@ export class ScoringConsumer {
   }
 
   async start(): Promise<void> {
-    await this.producer.connect();
+    await this.sink.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({
       topic: this.options.topics.rides,
@@ -96,7 +102,8 @@ export class ScoringConsumer {
     });
     await this.consumer.run({
       eachBatchAutoResolve: false,
-      autoCommit: true,
+      // Exactly-once commits offsets inside the output transaction, never on its own.
+      autoCommit: this.options.guarantee === 'at_least_once',
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.handleBatch(payload),
     });
@@ -105,7 +112,7 @@ export class ScoringConsumer {
   /** Stops fetching, lets the chunk in flight finish and commit, leaves the group, flushes the producer. */
   async stop(): Promise<void> {
     await this.consumer.disconnect();
-    await this.producer.disconnect();
+    await this.sink.disconnect();
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
@@ -126,15 +133,16 @@ export class ScoringConsumer {
           maxMessageBytes: this.options.maxMessageBytes,
           now: Date.now,
         });
-        const topicMessages = [];
+        const outputs: TopicMessages[] = [];
         if (outcome.predictions.length > 0)
-          topicMessages.push({ topic: topics.predictions, messages: outcome.predictions });
+          outputs.push({ topic: topics.predictions, messages: outcome.predictions });
         if (outcome.deadLetters.length > 0)
-          topicMessages.push({ topic: topics.deadLetters, messages: outcome.deadLetters });
-        await this.producer.sendBatch({ topicMessages, acks: -1 });
-        resolveOffset(chunk[chunk.length - 1]!.offset);
+          outputs.push({ topic: topics.deadLetters, messages: outcome.deadLetters });
+        const last = chunk[chunk.length - 1]!.offset;
+        await this.sink.publish(source, outputs, String(BigInt(last) + 1n));
+        resolveOffset(last);
         this.record(outcome, chunk.length, scorer.version);
-        await commitOffsetsIfNecessary();
+        if (this.sink.guarantee === 'at_least_once') await commitOffsetsIfNecessary();
         await heartbeat();
       }
     } finally {

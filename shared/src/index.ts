@@ -49,6 +49,7 @@ export {
   type KafkaSettings,
   type Message,
   type Producer,
+  type TopicMessages,
   type Transaction,
 } from './kafka/kafka-client.js';
 export { createLogger, type Logger, REDACT_PATHS } from './logger.js';

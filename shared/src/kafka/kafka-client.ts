@@ -14,6 +14,7 @@ import {
   type Producer,
   type ProducerConfig,
   type SASLOptions,
+  type TopicMessages,
   type Transaction,
 } from 'kafkajs';
 import type { Logger } from '../logger.js';
@@ -27,6 +28,7 @@ export type {
   Message,
   Producer,
   ProducerConfig,
+  TopicMessages,
   Transaction,
 };
 

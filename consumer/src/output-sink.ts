@@ -1,0 +1,111 @@
+import { DefaultPartitioner, type Kafka, type Logger, type Producer, type TopicMessages } from '@ride/shared';
+import type { RecordSource } from './input-message.js';
+
+export const ProcessingGuarantees = ['at_least_once', 'exactly_once'] as const;
+export type ProcessingGuarantee = (typeof ProcessingGuarantees)[number];
+
+/** Where a processed chunk's predictions and dead letters go, and how its input offsets are committed. */
+export interface OutputSink {
+  readonly guarantee: ProcessingGuarantee;
+  connect(): Promise<void>;
+  /**
+   * Publishes the outputs of records up to (not including) `nextOffset` of `source`. Resolves only once the
+   * broker acknowledged them; in exactly-once mode the consumed offset is committed in the same transaction.
+   */
+  publish(source: RecordSource, outputs: TopicMessages[], nextOffset: string): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** One idempotent producer; the consumer commits offsets itself after publish resolves. */
+export class AtLeastOnceSink implements OutputSink {
+  readonly guarantee = 'at_least_once';
+  private readonly producer: Producer;
+
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: DefaultPartitioner,
+    });
+  }
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  async publish(_source: RecordSource, outputs: TopicMessages[]): Promise<void> {
+    if (outputs.length > 0) await this.producer.sendBatch({ topicMessages: outputs, acks: -1 });
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
+
+/**
+ * Outputs and consumed offsets in one Kafka transaction (KIP-98). kafkajs predates KIP-447's group-metadata
+ * fencing, so zombies are fenced the classic way: one transactional producer per input partition, with a
+ * transactional.id derived from group, topic and partition. Whoever owns the partition next re-initialises
+ * that id and the broker fences the previous owner.
+ */
+export class ExactlyOnceSink implements OutputSink {
+  readonly guarantee = 'exactly_once';
+  private readonly producers = new Map<string, Producer>();
+  private readonly kafka: Kafka;
+  private readonly groupId: string;
+  private readonly log: Logger;
+
+  constructor(kafka: Kafka, groupId: string, logger: Logger) {
+    this.kafka = kafka;
+    this.groupId = groupId;
+    this.log = logger.child({ component: 'exactly-once-sink' });
+  }
+
+  async connect(): Promise<void> {}
+
+  async publish(source: RecordSource, outputs: TopicMessages[], nextOffset: string): Promise<void> {
+    const producer = await this.producerFor(source);
+    const txn = await producer.transaction();
+    try {
+      for (const output of outputs) await txn.send({ ...output, acks: -1 });
+      await txn.sendOffsets({
+        consumerGroupId: this.groupId,
+        topics: [{ topic: source.topic, partitions: [{ partition: source.partition, offset: nextOffset }] }],
+      });
+      await txn.commit();
+    } catch (err) {
+      this.log.warn({ err, source }, 'transaction failed: aborting; the chunk will be redelivered');
+      await txn.abort().catch(() => undefined);
+      // A fenced or broken producer is not reused: the next attempt re-initialises the transactional id.
+      this.producers.delete(key(source));
+      await producer.disconnect().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    await Promise.all([...this.producers.values()].map((p) => p.disconnect()));
+    this.producers.clear();
+  }
+
+  private async producerFor(source: RecordSource): Promise<Producer> {
+    let producer = this.producers.get(key(source));
+    if (producer === undefined) {
+      producer = this.kafka.producer({
+        transactionalId: `${this.groupId}.${key(source)}`,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: DefaultPartitioner,
+      });
+      await producer.connect();
+      this.producers.set(key(source), producer);
+    }
+    return producer;
+  }
+}
+
+function key(source: RecordSource): string {
+  return `${source.topic}.${source.partition}`;
+}

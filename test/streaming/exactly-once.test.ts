@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { testKafka } from '../harness/test-kafka.js';
+import { uniqueName } from '../harness/test-names.js';
+import { collectRecords } from './collect-records.js';
+import { startConsumer, waitFor } from './consumer-process.js';
+import { checkDelivery } from './delivery-check.js';
+import { runProducer } from './producer-process.js';
+import { createStreamTopics } from './stream-topics.js';
+
+describe('exactly-once mode', () => {
+  it('commits predictions and offsets together: a consumer killed mid-stream leaves no duplicate for read_committed readers', async () => {
+    const kafka = testKafka();
+    const topics = await createStreamTopics(kafka, 3);
+    const group = uniqueName('g');
+    const env = {
+      PROCESSING_GUARANTEE: 'exactly_once',
+      MAX_BATCH: '100',
+      SESSION_TIMEOUT_MS: '8000',
+      HEARTBEAT_INTERVAL_MS: '1000',
+    };
+    const rides = 5000;
+    const first = await startConsumer(topics, group, env);
+    const producing = runProducer(
+      ['--synthetic', '--seed', '5', '--limit', String(rides), '--rate', '2500'],
+      topics,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    await first.stop('SIGKILL');
+    expect((await producing).code).toBe(0);
+
+    const second = await startConsumer(topics, group, env);
+    await waitFor(
+      async () =>
+        (await collectRecords(kafka, topics.predictions, { isolation: 'read_committed', quietMs: 1000 }))
+          .length >= rides,
+      90_000,
+      () => 'predictions never caught up after the restart',
+    );
+    const committed = await collectRecords(kafka, topics.predictions, {
+      isolation: 'read_committed',
+      quietMs: 1500,
+    });
+    const keys = committed.map((r) => r.key);
+    expect(new Set(keys).size).toBe(rides);
+    expect(keys.length).toBe(rides);
+
+    const report = await checkDelivery(kafka, topics, group, rides);
+    expect(report.lost).toEqual([]);
+    expect(report.committedWithoutOutcome).toEqual([]);
+    expect(await second.stop('SIGTERM')).toBe(0);
+  });
+});
