@@ -1,6 +1,6 @@
 import type { Kafka } from '@ride/shared';
 import { disconnectAfterTest } from '../harness/test-kafka.js';
-import { collectRecords, type RawRecord } from './collect-records.js';
+import { type CollectOptions, collectRecords, type RawRecord } from './collect-records.js';
 import type { StreamTopics } from './stream-topics.js';
 
 export interface DeliveryReport {
@@ -19,11 +19,13 @@ export async function checkDelivery(
   topics: StreamTopics,
   groupId: string,
   expectedInputs: number,
+  /** read_committed: judge only what a transactional (exactly-once) pipeline committed. */
+  isolation: CollectOptions['isolation'] = 'read_uncommitted',
 ): Promise<DeliveryReport> {
   const inputs = await collectRecords(kafka, topics.rides, { count: expectedInputs });
   const [predictions, letters] = await Promise.all([
-    collectRecords(kafka, topics.predictions, { quietMs: 2000 }),
-    collectRecords(kafka, topics.deadLetters, { quietMs: 2000 }),
+    collectRecords(kafka, topics.predictions, { quietMs: 2000, isolation }),
+    collectRecords(kafka, topics.deadLetters, { quietMs: 2000, isolation }),
   ]);
   const answered = new Map<string, number>();
   for (const r of [...predictions, ...letters])

@@ -1,0 +1,37 @@
+import { inject } from 'vitest';
+
+/** How hard the chaos suite pushes: `short` inside `npm test`, `long` under `npm run test:chaos`. */
+export interface ChaosProfile {
+  name: 'short' | 'long';
+  /** SIGKILLs of one consumer while another keeps running. */
+  kills: number;
+  /** Members added and removed during one stream. */
+  rebalances: number;
+  /** Broker restarts during one stream. */
+  brokerRestarts: number;
+  /** Stalls (SIGSTOP longer than the session timeout) and slow batches. */
+  stalls: number;
+  /** Producer rate, events per second. */
+  rate: number;
+}
+
+const SHORT: ChaosProfile = {
+  name: 'short',
+  kills: 2,
+  rebalances: 2,
+  brokerRestarts: 1,
+  stalls: 1,
+  rate: 600,
+};
+const LONG: ChaosProfile = {
+  name: 'long',
+  kills: 6,
+  rebalances: 6,
+  brokerRestarts: 3,
+  stalls: 3,
+  rate: 1500,
+};
+
+export function chaosProfile(): ChaosProfile {
+  return inject('chaosProfile') === 'long' ? LONG : SHORT;
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { chaosProfile } from './chaos-profile.js';
+import { expectDeliveryKept, runFaultScenario } from './fault-scenario.js';
+import { committedOffsets, waitProgress, waitResumed } from './group-progress.js';
+import { GUARANTEES } from './guarantees.js';
+import { partitionsOf, waitBalanced } from './members.js';
+
+describe.each(GUARANTEES)('chaos: SIGKILL a consumer mid-stream (%s)', (guarantee) => {
+  it('loses no ride while one member is killed and restarted repeatedly and the other keeps running', async () => {
+    const result = await runFaultScenario({
+      fault: 'SIGKILL consumer, restart',
+      guarantee,
+      inject: async ({ admin, groupId, topics, members, partitions, startMember }) => {
+        const recoveries: number[] = [];
+        for (let i = 0; i < chaosProfile().kills; i++) {
+          const victim = members[1]!;
+          // Mid-batch, not idle: the victim has committed work on its own partitions since it joined.
+          await waitProgress(admin, groupId, topics.rides, await partitionsOf(victim));
+          const since = await committedOffsets(admin, groupId, topics.rides);
+          const killedAt = Date.now();
+          victim.child.kill('SIGKILL');
+          expect(await victim.exited).toBeNull();
+          recoveries.push(await waitResumed(admin, groupId, topics.rides, since, killedAt));
+          members[1] = await startMember();
+          await waitBalanced(members, partitions);
+        }
+        return recoveries;
+      },
+    });
+    expect(result.producer.code, result.producer.output).toBe(0);
+    expectDeliveryKept(result, guarantee);
+  });
+});

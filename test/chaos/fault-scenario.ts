@@ -1,0 +1,116 @@
+import { type Admin, createKafka, createLogger, type Kafka } from '@ride/shared';
+import { expect, inject } from 'vitest';
+import { disconnectAfterTest } from '../harness/test-kafka.js';
+import { uniqueName } from '../harness/test-names.js';
+import { type ConsumerProcess, startConsumer } from '../streaming/consumer-process.js';
+import { checkDelivery, type DeliveryReport } from '../streaming/delivery-check.js';
+import { createStreamTopics, type StreamTopics } from '../streaming/stream-topics.js';
+import { chaosProfile } from './chaos-profile.js';
+import { type FaultRow, type Guarantee, reportFault } from './fault-report.js';
+import { recordCount, waitCaughtUp, waitProgress } from './group-progress.js';
+import { waitBalanced } from './members.js';
+import { type ProducerSummary, startStream } from './stream-producer.js';
+
+/** What a fault gets to work with: the live members (it may replace them) and a way to start more. */
+export interface Pipeline {
+  brokers: readonly string[];
+  kafka: Kafka;
+  admin: Admin;
+  topics: StreamTopics;
+  groupId: string;
+  partitions: number;
+  members: ConsumerProcess[];
+  startMember(env?: Record<string, string>): Promise<ConsumerProcess>;
+}
+
+export interface ScenarioOptions {
+  fault: string;
+  guarantee: Guarantee;
+  /** Defaults to the shared integration broker. */
+  brokers?: readonly string[];
+  partitions?: number;
+  /** Members running before the stream starts. */
+  members?: number;
+  memberEnv?: Record<string, string>;
+  /** Injects the fault `repetitions` times mid-stream; returns one recovery time per repetition. */
+  inject(pipeline: Pipeline): Promise<number[]>;
+}
+
+export interface ScenarioResult {
+  row: FaultRow;
+  delivery: DeliveryReport;
+  producer: ProducerSummary;
+}
+
+// Short sessions so a dead member is noticed in seconds (the broker's floor is 6 s).
+export const FAST_SESSION = { SESSION_TIMEOUT_MS: '6000', HEARTBEAT_INTERVAL_MS: '1000' };
+
+export function kafkaFor(brokers: readonly string[]): Kafka {
+  return createKafka({ brokers, clientId: uniqueName('chaos') }, createLogger({ level: 'error' }));
+}
+
+/**
+ * One stream through a consumer group with a fault injected mid-stream, then the invariant check:
+ * every ride answered, no committed offset ahead of its outcome; duplicates counted (and none among
+ * committed predictions in exactly-once mode). Reports the row for the closing table.
+ */
+export async function runFaultScenario(options: ScenarioOptions): Promise<ScenarioResult> {
+  const brokers = options.brokers ?? inject('kafkaBrokers');
+  const partitions = options.partitions ?? 6;
+  const kafka = kafkaFor(brokers);
+  const admin = disconnectAfterTest(kafka.admin());
+  await admin.connect();
+  const topics = await createStreamTopics(kafka, partitions);
+  const groupId = uniqueName('g');
+  const baseEnv = {
+    KAFKA_BROKERS: brokers.join(','),
+    PROCESSING_GUARANTEE: options.guarantee,
+    MAX_BATCH: '200',
+    ...FAST_SESSION,
+    ...options.memberEnv,
+  };
+  const startMember = (env: Record<string, string> = {}) =>
+    startConsumer(topics, groupId, { ...baseEnv, ...env });
+  const members: ConsumerProcess[] = [];
+  for (let i = 0; i < (options.members ?? 2); i++) members.push(await startMember());
+  await waitBalanced(members, partitions);
+
+  const stream = startStream(brokers, topics, [
+    '--synthetic',
+    '--seed',
+    String(Math.floor(Math.random() * 1e9)),
+    '--rate',
+    String(chaosProfile().rate),
+    '--batch-size',
+    '100',
+  ]);
+  await waitProgress(admin, groupId, topics.rides, [...Array(partitions).keys()]);
+  const pipeline: Pipeline = { brokers, kafka, admin, topics, groupId, partitions, members, startMember };
+  const recoveryMs = await options.inject(pipeline);
+  const producer = await stream.stop();
+
+  await waitCaughtUp(admin, groupId, topics.rides);
+  const events = await recordCount(admin, topics.rides);
+  const isolation = options.guarantee === 'exactly_once' ? 'read_committed' : 'read_uncommitted';
+  const delivery = await checkDelivery(kafka, topics, groupId, events, isolation);
+  const row: FaultRow = {
+    fault: options.fault,
+    guarantee: options.guarantee,
+    repetitions: recoveryMs.length,
+    events,
+    lost: delivery.lost.length,
+    duplicates: delivery.duplicates,
+    recoveryMs,
+  };
+  reportFault(row);
+  for (const member of pipeline.members) expect(await member.stop('SIGTERM'), member.output()).toBe(0);
+  return { row, delivery, producer };
+}
+
+/** The invariant every fault must keep; exactly-once adds "no ride predicted twice among committed records". */
+export function expectDeliveryKept(result: ScenarioResult, guarantee: Guarantee): void {
+  expect(result.delivery.lost).toEqual([]);
+  expect(result.delivery.committedWithoutOutcome).toEqual([]);
+  // checkDelivery reads read_committed in exactly-once mode: aborted attempts do not count.
+  if (guarantee === 'exactly_once') expect(result.delivery.duplicates).toBe(0);
+}

@@ -1,0 +1,108 @@
+import type { Admin } from '@ride/shared';
+
+export type Offsets = Map<number, number>;
+
+/** The group's committed offset per partition of `topic` (-1 where it never committed). */
+export async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Offsets> {
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+}
+
+/** The log-end offset (high watermark) per partition. */
+export async function endOffsets(admin: Admin, topic: string): Promise<Offsets> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return new Map(offsets.map((p) => [p.partition, Number(p.high)]));
+}
+
+const sum = (offsets: Offsets): number => [...offsets.values()].reduce((a, b) => a + Math.max(b, 0), 0);
+
+/** Records in the topic: the number of inputs the pipeline must answer. */
+export async function recordCount(admin: Admin, topic: string): Promise<number> {
+  return sum(await endOffsets(admin, topic));
+}
+
+async function poll<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  describe: () => string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    // A broker mid-restart refuses admin calls: that is the state being waited out, not a failure.
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(describe());
+}
+
+/**
+ * Waits until every partition made progress after a fault: its committed offset moved past `since`, or it has
+ * caught up with the log end. Returns the milliseconds from `faultAt` — the recovery time of the table.
+ */
+export async function waitResumed(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  since: Offsets,
+  faultAt: number,
+  timeoutMs = 90_000,
+): Promise<number> {
+  let stuck: number[] = [];
+  return poll(
+    async () => {
+      const [committed, ends] = await Promise.all([
+        committedOffsets(admin, groupId, topic),
+        endOffsets(admin, topic),
+      ]);
+      stuck = [...ends.keys()].filter((p) => {
+        const c = committed.get(p) ?? -1;
+        return c <= (since.get(p) ?? -1) && c < (ends.get(p) ?? 0);
+      });
+      return stuck.length === 0 ? Date.now() - faultAt : undefined;
+    },
+    timeoutMs,
+    () => `partitions ${stuck.join(',')} of ${topic} made no progress within ${timeoutMs} ms of the fault`,
+  );
+}
+
+/** Waits until any of `partitions` committed past its current offset (the member is really working). */
+export async function waitProgress(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  partitions: readonly number[],
+  timeoutMs = 60_000,
+): Promise<void> {
+  const start = await committedOffsets(admin, groupId, topic);
+  await poll(
+    async () => {
+      const now = await committedOffsets(admin, groupId, topic);
+      return partitions.some((p) => (now.get(p) ?? -1) > (start.get(p) ?? -1)) ? true : undefined;
+    },
+    timeoutMs,
+    () => `partitions ${partitions.join(',')} committed nothing within ${timeoutMs} ms`,
+  );
+}
+
+/** Waits until the group committed every record of the topic (lag zero everywhere). */
+export async function waitCaughtUp(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  timeoutMs = 120_000,
+): Promise<void> {
+  let lag = -1;
+  await poll(
+    async () => {
+      const [committed, ends] = await Promise.all([
+        committedOffsets(admin, groupId, topic),
+        endOffsets(admin, topic),
+      ]);
+      lag = [...ends].reduce((total, [p, end]) => total + end - Math.max(committed.get(p) ?? 0, 0), 0);
+      return lag === 0 ? true : undefined;
+    },
+    timeoutMs,
+    () => `group ${groupId} still ${lag} records behind on ${topic} after ${timeoutMs} ms`,
+  );
+}

@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import { REPO_ROOT } from '../harness/repo-paths.js';
+import type { StreamTopics } from '../streaming/stream-topics.js';
+
+export interface ProducerSummary {
+  code: number | null;
+  output: string;
+  /** The CLI's own count of acknowledged rides (`replay finished` log line), if it got that far. */
+  sent?: number;
+  failed?: number;
+}
+
+export interface StreamProducer {
+  /** SIGTERM: the CLI flushes the batch in flight and reports. */
+  stop(): Promise<ProducerSummary>;
+  done: Promise<ProducerSummary>;
+}
+
+/** Reads the summary the CLI logs last (`{"summary":{"sent":…,"failed":…}}`). */
+export function parseSummary(output: string): { sent?: number; failed?: number } {
+  for (const line of output.split('\n').reverse()) {
+    if (!line.includes('replay finished')) continue;
+    try {
+      const { summary } = JSON.parse(line) as { summary?: { sent: number; failed: number } };
+      if (summary) return { sent: summary.sent, failed: summary.failed };
+    } catch {
+      // not a JSON log line
+    }
+  }
+  return {};
+}
+
+/**
+ * The real producer CLI as a long-running stream against any broker (the chaos tests' own brokers too),
+ * stopped by the test once its faults are done; killed at the end of the test if still running.
+ */
+export function startStream(
+  brokers: readonly string[],
+  topics: StreamTopics,
+  args: string[],
+  env: Record<string, string> = {},
+): StreamProducer {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'producer/dist/main.js'), ...args], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: brokers.join(','),
+      RIDES_TOPIC: topics.rides,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  const done = new Promise<ProducerSummary>((resolve) =>
+    child.on('exit', (code) => resolve({ code, output, ...parseSummary(output) })),
+  );
+  onTestFinished(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await done;
+    }
+  });
+  return {
+    done,
+    stop: () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return done;
+    },
+  };
+}
