@@ -100,7 +100,11 @@ export async function processBatch(
     outcome.predictions.push({
       key: ride.rideId,
       value,
-      headers: { [Headers.contentType]: contentType, [Headers.modelVersion]: deps.scorer.version },
+      headers: {
+        [Headers.contentType]: contentType,
+        [Headers.modelVersion]: deps.scorer.version,
+        [Headers.sourceTimestamp]: input.timestamp,
+      },
     });
     outcome.recordTimestamps.push(Number(input.timestamp));
   });

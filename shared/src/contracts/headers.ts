@@ -8,6 +8,8 @@ export const Headers = {
   sourceOffset: 'x-dlq-source-offset',
   failedAt: 'x-dlq-failed-at',
   modelVersion: 'x-model-version',
+  /** On a prediction: the Kafka timestamp (epoch ms) of the ride event it answers, for end-to-end latency. */
+  sourceTimestamp: 'x-source-timestamp',
 } as const;
 
 export const ContentTypes = {

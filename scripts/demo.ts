@@ -1,0 +1,204 @@
+// `npm run demo`: the whole pipeline on an embedded broker. Starts Kafka (or uses KAFKA_BROKERS), creates the
+// topics, starts the scoring consumer, replays real TLC rides through the producer CLI at a visible pace,
+// shows predictions arriving, then shuts everything down.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  createKafka,
+  createLogger,
+  DEFAULT_TOPICS,
+  decodePrediction,
+  decodeRide,
+  ensureTopics,
+  Headers,
+  readZones,
+} from '@ride/shared';
+import { freePort } from '../test/harness/free-port.js';
+import { KAFKA_VERSION, startBroker } from '../test/harness/index.js';
+import { REPO_ROOT } from '../test/harness/repo-paths.js';
+import { DemoStats } from './demo/demo-stats.js';
+import { renderView } from './demo/live-view.js';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '50' },
+    duration: { type: 'string', default: '60' },
+    file: { type: 'string', default: join(REPO_ROOT, 'data/green_tripdata_2021-02.parquet') },
+    synthetic: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help) {
+  process.stdout.write(
+    'Usage: npm run demo -- [--rate <rides/s>=50] [--duration <s>=60] [--file <tlc.parquet> | --synthetic]\n',
+  );
+  process.exit(0);
+}
+const rate = Number(values.rate);
+const durationS = Number(values.duration);
+if (!(rate > 0) || !(durationS > 0)) {
+  console.error('--rate and --duration must be positive numbers');
+  process.exit(2);
+}
+
+const logDir = join(REPO_ROOT, '.cache/demo');
+mkdirSync(logDir, { recursive: true });
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function tripSource(): string[] {
+  if (values.synthetic) return ['--synthetic'];
+  if (!existsSync(values.file!)) {
+    try {
+      execFileSync('bash', [join(REPO_ROOT, 'scripts/fetch-data.sh')], { stdio: 'ignore' });
+    } catch {
+      // offline and no ../shared: fall through to the synthetic stream
+    }
+  }
+  if (existsSync(values.file!)) return ['--file', values.file!];
+  say(`No trip file at ${values.file} (offline, no ../shared/data): replaying a synthetic stream instead.`);
+  return ['--synthetic'];
+}
+
+function spawnLogged(script: string, args: string[], env: Record<string, string>, log: string): ChildProcess {
+  const child = spawn(process.execPath, [join(REPO_ROOT, script), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = createWriteStream(join(logDir, log));
+  child.stdout!.pipe(out);
+  child.stderr!.pipe(out);
+  return child;
+}
+
+const exited = (child: ChildProcess) =>
+  child.exitCode !== null
+    ? Promise.resolve(child.exitCode)
+    : new Promise<number | null>((r) => child.once('exit', r));
+
+const source = tripSource();
+say(`Starting Kafka ${KAFKA_VERSION}…`);
+const broker = await startBroker({ partitions: 6 });
+const brokers = broker.brokers.join(',');
+say(`Kafka (${broker.kind}) at ${brokers}`);
+const logger = createLogger({ level: 'warn', name: 'demo' });
+const kafka = createKafka({ brokers: broker.brokers, clientId: 'demo' }, logger);
+const topics = DEFAULT_TOPICS;
+await ensureTopics(kafka, topics, logger);
+say(
+  `Topics ${topics.rides}, ${topics.predictions}, ${topics.deadLetters} ready (${topics.partitions} partitions)`,
+);
+
+const port = await freePort();
+const env = {
+  KAFKA_BROKERS: brokers,
+  HTTP_HOST: '127.0.0.1',
+  HTTP_PORT: String(port),
+  FROM_BEGINNING: 'false',
+};
+const consumer = spawnLogged('consumer/dist/main.js', [], env, 'consumer.log');
+const stats = new DemoStats();
+const zones = await readZones(join(REPO_ROOT, 'data/taxi_zone_lookup.csv')).catch(() => new Map());
+const tap = kafka.consumer({ groupId: `demo-view-${process.pid}` });
+let producer: ChildProcess | undefined;
+let stopping = false;
+
+async function shutdown(reason: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(redraw);
+  say(`\n${reason}: stopping producer, consumer and Kafka…`);
+  if (producer && producer.exitCode === null) producer.kill('SIGTERM');
+  if (producer) await exited(producer);
+  consumer.kill('SIGTERM');
+  const code = await exited(consumer);
+  await tap.disconnect().catch(() => undefined);
+  await broker.stop();
+  const seconds = (Date.now() - stats.startedAt) / 1000;
+  say(`consumer exited with ${code}; logs in ${logDir}`);
+  say(
+    `sent ${stats.ridesSeen} rides, ${stats.predictions} predictions, ${[...stats.deadLetters.values()].reduce((a, b) => a + b, 0)} dead letters, ${(stats.predictions / seconds).toFixed(1)} predictions/s over ${seconds.toFixed(0)} s`,
+  );
+}
+process.on('SIGINT', () => void shutdown('Ctrl-C'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+// Wait for the consumer to join its group before replaying, so the first rides are not waiting on a rebalance.
+const readyBy = Date.now() + 60_000;
+while (!stopping) {
+  const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+    (r) => r.ok,
+    () => false,
+  );
+  if (ok) break;
+  if (consumer.exitCode !== null || Date.now() > readyBy) {
+    console.error(`the consumer did not start; see ${join(logDir, 'consumer.log')}`);
+    await shutdown('consumer failed');
+    process.exit(1);
+  }
+  await new Promise((r) => setTimeout(r, 200));
+}
+say(`Consumer ready (metrics at http://127.0.0.1:${port}/metrics)`);
+
+await tap.connect();
+await tap.subscribe({ topics: [topics.rides, topics.predictions, topics.deadLetters], fromBeginning: false });
+await tap.run({
+  eachBatch: async ({ batch }) => {
+    for (const m of batch.messages) {
+      const contentType = m.headers?.[Headers.contentType]?.toString();
+      if (batch.topic === topics.rides) {
+        try {
+          const ride = decodeRide(m.value, contentType);
+          stats.ride(ride.rideId, ride.puLocationId, ride.doLocationId, ride.tripDistance);
+        } catch {
+          stats.ridesSeen++;
+        }
+      } else if (batch.topic === topics.predictions) {
+        const p = decodePrediction(m.value!, contentType);
+        const sourceTs = Number(m.headers?.[Headers.sourceTimestamp]?.toString());
+        stats.prediction(p.ride_id, p.ride_duration, Date.now() - sourceTs);
+      } else {
+        stats.deadLetter(m.headers?.[Headers.errorCode]?.toString() ?? 'unknown');
+      }
+    }
+  },
+});
+
+const ctx = {
+  title: `ride-duration demo · Kafka ${KAFKA_VERSION} (${broker.kind}) at ${brokers}`,
+  source: `${source.join(' ')} at ${rate} rides/s`,
+  durationS,
+  zones,
+};
+const tty = process.stdout.isTTY === true;
+let ticks = 0;
+const redraw = setInterval(() => {
+  ticks++;
+  if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderView(stats, ctx)}\n`);
+  else if (ticks % 5 === 0)
+    say(
+      `rides ${stats.ridesSeen} predictions ${stats.predictions} rate ${stats.rate().toFixed(1)}/s p99 ${stats.percentile(99).toFixed(0)} ms`,
+    );
+}, 1000);
+
+producer = spawnLogged(
+  'producer/dist/main.js',
+  [...source, '--rate', String(rate), '--duration', String(durationS)],
+  { KAFKA_BROKERS: brokers },
+  'producer.log',
+);
+await exited(producer);
+const drainBy = Date.now() + 15_000;
+while (
+  !stopping &&
+  stats.predictions + [...stats.deadLetters.values()].reduce((a, b) => a + b, 0) < stats.ridesSeen &&
+  Date.now() < drainBy
+) {
+  await new Promise((r) => setTimeout(r, 200));
+}
+if (!stopping) {
+  say(`\n${renderView(stats, ctx)}`);
+  await shutdown('replay finished');
+}

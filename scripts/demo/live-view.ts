@@ -1,0 +1,43 @@
+import type { Zone } from '@ride/shared';
+import type { DemoStats } from './demo-stats.js';
+
+export interface ViewContext {
+  title: string;
+  source: string;
+  durationS: number;
+  zones: Map<number, Zone>;
+}
+
+const zoneName = (zones: Map<number, Zone>, id: number) => {
+  const z = zones.get(id);
+  return z ? `${z.zone} (${z.borough})` : `zone ${id}`;
+};
+
+/** Renders the live summary as plain text lines (the caller decides whether to redraw in place). */
+export function renderView(stats: DemoStats, ctx: ViewContext): string {
+  const elapsed = Math.round((Date.now() - stats.startedAt) / 1000);
+  const ms = (p: number) => (Number.isNaN(stats.percentile(p)) ? '–' : `${stats.percentile(p).toFixed(0)}`);
+  const maxBucket = Math.max(1, ...stats.histogram);
+  const bars = stats.histogram.map((n, i) => {
+    const label = `${String(i * 5).padStart(2)}–${String(i * 5 + 5).padEnd(2)} min`;
+    return `  ${label} ${'█'.repeat(Math.round((n / maxBucket) * 40)).padEnd(40)} ${n}`;
+  });
+  const letters = [...stats.deadLetters].map(([reason, n]) => `${reason}=${n}`).join(', ') || 'none';
+  const latest = stats.latest.map(
+    (s) =>
+      `  ${s.rideId.padEnd(30)} ${zoneName(ctx.zones, s.pu)} → ${zoneName(ctx.zones, s.do)}, ${s.distance.toFixed(2)} mi: ${s.minutes.toFixed(1)} min`,
+  );
+  return [
+    ctx.title,
+    `source: ${ctx.source}   elapsed ${elapsed}s / ${ctx.durationS}s`,
+    '',
+    `rides sent ${stats.ridesSeen}   predictions ${stats.predictions}   rate ${stats.rate().toFixed(1)}/s   dead letters: ${letters}`,
+    `end-to-end latency ms   p50 ${ms(50)}   p90 ${ms(90)}   p99 ${ms(99)}   max ${ms(100)}`,
+    '',
+    'predicted durations',
+    ...bars,
+    '',
+    'latest predictions',
+    ...latest,
+  ].join('\n');
+}
