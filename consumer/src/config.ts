@@ -2,8 +2,10 @@ import {
   type Env,
   EnvReader,
   type KafkaSettings,
+  type ModelSourceSettings,
   type PredictionFormat,
   readKafkaSettings,
+  readModelSourceSettings,
   readTopicSettings,
   type TopicSettings,
 } from '@ride/shared';
@@ -29,6 +31,8 @@ export interface ConsumerConfig {
   logLevel: string;
   onnxThreads: number;
   guarantee: ProcessingGuarantee;
+  /** MODEL_PATH as a location (folder, URL, models:/...) plus MODEL_CACHE_DIR, MODEL_POLL_INTERVAL_MS, MLFLOW_*. */
+  modelSource: ModelSourceSettings;
 }
 
 export const DEFAULT_MODEL_PATH = 'models/ride-duration/1.0.0';
@@ -56,6 +60,7 @@ export function loadConsumerConfig(env: Env): ConsumerConfig {
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     onnxThreads: r.int('ONNX_THREADS', 1, { min: 1, max: 64 }),
     guarantee: r.oneOf('PROCESSING_GUARANTEE', ProcessingGuarantees, 'at_least_once'),
+    modelSource: readModelSourceSettings(r, DEFAULT_MODEL_PATH),
   };
   r.finish();
   return Object.freeze(config);

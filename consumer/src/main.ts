@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { ConfigError, createKafka, createLogger, ensureTopics, ModelError, ModelScorer } from '@ride/shared';
+import { ConfigError, createKafka, createLogger, ensureTopics, ModelError } from '@ride/shared';
 import { loadConsumerConfig } from './config.js';
 import { createHttpServer } from './http-server.js';
 import { ConsumerMetrics } from './metrics.js';
+import { watchModel } from './model-watcher.js';
 import { ScoringConsumer } from './scoring-consumer.js';
 
 /** Start-up errors that are the operator's to fix: print the message (it names the fix) and exit non-zero. */
@@ -21,21 +22,18 @@ function startupFailure(err: unknown): number | undefined {
 async function main(): Promise<void> {
   const config = loadConsumerConfig(process.env);
   const logger = createLogger({ level: config.logLevel, name: 'ride-scorer' });
-  // The model is loaded before touching Kafka: a bad model never joins the group nor commits an offset.
-  const scorer = await ModelScorer.load(config.modelPath, { threads: config.onnxThreads });
-  logger.info(
-    { model: { name: scorer.name, version: scorer.version, path: config.modelPath } },
-    'model loaded',
-  );
   const metrics = new ConsumerMetrics();
-  metrics.modelInfo.set({ model: scorer.name, version: scorer.version }, 1);
+  // The model is loaded before touching Kafka: a bad model never joins the group nor commits an offset.
+  // The watcher follows MODEL_PATH (folder, URL or models:/ alias) and swaps models between batches.
+  const watcher = await watchModel(config.modelSource, { threads: config.onnxThreads, logger, metrics });
+  const scorer = () => watcher.current;
   if (config.createTopics) await ensureTopics(createKafka(config.kafka, logger), config.topics, logger);
 
-  const consumer = new ScoringConsumer({ ...config, scorer: () => scorer, metrics, logger });
+  const consumer = new ScoringConsumer({ ...config, scorer, metrics, logger });
   const http = createHttpServer(metrics, {
     ready: () => consumer.ready,
     details: () => ({
-      model: { name: scorer.name, version: scorer.version },
+      model: { name: scorer().name, version: scorer().version },
       partitions: consumer.assignedPartitions,
     }),
   });
@@ -58,7 +56,8 @@ async function main(): Promise<void> {
     force.unref();
     await consumer.stop();
     await http.close();
-    await scorer.close();
+    await watcher.stop();
+    await scorer().close();
     logger.info('stopped cleanly');
     logger.flush();
     process.exitCode = 0;

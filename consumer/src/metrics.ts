@@ -50,4 +50,11 @@ export class ConsumerMetrics {
     labelNames: ['model', 'version'],
     registers: [this.registry],
   });
+  // Live model swap (model-watcher.ts): swapped, refused (failed load or validation), unreachable (poll failed).
+  readonly modelSwaps = new Counter({
+    name: 'ride_model_swaps_total',
+    help: 'Model source polls that found a new model, by result',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
 }

@@ -16,6 +16,9 @@ export const ErrorCodes = {
   PRODUCE_FAILED: 'RIDE_PRODUCE_FAILED',
   BROKER_UNAVAILABLE: 'RIDE_BROKER_UNAVAILABLE',
   DATA_FILE_INVALID: 'RIDE_DATA_FILE_INVALID',
+  REQUEST_INVALID: 'RIDE_REQUEST_INVALID',
+  MODEL_FETCH_FAILED: 'RIDE_MODEL_FETCH_FAILED',
+  MODEL_VALIDATION_FAILED: 'RIDE_MODEL_VALIDATION_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -75,5 +78,12 @@ export class BrokerError extends RideError {}
 export class DataFileError extends RideError {
   constructor(message: string, options: RideErrorOptions = {}) {
     super(ErrorCodes.DATA_FILE_INVALID, message, options);
+  }
+}
+
+/** An HTTP request to the web service is malformed; the message names the field and what it must be. */
+export class RequestError extends RideError {
+  constructor(message: string, options: RideErrorOptions = {}) {
+    super(ErrorCodes.REQUEST_INVALID, message, options);
   }
 }

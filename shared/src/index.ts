@@ -31,6 +31,7 @@ export {
   ErrorCodes,
   EventError,
   ModelError,
+  RequestError,
   RideError,
   type RideErrorOptions,
 } from './errors.js';
@@ -53,8 +54,18 @@ export {
   type Transaction,
 } from './kafka/kafka-client.js';
 export { createLogger, type Logger, REDACT_PATHS } from './logger.js';
+export { MlflowClient, type MlflowClientOptions, type MlflowModelVersion } from './model/mlflow-client.js';
+export { type ModelLocation, parseModelLocation } from './model/model-location.js';
 export { type ModelMetadata, readModelMetadata, type TensorSpec } from './model/model-metadata.js';
 export { type ModelRow, ModelScorer, type RideFeatures, type ScoreResult } from './model/model-scorer.js';
+export {
+  createModelSource,
+  type ModelSource,
+  type ModelSourceOptions,
+  type ResolvedModel,
+} from './model/model-source.js';
+export { type ModelSourceSettings, readModelSourceSettings } from './model/model-source-settings.js';
 export { NYC_TIME_ZONE, nycLocalToEpochMs, nycTimeParts, nycWallToEpochMs } from './model/nyc-time.js';
+export { validateModel } from './model/validate-model.js';
 export { isCourseDuration, readTrips, type TlcTrip } from './tlc/read-trips.js';
 export { readZones, type Zone } from './tlc/zone-names.js';

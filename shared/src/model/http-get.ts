@@ -1,0 +1,50 @@
+import { ErrorCodes, ModelError } from '../errors.js';
+
+export interface HttpGetOptions {
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** GET that fails with a ModelError naming the URL and status; network errors can be retried, 4xx cannot. */
+export async function httpGet(url: string, options: HttpGetOptions = {}): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      headers: options.headers,
+      signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
+      redirect: 'follow',
+    });
+  } catch (err) {
+    throw new ModelError(
+      ErrorCodes.MODEL_FETCH_FAILED,
+      `GET ${redact(url)} failed: ${(err as Error).message}`,
+      {
+        cause: err,
+        canRetry: true,
+      },
+    );
+  }
+  if (res.status === 304 || res.ok) return res;
+  const body = (await res.text().catch(() => '')).slice(0, 500);
+  throw new ModelError(
+    res.status === 404 ? ErrorCodes.MODEL_NOT_FOUND : ErrorCodes.MODEL_FETCH_FAILED,
+    `GET ${redact(url)} answered ${res.status}: ${body}`,
+    { canRetry: res.status >= 500 || res.status === 429, details: { status: res.status } },
+  );
+}
+
+export async function httpGetJson<T>(url: string, options: HttpGetOptions = {}): Promise<T> {
+  const res = await httpGet(url, options);
+  try {
+    return (await res.json()) as T;
+  } catch (err) {
+    throw new ModelError(ErrorCodes.MODEL_FETCH_FAILED, `GET ${redact(url)} did not answer JSON`, {
+      cause: err,
+    });
+  }
+}
+
+/** Drops user:password from a URL before it reaches a message or a log. */
+export function redact(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, '//***@');
+}
