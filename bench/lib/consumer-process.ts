@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { spawnTracked, type Tracked } from './children.js';
+import { freePort } from './free-port.js';
+import { MODEL_DIR, REPO_ROOT } from './repo-paths.js';
+
+export interface ConsumerTopics {
+  rides: string;
+  predictions: string;
+  deadLetters: string;
+}
+
+export interface ConsumerProcess {
+  tracked: Tracked;
+  port: number;
+}
+
+/** Starts `node consumer/dist/main.js` (the deployable, compiled) configured only through its environment. */
+export async function startConsumer(
+  brokers: readonly string[],
+  topics: ConsumerTopics,
+  group: string,
+  env: NodeJS.ProcessEnv,
+  extraEnv: Record<string, string> = {},
+): Promise<ConsumerProcess> {
+  const port = await freePort();
+  const tracked = spawnTracked(process.execPath, [join(REPO_ROOT, 'consumer', 'dist', 'main.js')], {
+    cwd: REPO_ROOT,
+    env: {
+      ...env,
+      KAFKA_BROKERS: brokers.join(','),
+      RIDES_TOPIC: topics.rides,
+      PREDICTIONS_TOPIC: topics.predictions,
+      DLQ_TOPIC: topics.deadLetters,
+      CONSUMER_GROUP: group,
+      MODEL_PATH: MODEL_DIR,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      FROM_BEGINNING: 'true',
+      ...extraEnv,
+    },
+  });
+  return { tracked, port };
+}
+
+/** Polls /readyz until the consumer is in its group (200), failing if it exits first. */
+export async function waitReady(consumer: ConsumerProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (consumer.tracked.child.exitCode !== null) {
+      throw new Error(
+        `consumer exited (${consumer.tracked.child.exitCode}): ${consumer.tracked.output.stderr}`,
+      );
+    }
+    const ok = await fetch(`http://127.0.0.1:${consumer.port}/readyz`)
+      .then((r) => r.status === 200)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`consumer not ready after ${timeoutMs} ms`);
+}
+
+/** One counter or the `_sum`/`_count` of a histogram from the consumer's Prometheus text, summed over labels. */
+export async function scrapeMetric(consumer: ConsumerProcess, name: string): Promise<number> {
+  const text = await fetch(`http://127.0.0.1:${consumer.port}/metrics`).then((r) => r.text());
+  let total = 0;
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_]+)(?:\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
+    if (match?.[1] === name) total += Number(match[2]);
+  }
+  return total;
+}

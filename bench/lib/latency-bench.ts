@@ -1,0 +1,162 @@
+import { join } from 'node:path';
+import type { Admin, Logger } from '@ride/shared';
+import { spawnTracked, stopTracked, type Tracked } from './children.js';
+import { type ConsumerProcess, startConsumer, waitReady } from './consumer-process.js';
+import { type LatencySummary, summarize } from './percentiles.js';
+import { PredictionReader } from './prediction-reader.js';
+import { BENCH_DIR, REPO_ROOT } from './repo-paths.js';
+import { createTopics, recordCount, uniqueName } from './topics.js';
+
+export interface LoadPoint {
+  offered_per_s: number;
+  /** What the load generator achieved (it may fall short of the offer on a busy machine). */
+  achieved_per_s: number;
+  latency_ms: LatencySummary;
+  /** Mean backlog (rides written − predictions written) in the last quarter of the run. */
+  final_backlog: number;
+  /** How much the mean backlog grew from the second quarter of the run to the last. */
+  backlog_growth: number;
+  /** Achieved ≥ 95% of the offer and the backlog grew by less than a quarter-second of input. */
+  sustained: boolean;
+}
+
+export interface LatencyPlan {
+  rates: readonly number[];
+  /** Extra points above the fixed rates, each 1.5× the last, while the previous one was sustained. */
+  searchSteps: number;
+  loadSeconds: number;
+  warmupSeconds: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** One scoring consumer kept running; a load generator process offers each rate in turn; a reader measures. */
+export async function runLatency(
+  admin: Admin,
+  brokers: readonly string[],
+  plan: LatencyPlan,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  consumerEnv: Record<string, string> = {},
+): Promise<LoadPoint[]> {
+  const topics = {
+    rides: uniqueName('lat-rides'),
+    predictions: uniqueName('lat-pred'),
+    deadLetters: uniqueName('lat-dlq'),
+  };
+  await createTopics(admin, [topics.rides, topics.predictions, topics.deadLetters], 6);
+  let consumer: ConsumerProcess | undefined;
+  let reader: PredictionReader | undefined;
+  try {
+    consumer = await startConsumer(brokers, topics, uniqueName('lat-scorer'), env, consumerEnv);
+    await waitReady(consumer);
+    reader = await PredictionReader.start(brokers, topics.predictions, uniqueName('lat-reader'), logger);
+    const points: LoadPoint[] = [];
+    const backlog = async () =>
+      (await recordCount(admin, topics.rides)) - (await recordCount(admin, topics.predictions));
+    const run = async (rate: number, seed: number) => {
+      const point = await offer(rate, seed, plan, brokers, topics.rides, reader!, backlog, env);
+      logger.info({ point }, 'load point done');
+      points.push(point);
+      return point;
+    };
+    let seed = 1;
+    let last: LoadPoint | undefined;
+    for (const rate of plan.rates) last = await run(rate, seed++);
+    let rate = plan.rates.at(-1) ?? 1000;
+    for (let step = 0; step < plan.searchSteps && last?.sustained; step++) {
+      rate = Math.round((rate * 1.5) / 1000) * 1000;
+      last = await run(rate, seed++);
+    }
+    return points;
+  } finally {
+    await reader?.stop();
+    if (consumer !== undefined) await stopTracked(consumer.tracked);
+  }
+}
+
+async function offer(
+  rate: number,
+  seed: number,
+  plan: LatencyPlan,
+  brokers: readonly string[],
+  topic: string,
+  reader: PredictionReader,
+  backlog: () => Promise<number>,
+  env: NodeJS.ProcessEnv,
+): Promise<LoadPoint> {
+  const generator = spawnTracked(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(BENCH_DIR, 'load-generator.ts'),
+      '--brokers',
+      brokers.join(','),
+      '--topic',
+      topic,
+      '--rate',
+      String(rate),
+      '--seconds',
+      String(plan.loadSeconds),
+      '--seed',
+      String(seed),
+    ],
+    { cwd: REPO_ROOT, env },
+  );
+  const startedAt = await generatorStart(generator);
+  reader.open(startedAt + plan.warmupSeconds * 1000, startedAt + plan.loadSeconds * 1000);
+  const samples: { at: number; backlog: number }[] = [];
+  while (generator.child.exitCode === null) {
+    samples.push({ at: Date.now(), backlog: await backlog() });
+    await sleep(500);
+  }
+  const code = await generator.exit;
+  if (code !== 0) throw new Error(`load generator exited ${code}: ${generator.output.stderr.slice(-2000)}`);
+  const stats = JSON.parse(generator.output.stdout.trim().split('\n').at(-1)!) as {
+    sent: number;
+    elapsedMs: number;
+  };
+  // Let the tail drain (bounded) so late predictions of the window are still counted.
+  const drainUntil = Date.now() + 10_000;
+  while (Date.now() < drainUntil && (await backlog()) > 0) await sleep(100);
+  await sleep(300);
+  const latencies = reader.close();
+  const quarter = (q: number) =>
+    mean(
+      samples.filter(
+        (s) =>
+          s.at >= startedAt + plan.loadSeconds * 250 * q &&
+          s.at < startedAt + plan.loadSeconds * 250 * (q + 1),
+      ),
+    );
+  const finalBacklog = quarter(3);
+  const growth = finalBacklog - quarter(1);
+  const achieved = Math.round((stats.sent * 1000) / stats.elapsedMs);
+  return {
+    offered_per_s: rate,
+    achieved_per_s: achieved,
+    latency_ms: summarize(latencies),
+    final_backlog: Math.round(finalBacklog),
+    backlog_growth: Math.round(growth),
+    sustained: achieved >= rate * 0.95 && growth <= rate / 4,
+  };
+}
+
+/** The generator prints {"startedAt": ms} once connected, just before the first ride is offered. */
+async function generatorStart(generator: Tracked): Promise<number> {
+  for (;;) {
+    const match = /"startedAt":(\d+)/.exec(generator.output.stdout);
+    if (match !== null) return Number(match[1]);
+    if (generator.child.exitCode !== null) {
+      throw new Error(
+        `load generator exited ${generator.child.exitCode}: ${generator.output.stderr.slice(-2000)}`,
+      );
+    }
+    await sleep(20);
+  }
+}
+
+function mean(samples: readonly { backlog: number }[]): number {
+  return samples.length === 0 ? 0 : samples.reduce((sum, s) => sum + s.backlog, 0) / samples.length;
+}

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Admin, Logger } from '@ride/shared';
+import { spawnTracked, stopTracked } from './children.js';
+import { type ThroughputResult, watchOutput } from './output-watch.js';
+import { ProcessSampler } from './proc-stats.js';
+import { PEERS_DIR, PEERS_PYTHON, REPO_ROOT } from './repo-paths.js';
+import { createTopics, uniqueName } from './topics.js';
+
+export const Peers = {
+  course: 'course_peer.py',
+  batched: 'batched_peer.py',
+} as const;
+export type PeerName = keyof typeof Peers;
+
+export interface PeerRun extends ThroughputResult {
+  peer: PeerName;
+}
+
+export function peersAvailable(): boolean {
+  return existsSync(PEERS_PYTHON);
+}
+
+/** Runs one Python peer over the first `events` rides of the preloaded topic, timed like our consumer. */
+export async function runPeer(
+  admin: Admin,
+  brokers: readonly string[],
+  rides: string,
+  peer: PeerName,
+  events: number,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): Promise<PeerRun> {
+  const output = uniqueName(`${peer}-pred`);
+  await createTopics(admin, [output], 6);
+  const args = [join(PEERS_DIR, Peers[peer]), '--brokers', brokers.join(','), '--topic', rides];
+  args.push('--output', output, '--group', uniqueName(peer), '--limit', String(events));
+  const tracked = spawnTracked(PEERS_PYTHON, args, { cwd: REPO_ROOT, env });
+  logger.info({ peer, events }, 'peer run started');
+  try {
+    const result = await watchOutput({
+      admin,
+      topics: [output],
+      target: events,
+      samplers: [new ProcessSampler(tracked.pid)],
+      died: tracked.exit.then((code) => {
+        if (code !== 0) logger.error({ peer, stderr: tracked.output.stderr.slice(-2000) }, 'peer failed');
+      }),
+    });
+    return { ...result, peer };
+  } finally {
+    await stopTracked(tracked);
+  }
+}

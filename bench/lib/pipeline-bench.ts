@@ -1,0 +1,49 @@
+import type { Admin, Logger } from '@ride/shared';
+import { stopTracked } from './children.js';
+import { type ConsumerProcess, scrapeMetric, startConsumer } from './consumer-process.js';
+import { type ThroughputResult, watchOutput } from './output-watch.js';
+import { ProcessSampler } from './proc-stats.js';
+import { createTopics, uniqueName } from './topics.js';
+
+export interface PipelineRun extends ThroughputResult {
+  consumers: number;
+  /** ride_events_in_total over all processes, as a cross-check of the offsets. */
+  events_in_metric: number;
+}
+
+/**
+ * Times `consumers` scoring processes (one group, fresh output topics) through the preloaded rides topic:
+ * from the first prediction written to the last one acknowledged, with CPU and peak RSS from /proc.
+ */
+export async function runPipeline(
+  admin: Admin,
+  brokers: readonly string[],
+  rides: string,
+  events: number,
+  consumers: number,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  consumerEnv: Record<string, string> = {},
+): Promise<PipelineRun> {
+  const topics = { rides, predictions: uniqueName('predictions'), deadLetters: uniqueName('dlq') };
+  await createTopics(admin, [topics.predictions, topics.deadLetters], 6);
+  const group = uniqueName('scorer');
+  const processes: ConsumerProcess[] = [];
+  try {
+    for (let i = 0; i < consumers; i++)
+      processes.push(await startConsumer(brokers, topics, group, env, consumerEnv));
+    const samplers = processes.map((p) => new ProcessSampler(p.tracked.pid));
+    logger.info({ consumers, events }, 'pipeline run started');
+    const result = await watchOutput({
+      admin,
+      topics: [topics.predictions, topics.deadLetters],
+      target: events,
+      samplers,
+      died: Promise.race(processes.map((p) => p.tracked.exit)),
+    });
+    const counts = await Promise.all(processes.map((p) => scrapeMetric(p, 'ride_events_in_total')));
+    return { ...result, consumers, events_in_metric: counts.reduce((a, b) => a + b, 0) };
+  } finally {
+    await Promise.all(processes.map((p) => stopTracked(p.tracked)));
+  }
+}

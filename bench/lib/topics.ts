@@ -1,0 +1,40 @@
+import type { Admin } from '@ride/shared';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Creates topics (all with the same partition count) and waits until their offsets can be listed. */
+export async function createTopics(
+  admin: Admin,
+  names: readonly string[],
+  partitions: number,
+): Promise<void> {
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+  });
+  for (const topic of names) await recordCount(admin, topic);
+}
+
+/**
+ * Records in a topic: the sum of its partitions' end offsets (our topics start at offset 0, no deletes).
+ * Retries retriable errors: just after a topic is created, kafkajs' admin may still hold leader metadata from
+ * before the election and get NOT_LEADER_FOR_PARTITION until its next refresh.
+ */
+export async function recordCount(admin: Admin, topic: string, attempts = 50): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+    } catch (err) {
+      if (attempt >= attempts || (err as { retriable?: boolean }).retriable !== true) throw err;
+      await sleep(100);
+    }
+  }
+}
+
+let sequence = 0;
+/** A topic or group name unique within this run. */
+export function uniqueName(prefix: string): string {
+  sequence += 1;
+  return `bench-${prefix}-${process.pid}-${sequence}`;
+}

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KAFKA_VERSION } from '../../test/harness/index.js';
+import { runToEnd } from './children.js';
+import { PEERS_PYTHON, REPO_ROOT } from './repo-paths.js';
+
+function packageVersion(name: string): string {
+  try {
+    const file = join(REPO_ROOT, 'node_modules', name, 'package.json');
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function commandVersion(command: string, args: string[], pattern: RegExp): Promise<string> {
+  try {
+    const { stdout, stderr } = await runToEnd(command, args);
+    return pattern.exec(`${stdout}${stderr}`)?.[1] ?? 'unknown';
+  } catch {
+    return 'absent';
+  }
+}
+
+/** Versions of everything in the measured path. */
+export async function versions(): Promise<Record<string, string>> {
+  return {
+    Kafka: KAFKA_VERSION,
+    Java: await commandVersion('java', ['-version'], /version "([^"]+)"/),
+    Node: process.version,
+    kafkajs: packageVersion('kafkajs'),
+    'onnxruntime-node': packageVersion('onnxruntime-node'),
+    Python: await commandVersion(PEERS_PYTHON, ['--version'], /Python (\S+)/),
+  };
+}

@@ -1,0 +1,93 @@
+"""What both Python peers share: arguments, the Kafka clients, Avro decoding and the native LightGBM model.
+
+The model is the booster the ONNX graph was exported from (models/ride-duration/<version>/lightgbm.txt.gz),
+loaded through models/pipeline so the features (borough codes, NYC hour and weekday) are computed the same way.
+"""
+
+import argparse
+import io
+import json
+import sys
+from pathlib import Path
+
+import fastavro
+from confluent_kafka import Consumer, Producer
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "models"))
+
+from pipeline.native_model import BoroughCodes, NativeModel  # noqa: E402
+
+AVRO_DIR = REPO / "shared" / "src" / "avro"
+CONTENT_TYPE = "content-type"
+RIDE_PREFIX = "application/vnd.nyc-taxi.ride-started.v"
+PREDICTION_TYPE = "application/vnd.nyc-taxi.ride-prediction.v1+avro"
+NYC = "America/New_York"
+
+
+def parse_args(description: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--brokers", required=True)
+    parser.add_argument("--topic", required=True)
+    parser.add_argument("--output", required=True)
+    parser.add_argument("--group", required=True)
+    parser.add_argument("--limit", type=int, required=True, help="stop after this many events")
+    parser.add_argument("--batch", type=int, default=2000, help="batched peer: messages per consume()")
+    parser.add_argument("--model", type=Path, default=REPO / "models" / "ride-duration" / "1.0.0")
+    return parser.parse_args()
+
+
+def load_model(model_dir: Path) -> tuple[NativeModel, dict]:
+    metadata = json.loads((model_dir / "metadata.json").read_text())
+    model = NativeModel.load(model_dir / "lightgbm.txt.gz", BoroughCodes.from_metadata(metadata))
+    return model, metadata
+
+
+def ride_schemas() -> dict[str, dict]:
+    """Writer schemas by content type, as the TypeScript reader resolves them."""
+    schemas = {}
+    for path in sorted(AVRO_DIR.glob("ride-started.v*.avsc")):
+        version = path.stem.rsplit(".v", 1)[1]
+        schemas[f"{RIDE_PREFIX}{version}+avro"] = fastavro.parse_schema(json.loads(path.read_text()))
+    return schemas
+
+
+def prediction_schema() -> dict:
+    return fastavro.parse_schema(json.loads((AVRO_DIR / "ride-prediction.v1.avsc").read_text()))
+
+
+def decode(message, schemas: dict[str, dict]) -> dict:
+    content_type = dict(message.headers() or []).get(CONTENT_TYPE, b"").decode()
+    return fastavro.schemaless_reader(io.BytesIO(message.value()), schemas[content_type], None)
+
+
+def encode_prediction(record: dict, schema: dict) -> bytes:
+    buffer = io.BytesIO()
+    fastavro.schemaless_writer(buffer, schema, record)
+    return buffer.getvalue()
+
+
+def consumer(args: argparse.Namespace) -> Consumer:
+    client = Consumer({
+        "bootstrap.servers": args.brokers,
+        "group.id": args.group,
+        "auto.offset.reset": "earliest",
+        "enable.auto.commit": True,
+    })
+    client.subscribe([args.topic])
+    return client
+
+
+def producer(args: argparse.Namespace) -> Producer:
+    # librdkafka defaults batch with linger.ms=5; acks=all matches our consumer's producer.
+    return Producer({"bootstrap.servers": args.brokers, "acks": "all", "enable.idempotence": True})
+
+
+def produce(sink: Producer, topic: str, key, value, headers: dict) -> None:
+    """Queues one record, serving delivery reports while librdkafka's local queue is full."""
+    while True:
+        try:
+            sink.produce(topic, key=key, value=value, headers=headers)
+            return
+        except BufferError:
+            sink.poll(0.05)

@@ -1,0 +1,156 @@
+// npm run bench [-- --quick | --smoke]: throughput, latency and memory against Kafka's tools and Python peers.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { syntheticRides } from '@ride/producer';
+import { type Admin, createKafka, createLogger, encodeRideStarted, Headers, type Logger } from '@ride/shared';
+import { type BrokerHandle, startBroker } from '../test/harness/index.js';
+import { type BenchConfig, loadBenchConfig } from './lib/bench-config.js';
+import { type BenchResults, evaluateGoals } from './lib/bench-results.js';
+import { stopAllTracked } from './lib/children.js';
+import { consumerPerformance, producerPerformance } from './lib/kafka-perf-tools.js';
+import { runLatency } from './lib/latency-bench.js';
+import { loadAverage, machineFacts } from './lib/load-average.js';
+import { peersAvailable, runPeer } from './lib/peer-bench.js';
+import { runPipeline } from './lib/pipeline-bench.js';
+import { runProducerCli } from './lib/producer-cli.js';
+import { REPO_ROOT } from './lib/repo-paths.js';
+import { createTopics, uniqueName } from './lib/topics.js';
+import { versions } from './lib/versions.js';
+import { writeResults } from './lib/write-results.js';
+
+const TRIP_FILE = join(REPO_ROOT, 'data', 'green_tripdata_2021-02.parquet');
+
+/** Avro value bytes, and the whole record as ProducerPerformance should write it (key + value + header). */
+function eventBytes(): { value: number; record: number } {
+  const ride = syntheticRides({ seed: 42 }).next().value!;
+  const { value, contentType } = encodeRideStarted(ride);
+  const header = Buffer.byteLength(Headers.contentType) + Buffer.byteLength(contentType);
+  return { value: value.length, record: value.length + Buffer.byteLength(ride.ride_id) + header };
+}
+
+async function measure(config: BenchConfig, broker: BrokerHandle, admin: Admin, logger: Logger) {
+  const { profile, childEnv: env } = config;
+  const { brokers } = broker;
+  const started = performance.now();
+  const loadStart = loadAverage();
+  const notes: string[] = [];
+  const rides = uniqueName('rides');
+  await createTopics(admin, [rides], 6);
+
+  logger.info({ events: profile.events }, 'preloading rides with the producer CLI');
+  const producerCli = [
+    await runProducerCli(brokers, rides, ['--synthetic', '--limit', String(profile.events), '--max'], env),
+  ];
+  if (existsSync(TRIP_FILE)) {
+    const scratch = uniqueName('replay');
+    await createTopics(admin, [scratch], 6);
+    producerCli.push(
+      await runProducerCli(
+        brokers,
+        scratch,
+        [
+          '--file',
+          'data/green_tripdata_2021-02.parquet',
+          '--max',
+          ...(profile.mode === 'smoke' ? ['--limit', '5000'] : []),
+        ],
+        env,
+      ),
+    );
+  } else notes.push('producer CLI file replay skipped: data/ is empty (npm run data)');
+
+  const bytes = eventBytes();
+  logger.info('Kafka perf tools');
+  const consumer = await consumerPerformance(brokers, rides, profile.events, uniqueName('perf-consumer'));
+  const perfTopic = uniqueName('perf');
+  await createTopics(admin, [perfTopic], 6);
+  const producer = await producerPerformance(brokers, perfTopic, profile.events, bytes.record);
+
+  const pipeline = [
+    await runPipeline(admin, brokers, rides, profile.events, 1, env, logger, config.consumerEnv),
+  ];
+  if (profile.twoConsumers)
+    pipeline.push(
+      await runPipeline(admin, brokers, rides, profile.events, 2, env, logger, config.consumerEnv),
+    );
+
+  const peers = [];
+  if (profile.peers && peersAvailable()) {
+    peers.push(await runPeer(admin, brokers, rides, 'course', profile.courseEvents, env, logger));
+    peers.push(await runPeer(admin, brokers, rides, 'batched', profile.events, env, logger));
+    notes.push(
+      `the course-style peer scored the first ${profile.courseEvents.toLocaleString('en-US')} events (its rate is steady long before 1M)`,
+    );
+  } else if (profile.peers)
+    notes.push('peers skipped: no bench/peers/.venv (bash bench/peers/setup-venv.sh)');
+
+  const latency = await runLatency(admin, brokers, profile, env, logger, config.consumerEnv);
+  const partial: Omit<BenchResults, 'goals'> = {
+    mode: profile.mode,
+    at: new Date().toISOString(),
+    machine: machineFacts(),
+    versions: await versions(),
+    broker: `${broker.kind} (${brokers.join(',')})`,
+    load_average_start: loadStart,
+    load_average_end: loadAverage(),
+    events: profile.events,
+    event_bytes: bytes.value,
+    record_bytes: bytes.record,
+    consumer_env: config.consumerEnv,
+    ceiling: { producer, consumer },
+    producer_cli: producerCli,
+    pipeline,
+    latency,
+    peers,
+    notes,
+    wall_seconds: (performance.now() - started) / 1000,
+  };
+  return { ...partial, goals: evaluateGoals(partial) };
+}
+
+async function main(): Promise<number> {
+  let config: BenchConfig;
+  try {
+    config = loadBenchConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+  const logger = createLogger({ level: 'info', name: 'bench' }, process.stderr);
+  let broker: BrokerHandle | undefined;
+  let admin: Admin | undefined;
+  const cleanup = async () => {
+    await stopAllTracked();
+    await admin?.disconnect().catch(() => undefined);
+    await broker?.stop();
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.warn({ signal }, 'stopping: ending child processes and the broker');
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  try {
+    broker = await startBroker({ partitions: 6 });
+    logger.info({ broker: broker.brokers, kind: broker.kind, mode: config.profile.mode }, 'broker up');
+    // The admin's retried NOT_LEADER answers for fresh topics are expected: keep them out of the log.
+    const quiet = logger.child({ component: 'admin' }, { level: 'fatal' });
+    admin = createKafka({ brokers: broker.brokers, clientId: 'bench-admin' }, quiet).admin();
+    await admin.connect();
+    const results = await measure(config, broker, admin, logger);
+    const files = await writeResults(results, config.publishDir, logger);
+    process.stdout.write(`${files.markdown}\nResults: ${files.paths.join(', ')}\n`);
+    return 0;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);
