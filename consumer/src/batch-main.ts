@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { ConfigError, createLogger, DataFileError, ModelError } from '@ride/shared';
+import { loadBatchConfig } from './batch/batch-config.js';
+import { createBatchProgress } from './batch/batch-progress.js';
+import { formatSummary } from './batch/format-summary.js';
+import { scoreFile } from './batch/score-file.js';
+import { watchModel } from './model-watcher.js';
+
+/** Batch scoring of a TLC parquet file into the course's prediction parquet; see batch-config.ts for usage. */
+async function main(): Promise<void> {
+  const config = loadBatchConfig(process.argv.slice(2), process.env);
+  const logger = createLogger({ level: config.logLevel, name: 'ride-batch' }, process.stderr);
+  // One model for the whole file: a batch run never swaps (poll interval ignored).
+  const watcher = await watchModel(
+    { ...config.modelSource, pollIntervalMs: 0 },
+    { threads: config.onnxThreads, logger },
+  );
+  const scorer = watcher.current;
+  const progress = createBatchProgress(process.stderr.isTTY === true);
+  try {
+    const summary = await scoreFile({
+      input: config.input,
+      output: config.output,
+      scorer,
+      chunkSize: config.chunkSize,
+      onProgress: (p) => progress.update(p),
+    });
+    progress.stop();
+    logger.info({ summary }, 'batch scored');
+    process.stdout.write(`${config.json ? JSON.stringify(summary) : formatSummary(summary)}\n`);
+  } finally {
+    progress.stop();
+    await scorer.close();
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError || err instanceof DataFileError || err instanceof ModelError) {
+    console.error(`ride-batch (${err.code}): ${err.message}`);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});
