@@ -6,7 +6,9 @@ import { GUARANTEES } from './guarantees.js';
 import { partitionsOf, waitBalanced } from './members.js';
 
 describe.each(GUARANTEES)('chaos: SIGKILL a consumer mid-stream (%s)', (guarantee) => {
-  it('loses no ride while one member is killed and restarted repeatedly and the other keeps running', async () => {
+  it('loses no ride while one member is killed and restarted repeatedly and the other keeps running', {
+    timeout: 600_000,
+  }, async () => {
     const result = await runFaultScenario({
       fault: 'SIGKILL consumer, restart',
       guarantee,

@@ -86,10 +86,10 @@ export async function runFaultScenario(options: ScenarioOptions): Promise<Scenar
   ]);
   await waitProgress(admin, groupId, topics.rides, [...Array(partitions).keys()]);
   const pipeline: Pipeline = { brokers, kafka, admin, topics, groupId, partitions, members, startMember };
-  const recoveryMs = await options.inject(pipeline);
+  const recoveryMs = await withMemberLogs(members, () => options.inject(pipeline));
   const producer = await stream.stop();
 
-  await waitCaughtUp(admin, groupId, topics.rides);
+  await withMemberLogs(members, () => waitCaughtUp(admin, groupId, topics.rides));
   const events = await recordCount(admin, topics.rides);
   const isolation = options.guarantee === 'exactly_once' ? 'read_committed' : 'read_uncommitted';
   const delivery = await checkDelivery(kafka, topics, groupId, events, isolation);
@@ -113,4 +113,21 @@ export function expectDeliveryKept(result: ScenarioResult, guarantee: Guarantee)
   expect(result.delivery.committedWithoutOutcome).toEqual([]);
   // checkDelivery reads read_committed in exactly-once mode: aborted attempts do not count.
   if (guarantee === 'exactly_once') expect(result.delivery.duplicates).toBe(0);
+}
+
+/** On failure, appends what the members warned about: the why behind "no progress". */
+async function withMemberLogs<T>(members: readonly ConsumerProcess[], step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    const notes = members.map((m, i) => {
+      const lines = m
+        .output()
+        .split('\n')
+        .filter((l) => /"level":(40|50|60)|Error/.test(l))
+        .slice(-15);
+      return `member ${i} (pid ${m.child.pid}, exit ${m.child.exitCode ?? m.child.signalCode}):\n${lines.join('\n')}`;
+    });
+    throw new Error(`${(err as Error).message}\n${notes.join('\n')}`, { cause: err });
+  }
 }
