@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { chaosProfile } from './chaos-profile.js';
+import { expectDeliveryKept, runFaultScenario } from './fault-scenario.js';
+import { committedOffsets, waitProgress, waitResumed } from './group-progress.js';
+import { GUARANTEES } from './guarantees.js';
+import { waitBalanced } from './members.js';
+
+describe.each(GUARANTEES)('chaos: rebalances during a stream (%s)', (guarantee) => {
+  it('loses no ride while members join and leave', { timeout: 600_000 }, async () => {
+    const result = await runFaultScenario({
+      fault: 'add / remove a member',
+      guarantee,
+      members: 1,
+      inject: async ({ admin, groupId, topics, members, partitions, startMember }) => {
+        const recoveries: number[] = [];
+        const change = async (apply: () => Promise<void>): Promise<void> => {
+          const since = await committedOffsets(admin, groupId, topics.rides);
+          const at = Date.now();
+          await apply();
+          recoveries.push(await waitResumed(admin, groupId, topics.rides, since, at));
+          await waitBalanced(members, partitions);
+          await waitProgress(admin, groupId, topics.rides, [...Array(partitions).keys()]);
+        };
+        for (let i = 0; i < chaosProfile().rebalances; i++) {
+          await change(async () => {
+            members.push(await startMember());
+          });
+          // Alternate which member leaves, so the original one hands over too.
+          const leaving = i % 2 === 0 ? members.length - 1 : 0;
+          await change(async () => {
+            const [member] = members.splice(leaving, 1);
+            expect(await member!.stop('SIGTERM'), member!.output()).toBe(0);
+          });
+        }
+        return recoveries;
+      },
+    });
+    expect(result.producer.code, result.producer.output).toBe(0);
+    expectDeliveryKept(result, guarantee);
+  });
+});
