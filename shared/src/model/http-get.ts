@@ -27,7 +27,10 @@ export async function httpGet(url: string, options: HttpGetOptions = {}): Promis
   if (res.status === 304 || res.ok) return res;
   const body = (await res.text().catch(() => '')).slice(0, 500);
   throw new ModelError(
-    res.status === 404 ? ErrorCodes.MODEL_NOT_FOUND : ErrorCodes.MODEL_FETCH_FAILED,
+    // MLflow answers an unknown alias with 400 INVALID_PARAMETER_VALUE "... not found", a missing version with 404.
+    res.status === 404 || (res.status === 400 && /RESOURCE_DOES_NOT_EXIST|not found/i.test(body))
+      ? ErrorCodes.MODEL_NOT_FOUND
+      : ErrorCodes.MODEL_FETCH_FAILED,
     `GET ${redact(url)} answered ${res.status}: ${body}`,
     { canRetry: res.status >= 500 || res.status === 429, details: { status: res.status } },
   );
