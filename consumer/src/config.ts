@@ -38,8 +38,8 @@ export interface ConsumerConfig {
 export const DEFAULT_MODEL_PATH = 'models/ride-duration/1.0.0';
 
 /** Every setting the consumer reads, validated at once; see the README's configuration table. */
-export function loadConsumerConfig(env: Env): ConsumerConfig {
-  const r = new EnvReader(env);
+export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
+  const r = new EnvReader(env, flags);
   const sessionTimeoutMs = r.int('SESSION_TIMEOUT_MS', 30_000, { min: 6_000, max: 300_000 });
   const config: ConsumerConfig = {
     kafka: readKafkaSettings(r, 'ride-scorer'),

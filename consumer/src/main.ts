@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError, createKafka, createLogger, ensureTopics, ModelError } from '@ride/shared';
+import { ConfigError, createKafka, createLogger, ensureTopics, flagsToEnv, ModelError } from '@ride/shared';
 import { loadConsumerConfig } from './config.js';
 import { createHttpServer } from './http-server.js';
 import { ConsumerMetrics } from './metrics.js';
@@ -20,7 +20,7 @@ function startupFailure(err: unknown): number | undefined {
 }
 
 async function main(): Promise<void> {
-  const config = loadConsumerConfig(process.env);
+  const config = loadConsumerConfig(process.env, flagsToEnv(process.argv.slice(2)));
   const logger = createLogger({ level: config.logLevel, name: 'ride-scorer' });
   const metrics = new ConsumerMetrics();
   // The model is loaded before touching Kafka: a bad model never joins the group nor commits an offset.

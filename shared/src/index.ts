@@ -16,6 +16,7 @@ export {
 } from './avro/ride-codec.js';
 export type { RidePrediction, RideStarted, RideStartedV1, RideStartedV2 } from './avro/ride-events.js';
 export { type Env, EnvReader } from './config/env-reader.js';
+export { flagsToEnv } from './config/flags-to-env.js';
 export {
   DEFAULT_TOPICS,
   readKafkaSettings,

@@ -9,17 +9,21 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export class EnvReader {
   readonly problems: string[] = [];
   private readonly env: Env;
+  private readonly flags: Env;
+  private readonly read = new Set<string>();
 
-  constructor(env: Env) {
-    this.env = env;
+  /** `flags` (see flagsToEnv) override `env`; each must name a variable that gets read. */
+  constructor(env: Env, flags: Env = {}) {
+    this.env = { ...env, ...flags };
+    this.flags = flags;
   }
 
   string(name: string, fallback: string): string {
-    const raw = this.env[name];
-    return raw === undefined || raw.trim() === '' ? fallback : raw.trim();
+    return this.optionalString(name) ?? fallback;
   }
 
   optionalString(name: string): string | undefined {
+    this.read.add(name);
     const raw = this.env[name];
     return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
   }
@@ -78,8 +82,14 @@ export class EnvReader {
     return fallback;
   }
 
-  /** Throws one ConfigError listing every problem seen so far. */
+  /** Throws one ConfigError listing every problem seen so far, unknown flags included. */
   finish(): void {
+    const flag = (name: string) => `--${name.toLowerCase().replaceAll('_', '-')}`;
+    for (const name of Object.keys(this.flags).filter((n) => !this.read.has(n))) {
+      this.problems.push(
+        `unknown flag ${flag(name)}: known flags are ${[...this.read].map(flag).join(', ')}`,
+      );
+    }
     if (this.problems.length > 0) throw new ConfigError(this.problems);
   }
 }

@@ -46,3 +46,23 @@ describe('EnvReader', () => {
     expect(() => r.finish()).not.toThrow();
   });
 });
+
+describe('flags', () => {
+  it('turn --kebab-case flags into the variables they name, overriding the environment', async () => {
+    const { flagsToEnv } = await import('../../src/config/flags-to-env.js');
+    const flags = flagsToEnv(['--rides-topic', 'in', '--topic-partitions=3', '--kafka-ssl']);
+    expect(flags).toEqual({ RIDES_TOPIC: 'in', TOPIC_PARTITIONS: '3', KAFKA_SSL: 'true' });
+    const r = new EnvReader({ RIDES_TOPIC: 'env-wins-not' }, flags);
+    expect(readTopicSettings(r)).toMatchObject({ rides: 'in', partitions: 3 });
+    expect(readKafkaSettings(r, 'x').ssl).toBe(true);
+    expect(() => r.finish()).not.toThrow();
+  });
+
+  it('reject a flag that names no setting, listing the known ones', async () => {
+    const { flagsToEnv } = await import('../../src/config/flags-to-env.js');
+    const r = new EnvReader({}, flagsToEnv(['--no-such-thing', 'x']));
+    readTopicSettings(r);
+    expect(() => r.finish()).toThrowError(/unknown flag --no-such-thing: known flags are --rides-topic/);
+    expect(() => flagsToEnv(['stray'])).toThrowError(ConfigError);
+  });
+});
