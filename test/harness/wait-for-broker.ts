@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BrokerError, createKafka, createLogger, ErrorCodes } from '@ride/shared';
+import { BrokerError, createKafka, createLogger, ErrorCodes, type KafkaSettings } from '@ride/shared';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -7,14 +7,16 @@ export interface WaitOptions {
   died?: Promise<unknown>;
   /** Broker log tail for the error message. */
   logTail?: () => string;
+  /** TLS/SASL settings for a secured listener. */
+  client?: Pick<KafkaSettings, 'ssl' | 'sasl'>;
 }
 
 const quiet = createLogger({ level: 'silent' });
 
 /** One real metadata round trip: the broker answers only once KRaft has elected itself and registered. */
-async function probe(brokers: readonly string[]): Promise<void> {
+async function probe(brokers: readonly string[], client: WaitOptions['client']): Promise<void> {
   const kafka = createKafka(
-    { brokers, clientId: 'ride-harness-probe', connectionTimeoutMs: 1000, requestTimeoutMs: 3000 },
+    { ...client, brokers, clientId: 'ride-harness-probe', connectionTimeoutMs: 1000, requestTimeoutMs: 3000 },
     quiet,
   );
   const admin = kafka.admin({ retry: { retries: 0 } });
@@ -38,7 +40,7 @@ export async function waitForBroker(brokers: readonly string[], options: WaitOpt
   let lastError: unknown;
   while (Date.now() < deadline && died === undefined) {
     try {
-      await probe(brokers);
+      await probe(brokers, options.client);
       return;
     } catch (err) {
       lastError = err;

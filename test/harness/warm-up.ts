@@ -1,4 +1,4 @@
-import { createKafka, createLogger } from '@ride/shared';
+import { createKafka, createLogger, type KafkaSettings } from '@ride/shared';
 
 const quiet = createLogger({ level: 'silent' });
 
@@ -7,8 +7,11 @@ const quiet = createLogger({ level: 'silent' });
  * and until they load every first group join or InitProducerId fails with retriable "coordinator not
  * available / loading" errors that kafkajs logs at ERROR. Paying this once at start keeps test logs clean.
  */
-export async function warmUpCoordinators(brokers: readonly string[]): Promise<void> {
-  const kafka = createKafka({ brokers, clientId: 'ride-harness-warm-up' }, quiet);
+export async function warmUpCoordinators(
+  brokers: readonly string[],
+  client: Pick<KafkaSettings, 'ssl' | 'sasl'> = {},
+): Promise<void> {
+  const kafka = createKafka({ ...client, brokers, clientId: 'ride-harness-warm-up' }, quiet);
   const admin = kafka.admin();
   const producer = kafka.producer({
     transactionalId: 'ride-harness-warm-up',
