@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { checkCompose, projectProblems, readCompose, schemaProblems } from '../../scripts/check-compose.js';
+import { KAFKA_IMAGE } from '../harness/kafka-version.js';
+import { REPO_ROOT } from '../harness/repo-paths.js';
+import { DASHBOARD_FILE, dashboardQueries } from './dashboard-queries.js';
+
+const deployFile = (path: string) => parse(readFileSync(join(REPO_ROOT, 'deploy', path), 'utf8'));
+
+describe('docker-compose.yml (static: no Docker engine here)', () => {
+  it('conforms to the compose-spec schema and the stack rules', () => {
+    expect(checkCompose()).toEqual([]);
+  });
+
+  it('runs the harness Kafka release', () => {
+    const { services } = readCompose();
+    expect(services.kafka?.image).toBe(KAFKA_IMAGE);
+    expect(services.topics?.image).toBe(KAFKA_IMAGE);
+  });
+
+  it('catches what it claims to catch', () => {
+    const compose = readCompose();
+    const consumer = compose.services.consumer as Record<string, unknown>;
+    consumer.ports = ['8080:8080'];
+    consumer.restart_policy = 'always'; // not a service key
+    consumer.stop_grace_period = '30 seconds';
+    (compose.services.kafka as Record<string, unknown>).image = 'apache/kafka:3.9.0';
+    const problems = [...schemaProblems(compose), ...projectProblems(compose)].join('\n');
+    expect(problems).toMatch(/additionalProperty":"restart_policy/);
+    expect(problems).toMatch(/stop_grace_period must match format "duration"/);
+    expect(problems).toMatch(/consumer: publishes host ports/);
+    expect(problems).toMatch(/kafka: image apache\/kafka:3.9.0 differs/);
+  });
+
+  it('lets Prometheus find every consumer replica by the service name, on the port the consumer serves', () => {
+    const { scrape_configs } = deployFile('prometheus/prometheus.yml');
+    const dns = scrape_configs.find((j: { job_name: string }) => j.job_name === 'ride-consumer')
+      .dns_sd_configs[0];
+    expect(dns).toMatchObject({ names: ['consumer'], type: 'A', port: 8080 });
+    expect(readCompose().services.consumer).toMatchObject({ expose: ['8080'] });
+  });
+
+  it('provisions a dashboard whose panels all use the provisioned Prometheus datasource', () => {
+    const { datasources } = deployFile('grafana/provisioning/datasources/prometheus.yml');
+    const { providers } = deployFile('grafana/provisioning/dashboards/ride-duration.yml');
+    expect(providers[0].options.path).toBe('/var/lib/grafana/dashboards');
+    const queries = dashboardQueries(DASHBOARD_FILE);
+    expect(new Set(queries.map((q) => q.datasourceUid))).toEqual(new Set([datasources[0].uid]));
+    const panels = new Set(queries.map((q) => q.panel));
+    for (const p of [
+      'Throughput',
+      'End-to-end latency percentiles',
+      'Dead letters by reason',
+      'Consumer lag',
+    ])
+      expect(panels).toContain(p);
+    expect(queries.find((q) => q.panel === 'Model serving')?.expr).toContain('ride_model_info');
+    expect(queries.some((q) => q.expr.startsWith('histogram_quantile(0.99'))).toBe(true);
+  });
+});
