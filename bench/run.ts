@@ -30,6 +30,7 @@ function eventBytes(): { value: number; record: number } {
 
 async function measure(config: BenchConfig, broker: BrokerHandle, admin: Admin, logger: Logger) {
   const { profile, childEnv: env } = config;
+  const launch = { env, extraEnv: config.consumerEnv, nodeArgs: config.consumerNodeArgs };
   const { brokers } = broker;
   const started = performance.now();
   const loadStart = loadAverage();
@@ -66,13 +67,9 @@ async function measure(config: BenchConfig, broker: BrokerHandle, admin: Admin, 
   await createTopics(admin, [perfTopic], 6);
   const producer = await producerPerformance(brokers, perfTopic, profile.events, bytes.record);
 
-  const pipeline = [
-    await runPipeline(admin, brokers, rides, profile.events, 1, env, logger, config.consumerEnv),
-  ];
+  const pipeline = [await runPipeline(admin, brokers, rides, profile.events, 1, launch, logger)];
   if (profile.twoConsumers)
-    pipeline.push(
-      await runPipeline(admin, brokers, rides, profile.events, 2, env, logger, config.consumerEnv),
-    );
+    pipeline.push(await runPipeline(admin, brokers, rides, profile.events, 2, launch, logger));
 
   const peers = [];
   if (profile.peers && peersAvailable()) {
@@ -84,7 +81,7 @@ async function measure(config: BenchConfig, broker: BrokerHandle, admin: Admin, 
   } else if (profile.peers)
     notes.push('peers skipped: no bench/peers/.venv (bash bench/peers/setup-venv.sh)');
 
-  const latency = await runLatency(admin, brokers, profile, env, logger, config.consumerEnv);
+  const latency = await runLatency(admin, brokers, profile, launch, logger);
   const partial: Omit<BenchResults, 'goals'> = {
     mode: profile.mode,
     at: new Date().toISOString(),

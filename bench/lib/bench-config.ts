@@ -64,6 +64,8 @@ export interface BenchConfig {
   childEnv: NodeJS.ProcessEnv;
   /** Extra consumer settings for every consumer process (experiments: MAX_BATCH, PARTITIONS_CONSUMED_CONCURRENTLY). */
   consumerEnv: Record<string, string>;
+  /** Node flags for every consumer process (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  consumerNodeArgs: string[];
 }
 
 export const USAGE = `Usage: npm run bench [-- --quick | --smoke] [--events N] [--publish <dir>]
@@ -73,6 +75,7 @@ export const USAGE = `Usage: npm run bench [-- --quick | --smoke] [--events N] [
   --events N    override the preloaded event count
   --publish d   also write the Markdown table and PNG chart into folder d
   --consumer-env K=V   extra consumer environment, repeatable (e.g. PARTITIONS_CONSUMED_CONCURRENTLY=6)
+  --cpu-prof d  run every consumer under node --cpu-prof, profiles into folder d
 Environment: KAFKA_BROKERS to use a running cluster instead of starting one (see test/harness)`;
 
 /** Reads flags and the environment once. */
@@ -85,6 +88,7 @@ export function loadBenchConfig(argv: readonly string[], env: NodeJS.ProcessEnv)
       events: { type: 'string' },
       publish: { type: 'string' },
       'consumer-env': { type: 'string', multiple: true },
+      'cpu-prof': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -104,5 +108,7 @@ export function loadBenchConfig(argv: readonly string[], env: NodeJS.ProcessEnv)
     if (at < 1) throw new Error(`--consumer-env wants KEY=VALUE, got ${pair}`);
     consumerEnv[pair.slice(0, at)] = pair.slice(at + 1);
   }
-  return Object.freeze({ profile, publishDir: values.publish, childEnv: env, consumerEnv });
+  const profileDir = values['cpu-prof'];
+  const consumerNodeArgs = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  return Object.freeze({ profile, publishDir: values.publish, childEnv: env, consumerEnv, consumerNodeArgs });
 }

@@ -9,6 +9,13 @@ export interface ConsumerTopics {
   deadLetters: string;
 }
 
+/** How consumer processes are started: the environment they inherit, extra settings, node flags. */
+export interface ConsumerLaunch {
+  env: NodeJS.ProcessEnv;
+  extraEnv: Record<string, string>;
+  nodeArgs: readonly string[];
+}
+
 export interface ConsumerProcess {
   tracked: Tracked;
   port: number;
@@ -19,14 +26,14 @@ export async function startConsumer(
   brokers: readonly string[],
   topics: ConsumerTopics,
   group: string,
-  env: NodeJS.ProcessEnv,
-  extraEnv: Record<string, string> = {},
+  launch: ConsumerLaunch,
 ): Promise<ConsumerProcess> {
   const port = await freePort();
-  const tracked = spawnTracked(process.execPath, [join(REPO_ROOT, 'consumer', 'dist', 'main.js')], {
+  const main = join(REPO_ROOT, 'consumer', 'dist', 'main.js');
+  const tracked = spawnTracked(process.execPath, [...launch.nodeArgs, main], {
     cwd: REPO_ROOT,
     env: {
-      ...env,
+      ...launch.env,
       KAFKA_BROKERS: brokers.join(','),
       RIDES_TOPIC: topics.rides,
       PREDICTIONS_TOPIC: topics.predictions,
@@ -37,7 +44,7 @@ export async function startConsumer(
       HTTP_PORT: String(port),
       LOG_LEVEL: 'warn',
       FROM_BEGINNING: 'true',
-      ...extraEnv,
+      ...launch.extraEnv,
     },
   });
   return { tracked, port };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Admin, Logger } from '@ride/shared';
 import { spawnTracked, stopTracked, type Tracked } from './children.js';
-import { type ConsumerProcess, startConsumer, waitReady } from './consumer-process.js';
+import { type ConsumerLaunch, type ConsumerProcess, startConsumer, waitReady } from './consumer-process.js';
 import { type LatencySummary, summarize } from './percentiles.js';
 import { PredictionReader } from './prediction-reader.js';
 import { BENCH_DIR, REPO_ROOT } from './repo-paths.js';
@@ -35,9 +35,8 @@ export async function runLatency(
   admin: Admin,
   brokers: readonly string[],
   plan: LatencyPlan,
-  env: NodeJS.ProcessEnv,
+  launch: ConsumerLaunch,
   logger: Logger,
-  consumerEnv: Record<string, string> = {},
 ): Promise<LoadPoint[]> {
   const topics = {
     rides: uniqueName('lat-rides'),
@@ -48,14 +47,14 @@ export async function runLatency(
   let consumer: ConsumerProcess | undefined;
   let reader: PredictionReader | undefined;
   try {
-    consumer = await startConsumer(brokers, topics, uniqueName('lat-scorer'), env, consumerEnv);
+    consumer = await startConsumer(brokers, topics, uniqueName('lat-scorer'), launch);
     await waitReady(consumer);
     reader = await PredictionReader.start(brokers, topics.predictions, uniqueName('lat-reader'), logger);
     const points: LoadPoint[] = [];
     const backlog = async () =>
       (await recordCount(admin, topics.rides)) - (await recordCount(admin, topics.predictions));
     const run = async (rate: number, seed: number) => {
-      const point = await offer(rate, seed, plan, brokers, topics.rides, reader!, backlog, env);
+      const point = await offer(rate, seed, plan, brokers, topics.rides, reader!, backlog, launch.env);
       logger.info({ point }, 'load point done');
       points.push(point);
       return point;

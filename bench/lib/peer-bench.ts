@@ -43,9 +43,9 @@ export async function runPeer(
       topics: [output],
       target: events,
       samplers: [new ProcessSampler(tracked.pid)],
-      died: tracked.exit.then((code) => {
-        if (code !== 0) logger.error({ peer, stderr: tracked.output.stderr.slice(-2000) }, 'peer failed');
-      }),
+      died: tracked.exit,
+    }).catch((err: Error) => {
+      throw new Error(`${peer} peer: ${err.message}\n${tracked.output.stderr.slice(-2000)}`);
     });
     return { ...result, peer };
   } finally {

@@ -1,6 +1,11 @@
 import type { Admin, Logger } from '@ride/shared';
 import { stopTracked } from './children.js';
-import { type ConsumerProcess, scrapeMetric, startConsumer } from './consumer-process.js';
+import {
+  type ConsumerLaunch,
+  type ConsumerProcess,
+  scrapeMetric,
+  startConsumer,
+} from './consumer-process.js';
 import { type ThroughputResult, watchOutput } from './output-watch.js';
 import { ProcessSampler } from './proc-stats.js';
 import { createTopics, uniqueName } from './topics.js';
@@ -21,17 +26,15 @@ export async function runPipeline(
   rides: string,
   events: number,
   consumers: number,
-  env: NodeJS.ProcessEnv,
+  launch: ConsumerLaunch,
   logger: Logger,
-  consumerEnv: Record<string, string> = {},
 ): Promise<PipelineRun> {
   const topics = { rides, predictions: uniqueName('predictions'), deadLetters: uniqueName('dlq') };
   await createTopics(admin, [topics.predictions, topics.deadLetters], 6);
   const group = uniqueName('scorer');
   const processes: ConsumerProcess[] = [];
   try {
-    for (let i = 0; i < consumers; i++)
-      processes.push(await startConsumer(brokers, topics, group, env, consumerEnv));
+    for (let i = 0; i < consumers; i++) processes.push(await startConsumer(brokers, topics, group, launch));
     const samplers = processes.map((p) => new ProcessSampler(p.tracked.pid));
     logger.info({ consumers, events }, 'pipeline run started');
     const result = await watchOutput({
@@ -40,6 +43,9 @@ export async function runPipeline(
       target: events,
       samplers,
       died: Promise.race(processes.map((p) => p.tracked.exit)),
+    }).catch((err: Error) => {
+      const stderr = processes.map((p) => p.tracked.output.stderr.slice(-1500)).join('\n');
+      throw new Error(`${err.message}\nconsumer stderr:\n${stderr}`);
     });
     const counts = await Promise.all(processes.map((p) => scrapeMetric(p, 'ride_events_in_total')));
     return { ...result, consumers, events_in_metric: counts.reduce((a, b) => a + b, 0) };

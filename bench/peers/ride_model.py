@@ -43,17 +43,26 @@ def load_model(model_dir: Path) -> tuple[NativeModel, dict]:
     return model, metadata
 
 
+def plain_schema(path: Path) -> dict:
+    """The schema with logical types dropped: timestamps stay epoch-ms ints, as in the TypeScript codec."""
+    schema = json.loads(path.read_text())
+    for field in schema["fields"]:
+        if isinstance(field["type"], dict):
+            field["type"].pop("logicalType", None)
+    return fastavro.parse_schema(schema)
+
+
 def ride_schemas() -> dict[str, dict]:
     """Writer schemas by content type, as the TypeScript reader resolves them."""
     schemas = {}
     for path in sorted(AVRO_DIR.glob("ride-started.v*.avsc")):
         version = path.stem.rsplit(".v", 1)[1]
-        schemas[f"{RIDE_PREFIX}{version}+avro"] = fastavro.parse_schema(json.loads(path.read_text()))
+        schemas[f"{RIDE_PREFIX}{version}+avro"] = plain_schema(path)
     return schemas
 
 
 def prediction_schema() -> dict:
-    return fastavro.parse_schema(json.loads((AVRO_DIR / "ride-prediction.v1.avsc").read_text()))
+    return plain_schema(AVRO_DIR / "ride-prediction.v1.avsc")
 
 
 def decode(message, schemas: dict[str, dict]) -> dict:
