@@ -64,6 +64,7 @@ export class RideProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: DefaultPartitioner,
     });
     await producer.connect();
     return new RideProducer(producer, {
