@@ -14,7 +14,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          globalSetup: ['test/setup/kafka-global-setup.ts'],
+          // The chaos setup only collects the fault table the short chaos suite prints at the end.
+          globalSetup: ['test/setup/kafka-global-setup.ts', 'test/chaos/chaos-global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -9,9 +9,10 @@ import { MODEL_DIR, startConsumer } from '../streaming/consumer-process.js';
 import { checkDelivery } from '../streaming/delivery-check.js';
 import { runProducer } from '../streaming/producer-process.js';
 import { createStreamTopics } from '../streaming/stream-topics.js';
+import { guaranteesFor } from './chaos-profile.js';
 import { reportFault } from './fault-report.js';
 import { committedOffsets, endOffsets, waitCaughtUp } from './group-progress.js';
-import { GUARANTEES } from './guarantees.js';
+
 import { runConsumerToExit } from './run-consumer-to-exit.js';
 
 const RIDES = 300;
@@ -54,7 +55,7 @@ async function copyModel(dir: string, name: string): Promise<string> {
   return target;
 }
 
-describe.each(GUARANTEES)('chaos: unusable model at start (%s)', (guarantee) => {
+describe.each(guaranteesFor('extra'))('chaos: unusable model at start (%s)', (guarantee) => {
   it('exits 3 naming the problem, joins no group and commits nothing; a good model then answers every ride', {
     timeout: 600_000,
   }, async () => {

@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+import type { Guarantee } from './fault-report.js';
 
 /** How hard the chaos suite pushes: `short` inside `npm test`, `long` under `npm run test:chaos`. */
 export interface ChaosProfile {
@@ -17,8 +18,8 @@ export interface ChaosProfile {
 
 const SHORT: ChaosProfile = {
   name: 'short',
-  kills: 2,
-  rebalances: 2,
+  kills: 1,
+  rebalances: 1,
   brokerRestarts: 1,
   stalls: 1,
   rate: 600,
@@ -34,4 +35,14 @@ const LONG: ChaosProfile = {
 
 export function chaosProfile(): ChaosProfile {
   return inject('chaosProfile') === 'long' ? LONG : SHORT;
+}
+
+/**
+ * The guarantees a scenario runs under. `core` faults (a killed consumer, a restarted broker) run under both
+ * in every profile; the others run under exactly-once only in the long profile, to keep `npm test` short.
+ */
+export function guaranteesFor(kind: 'core' | 'extra'): Guarantee[] {
+  return kind === 'core' || chaosProfile().name === 'long'
+    ? ['at_least_once', 'exactly_once']
+    : ['at_least_once'];
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { chaosProfile } from './chaos-profile.js';
+import { chaosProfile, guaranteesFor } from './chaos-profile.js';
 import { expectDeliveryKept, runFaultScenario } from './fault-scenario.js';
 import { committedOffsets, waitProgress, waitResumed } from './group-progress.js';
-import { GUARANTEES } from './guarantees.js';
+
 import { waitBalanced } from './members.js';
 
-describe.each(GUARANTEES)('chaos: rebalances during a stream (%s)', (guarantee) => {
+describe.each(guaranteesFor('extra'))('chaos: rebalances during a stream (%s)', (guarantee) => {
   it('loses no ride while members join and leave', { timeout: 600_000 }, async () => {
     const result = await runFaultScenario({
       fault: 'add / remove a member',

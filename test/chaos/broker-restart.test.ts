@@ -1,0 +1,171 @@
+import { RideProducer, syntheticRides } from '@ride/producer';
+import { createLogger } from '@ride/shared';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type BrokerHandle, startBroker } from '../harness/index.js';
+import { disconnectAfterTest } from '../harness/test-kafka.js';
+import { uniqueName } from '../harness/test-names.js';
+import { createStreamTopics } from '../streaming/stream-topics.js';
+import { chaosProfile, guaranteesFor } from './chaos-profile.js';
+import { tallyTopic } from './delivered-ids.js';
+import { reportFault } from './fault-report.js';
+import { expectDeliveryKept, kafkaFor, runFaultScenario } from './fault-scenario.js';
+import { committedOffsets, recordCount, waitProgress, waitResumed } from './group-progress.js';
+
+import { startStream } from './stream-producer.js';
+
+// Restarting the shared broker would break every other suite: this file runs its own (stop + start on the
+// same ports and data, see BrokerHandle.restart).
+let broker: BrokerHandle;
+beforeAll(async () => {
+  broker = await startBroker({
+    mode: inject('kafkaKind') === 'container' ? 'container' : 'local',
+    partitions: 6,
+  });
+}, 180_000);
+afterAll(() => broker?.stop());
+
+const restartBroker = async (): Promise<number> => {
+  const at = Date.now();
+  await broker.restart!();
+  return Date.now() - at;
+};
+
+describe('chaos: broker restart, producer side', () => {
+  // Long profile only: in `npm test` the pipeline scenario below drives the same CLI through a restart.
+  it.runIf(chaosProfile().name === 'long')(
+    'the CLI rides through a restart and counts as sent only what the broker acknowledged',
+    {
+      timeout: 600_000,
+    },
+    async () => {
+      const kafka = kafkaFor(broker.brokers);
+      const admin = disconnectAfterTest(kafka.admin());
+      await admin.connect();
+      const topics = await createStreamTopics(kafka, 6);
+      const stream = startStream(broker.brokers, topics, [
+        '--synthetic',
+        '--rate',
+        String(chaosProfile().rate),
+        '--batch-size',
+        '100',
+      ]);
+      await waitForRecords(admin, topics.rides, 500);
+      const downMs: number[] = [];
+      for (let i = 0; i < chaosProfile().brokerRestarts; i++) {
+        downMs.push(await restartBroker());
+        await waitForRecords(admin, topics.rides, (await recordCount(admin, topics.rides)) + 500);
+      }
+      const run = await stream.stop();
+      expect(run.sent, run.output).toBeGreaterThan(0);
+      const sent = run.sent!;
+      const failed = run.failed ?? 0;
+      // A failed batch is reported as such (exit 1); the CLI itself survived the restart and went on.
+      expect(run.code, run.output).toBe(failed > 0 ? 1 : 0);
+      const landed = await tallyTopic(kafka, topics.rides, await recordCount(admin, topics.rides));
+      expectHonest(landed, sent, failed);
+      reportFault({
+        fault: 'broker restart (producer CLI)',
+        guarantee: 'at_least_once',
+        repetitions: downMs.length,
+        events: sent + failed,
+        lost: sent + failed - landed.unique.size,
+        duplicates: landed.duplicates,
+        recoveryMs: downMs,
+      });
+    },
+  );
+
+  it('the library: sendBatch results add up to what landed, across a restart', {
+    timeout: 600_000,
+  }, async () => {
+    const kafka = kafkaFor(broker.brokers);
+    const admin = disconnectAfterTest(kafka.admin());
+    await admin.connect();
+    const topics = await createStreamTopics(kafka, 6);
+    const producer = await RideProducer.connect({
+      kafka: { brokers: broker.brokers, clientId: uniqueName('lib') },
+      topic: topics.rides,
+      logger: createLogger({ level: 'silent' }),
+    });
+    const rides = syntheticRides({ seed: 3 });
+    let sent = 0;
+    let failed = 0;
+    let sending = true;
+    const loop = (async () => {
+      while (sending) {
+        const batch = Array.from({ length: 50 }, () => rides.next().value!);
+        const result = await producer.sendBatch(batch);
+        sent += result.sent;
+        failed += result.failed;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    while (sent < 500) await new Promise((r) => setTimeout(r, 100));
+    const restartMs = await restartBroker();
+    const afterRestart = sent;
+    while (sent < afterRestart + 500) await new Promise((r) => setTimeout(r, 100));
+    sending = false;
+    await loop;
+    await producer.close();
+    const landed = await tallyTopic(kafka, topics.rides, await recordCount(admin, topics.rides));
+    expectHonest(landed, sent, failed);
+    reportFault({
+      fault: 'broker restart (producer library)',
+      guarantee: 'at_least_once',
+      repetitions: 1,
+      events: sent + failed,
+      lost: sent + failed - landed.unique.size,
+      duplicates: landed.duplicates,
+      recoveryMs: [restartMs],
+    });
+  });
+});
+
+describe.each(guaranteesFor('core'))('chaos: broker restart mid-stream, consumer side (%s)', (guarantee) => {
+  it('loses no ride when the broker restarts under producer and consumers', {
+    timeout: 600_000,
+  }, async () => {
+    const result = await runFaultScenario({
+      fault: 'broker restart (pipeline)',
+      guarantee,
+      brokers: broker.brokers,
+      inject: async ({ admin, groupId, topics, partitions }) => {
+        const recoveries: number[] = [];
+        for (let i = 0; i < chaosProfile().brokerRestarts; i++) {
+          await waitProgress(admin, groupId, topics.rides, [...Array(partitions).keys()]);
+          const since = await committedOffsets(admin, groupId, topics.rides);
+          const at = Date.now();
+          await broker.restart!();
+          recoveries.push(await waitResumed(admin, groupId, topics.rides, since, at, 180_000));
+        }
+        return recoveries;
+      },
+    });
+    // The producer may have given up on a batch while the broker was down; then it says so (exit 1).
+    const { code, sent, failed = 0, output } = result.producer;
+    expect(code, output).toBe(failed > 0 ? 1 : 0);
+    const unique = new Set(result.delivery.inputs.map((r) => r.key ?? ''));
+    const records = result.delivery.inputs.length;
+    expectHonest({ records, unique, duplicates: records - unique.size }, sent ?? 0, failed);
+    expectDeliveryKept(result, guarantee);
+  });
+});
+
+/** Everything counted as sent is on the topic, whatever is missing was reported failed, nothing twice. */
+function expectHonest(landed: Awaited<ReturnType<typeof tallyTopic>>, sent: number, failed: number): void {
+  expect(landed.unique.size).toBeGreaterThanOrEqual(sent);
+  expect(sent + failed - landed.unique.size).toBeLessThanOrEqual(failed);
+  expect(landed.duplicates).toBe(0);
+}
+
+async function waitForRecords(
+  admin: Parameters<typeof recordCount>[0],
+  topic: string,
+  count: number,
+): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while ((await recordCount(admin, topic).catch(() => 0)) < count) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} records on ${topic} after 120 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
