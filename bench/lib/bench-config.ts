@@ -24,7 +24,7 @@ const PROFILES: Record<BenchMode, BenchProfile> = {
   full: {
     mode: 'full',
     events: 1_000_000,
-    courseEvents: 150_000,
+    courseEvents: 60_000,
     peers: true,
     twoConsumers: true,
     rates: [1000, 5000, 20_000],

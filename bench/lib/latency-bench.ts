@@ -14,6 +14,8 @@ export interface LoadPoint {
   latency_ms: LatencySummary;
   /** Mean backlog (rides written − predictions written) in the last quarter of the run. */
   final_backlog: number;
+  /** Events still not scored when the drain gave up (their latencies are missing from the percentiles). */
+  undrained: number;
   /** How much the mean backlog grew from the second quarter of the run to the last. */
   backlog_growth: number;
   /** Achieved ≥ 95% of the offer and the backlog grew by less than a quarter-second of input. */
@@ -117,8 +119,16 @@ async function offer(
     elapsedMs: number;
   };
   // Let the tail drain (bounded) so late predictions of the window are still counted.
-  const drainUntil = Date.now() + 10_000;
-  while (Date.now() < drainUntil && (await backlog()) > 0) await sleep(100);
+  // Let the backlog drain so late predictions of the window still count and the next point starts clean;
+  // give up only when the consumer makes no progress for 15 s.
+  let left = await backlog();
+  let progressAt = Date.now();
+  while (left > 0 && Date.now() - progressAt < 15_000) {
+    await sleep(200);
+    const now = await backlog();
+    if (now < left) progressAt = Date.now();
+    left = now;
+  }
   await sleep(300);
   const latencies = reader.close();
   const quarter = (q: number) =>
@@ -137,6 +147,7 @@ async function offer(
     achieved_per_s: achieved,
     latency_ms: summarize(latencies),
     final_backlog: Math.round(finalBacklog),
+    undrained: left,
     backlog_growth: Math.round(growth),
     sustained: achieved >= rate * 0.95 && growth <= rate / 4,
   };

@@ -31,5 +31,19 @@ export async function versions(): Promise<Record<string, string>> {
     kafkajs: packageVersion('kafkajs'),
     'onnxruntime-node': packageVersion('onnxruntime-node'),
     Python: await commandVersion(PEERS_PYTHON, ['--version'], /Python (\S+)/),
+    commit: await sourceState(),
   };
+}
+
+/** The commit measured, marked dirty when the consumer or shared sources differ from it (their dist is run). */
+async function sourceState(): Promise<string> {
+  try {
+    const { stdout: head } = await runToEnd('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT });
+    const { stdout: dirty } = await runToEnd('git', ['status', '--porcelain', 'consumer/src', 'shared/src'], {
+      cwd: REPO_ROOT,
+    });
+    return `${head.trim()}${dirty.trim() === '' ? '' : ' (+ uncommitted consumer/shared changes)'}`;
+  } catch {
+    return 'unknown';
+  }
 }
