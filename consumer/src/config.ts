@@ -31,6 +31,7 @@ export interface ConsumerConfig {
   logLevel: string;
   onnxThreads: number;
   guarantee: ProcessingGuarantee;
+  commitIntervalMs: number;
   /** MODEL_PATH as a location (folder, URL, models:/...) plus MODEL_CACHE_DIR, MODEL_POLL_INTERVAL_MS, MLFLOW_*. */
   modelSource: ModelSourceSettings;
 }
@@ -60,6 +61,7 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     onnxThreads: r.int('ONNX_THREADS', 1, { min: 1, max: 64 }),
     guarantee: r.oneOf('PROCESSING_GUARANTEE', ProcessingGuarantees, 'at_least_once'),
+    commitIntervalMs: r.int('COMMIT_INTERVAL_MS', 1000, { min: 0, max: 60_000 }),
     modelSource: readModelSourceSettings(r, DEFAULT_MODEL_PATH),
   };
   r.finish();

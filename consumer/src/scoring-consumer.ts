@@ -10,6 +10,7 @@ import {
   type TopicSettings,
 } from '@ride/shared';
 import type { ConsumerMetrics } from './metrics.js';
+import { OffsetCommitter } from './offset-committer.js';
 import {
   AtLeastOnceSink,
   ExactlyOnceSink,
@@ -31,6 +32,8 @@ export interface ScoringConsumerOptions {
   heartbeatIntervalMs: number;
   partitionsConsumedConcurrently: number;
   guarantee: ProcessingGuarantee;
+  /** At-least-once: how often acknowledged progress is committed (0 = after every chunk). */
+  commitIntervalMs: number;
   /** The model to score with; asked once per chunk, so a live swap takes effect between batches. */
   scorer: () => ModelScorer;
   metrics: ConsumerMetrics;
@@ -49,6 +52,9 @@ export class ScoringConsumer {
   private readonly consumer: Consumer;
   private readonly sink: OutputSink;
   private readonly log: Logger;
+  private readonly committer: OffsetCommitter;
+  private readonly active = new Set<Promise<void>>();
+  private stopping = false;
   private joined = false;
   private partitions: number[] = [];
 
@@ -67,10 +73,16 @@ export class ScoringConsumer {
       options.guarantee === 'exactly_once'
         ? new ExactlyOnceSink(kafka, options.groupId, options.logger)
         : new AtLeastOnceSink(kafka);
+    this.committer = new OffsetCommitter(
+      (offsets) => this.consumer.commitOffsets(offsets),
+      options.commitIntervalMs,
+      options.logger,
+    );
     const { GROUP_JOIN, CRASH, STOP, REBALANCING } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (e) => {
       this.joined = true;
       this.partitions = [...(e.payload.memberAssignment[options.topics.rides] ?? [])].sort((a, b) => a - b);
+      this.committer.retainOnly(options.topics.rides, this.partitions);
       this.log.info({ assignment: e.payload.memberAssignment }, 'joined group');
     });
     this.consumer.on(REBALANCING, () => this.log.info('rebalancing'));
@@ -102,21 +114,38 @@ export class ScoringConsumer {
     });
     await this.consumer.run({
       eachBatchAutoResolve: false,
-      // Exactly-once commits offsets inside the output transaction, never on its own.
-      autoCommit: this.options.guarantee === 'at_least_once',
+      // Offsets are committed by us: by the OffsetCommitter (at-least-once) or inside the output transaction.
+      autoCommit: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-      eachBatch: (payload) => this.handleBatch(payload),
+      eachBatch: async (payload) => {
+        const handling = this.handleBatch(payload);
+        this.active.add(handling);
+        try {
+          await handling;
+        } finally {
+          this.active.delete(handling);
+        }
+      },
     });
+    this.committer.start();
   }
 
-  /** Stops fetching, lets the chunk in flight finish and commit, leaves the group, flushes the producer. */
+  /**
+   * Stops fetching, lets the chunk in flight finish, commits acknowledged progress, then leaves the group and
+   * closes the producers. kafkajs has no hook between "last batch done" and "left the group", so we pause and
+   * drain first, while still a member whose commits count.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.consumer.pause([{ topic: this.options.topics.rides }]);
+    await Promise.allSettled([...this.active]);
+    await this.committer.stop();
     await this.consumer.disconnect();
     await this.sink.disconnect();
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const { metrics, topics, maxBatch } = this.options;
     const source = { topic: batch.topic, partition: batch.partition };
     metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
@@ -124,7 +153,7 @@ export class ScoringConsumer {
     const beat = setInterval(() => heartbeat().catch(() => undefined), this.options.heartbeatIntervalMs);
     try {
       for (let start = 0; start < batch.messages.length; start += maxBatch) {
-        if (!isRunning() || isStale()) break;
+        if (this.stopping || !isRunning() || isStale()) break;
         const chunk = batch.messages.slice(start, start + maxBatch);
         const scorer = this.options.scorer();
         const outcome = await processBatch(chunk, source, {
@@ -142,7 +171,9 @@ export class ScoringConsumer {
         await this.sink.publish(source, outputs, String(BigInt(last) + 1n));
         resolveOffset(last);
         this.record(outcome, chunk.length, scorer.version);
-        if (this.sink.guarantee === 'at_least_once') await commitOffsetsIfNecessary();
+        if (this.sink.guarantee === 'at_least_once') {
+          await this.committer.processed({ ...source, offset: String(BigInt(last) + 1n) });
+        }
         await heartbeat();
       }
     } finally {

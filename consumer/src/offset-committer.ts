@@ -1,0 +1,62 @@
+import type { Logger } from '@ride/shared';
+
+export interface PartitionOffset {
+  topic: string;
+  partition: number;
+  /** The next offset to read: one past the last record whose outputs were acknowledged. */
+  offset: string;
+}
+
+/**
+ * At-least-once offset commits. Offsets are recorded only after a chunk's outputs were acknowledged and are
+ * committed every `intervalMs` (and on stop) rather than after every partition batch, which saves one
+ * group-coordinator round trip per batch. With `intervalMs` 0 every recorded offset is committed at once.
+ * A crash can replay at most the last interval's outputs (duplicates, never losses).
+ */
+export class OffsetCommitter {
+  private readonly pending = new Map<string, PartitionOffset>();
+  private readonly commit: (offsets: PartitionOffset[]) => Promise<void>;
+  private readonly intervalMs: number;
+  private readonly log: Logger;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(commit: (offsets: PartitionOffset[]) => Promise<void>, intervalMs: number, logger: Logger) {
+    this.commit = commit;
+    this.intervalMs = intervalMs;
+    this.log = logger.child({ component: 'offset-committer' });
+  }
+
+  start(): void {
+    if (this.intervalMs > 0) this.timer = setInterval(() => void this.flush(), this.intervalMs).unref();
+  }
+
+  /** Records progress; commits it now when there is no interval. */
+  async processed(offset: PartitionOffset): Promise<void> {
+    this.pending.set(`${offset.topic}:${offset.partition}`, offset);
+    if (this.intervalMs === 0) await this.flush();
+  }
+
+  /** Forgets progress of partitions this member no longer owns, so it never moves their new owner's offset. */
+  retainOnly(topic: string, partitions: readonly number[]): void {
+    for (const [key, offset] of this.pending) {
+      if (offset.topic === topic && !partitions.includes(offset.partition)) this.pending.delete(key);
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const offsets = [...this.pending.values()];
+    this.pending.clear();
+    try {
+      await this.commit(offsets);
+    } catch (err) {
+      // Typically a rebalance in progress: the next owner replays from the last committed offset.
+      this.log.warn({ err, offsets }, 'offset commit failed; those records may be redelivered');
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+}
