@@ -13,6 +13,8 @@ export interface OutputSink {
    * broker acknowledged them; in exactly-once mode the consumed offset is committed in the same transaction.
    */
   publish(source: RecordSource, outputs: TopicMessages[], nextOffset: string): Promise<void>;
+  /** Called after each group join with the partitions this member now owns. */
+  retainOnly(topic: string, partitions: readonly number[]): Promise<void>;
   disconnect(): Promise<void>;
 }
 
@@ -37,6 +39,8 @@ export class AtLeastOnceSink implements OutputSink {
   async publish(_source: RecordSource, outputs: TopicMessages[]): Promise<void> {
     if (outputs.length > 0) await this.producer.sendBatch({ topicMessages: outputs, acks: -1 });
   }
+
+  async retainOnly(): Promise<void> {}
 
   disconnect(): Promise<void> {
     return this.producer.disconnect();
@@ -82,6 +86,14 @@ export class ExactlyOnceSink implements OutputSink {
       await producer.disconnect().catch(() => undefined);
       throw err;
     }
+  }
+
+  /** Closes the producers of revoked partitions: their transactional ids now belong to the new owners. */
+  async retainOnly(topic: string, partitions: readonly number[]): Promise<void> {
+    const keep = new Set(partitions.map((partition) => key({ topic, partition })));
+    const revoked = [...this.producers].filter(([k]) => k.startsWith(`${topic}.`) && !keep.has(k));
+    for (const [k] of revoked) this.producers.delete(k);
+    await Promise.all(revoked.map(([, p]) => p.disconnect().catch(() => undefined)));
   }
 
   async disconnect(): Promise<void> {

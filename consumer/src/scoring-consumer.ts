@@ -83,6 +83,7 @@ export class ScoringConsumer {
       this.joined = true;
       this.partitions = [...(e.payload.memberAssignment[options.topics.rides] ?? [])].sort((a, b) => a - b);
       this.committer.retainOnly(options.topics.rides, this.partitions);
+      void this.sink.retainOnly(options.topics.rides, this.partitions);
       this.log.info({ assignment: e.payload.memberAssignment }, 'joined group');
     });
     this.consumer.on(REBALANCING, () => this.log.info('rebalancing'));
