@@ -1,18 +1,60 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { checkCompose, projectProblems, readCompose, schemaProblems } from '../../scripts/check-compose.js';
+import {
+  COMPOSE_FILE,
+  checkCompose,
+  projectProblems,
+  readCompose,
+  schemaProblems,
+} from '../../scripts/check-compose.js';
 import { KAFKA_IMAGE } from '../harness/kafka-version.js';
 import { REPO_ROOT } from '../harness/repo-paths.js';
 import { DASHBOARD_FILE, dashboardQueries } from './dashboard-queries.js';
 
 const deployFile = (path: string) => parse(readFileSync(join(REPO_ROOT, 'deploy', path), 'utf8'));
 
+// deploy/compose-check: a Go program around compose-go, the loader `docker compose` itself uses (the current
+// schema, interpolation, the loader's own checks). Built through the Go module proxy into .cache/tools.
+const COMPOSE_CHECK_DIR = join(REPO_ROOT, 'deploy/compose-check');
+const COMPOSE_CHECK_BIN = join(REPO_ROOT, '.cache/tools/compose-check');
+const hasGo = spawnSync('go', ['version']).status === 0;
+const goEnv = { ...process.env, GOFLAGS: '-buildvcs=false' };
+
 describe('docker-compose.yml (static: no Docker engine here)', () => {
   it('conforms to the compose-spec schema and the stack rules', () => {
     expect(checkCompose()).toEqual([]);
   });
+
+  it.skipIf(!hasGo)(
+    'loads with compose-go, as `docker compose config` would (needs a Go toolchain)',
+    () => {
+      const build = spawnSync('go', ['build', '-o', COMPOSE_CHECK_BIN, '.'], {
+        cwd: COMPOSE_CHECK_DIR,
+        env: goEnv,
+        encoding: 'utf8',
+      });
+      expect(build.status, build.stderr).toBe(0);
+      const run = spawnSync(COMPOSE_CHECK_BIN, [COMPOSE_FILE], { encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain('services [consumer data grafana kafka producer prometheus topics]');
+
+      const dir = mkdtempSync(join(tmpdir(), 'compose-check-'));
+      try {
+        const broken = join(dir, 'docker-compose.yml');
+        writeFileSync(broken, readFileSync(COMPOSE_FILE, 'utf8').replace('init: true', 'inti: true'));
+        const refused = spawnSync(COMPOSE_CHECK_BIN, [broken], { encoding: 'utf8' });
+        expect(refused.status).toBe(1);
+        expect(refused.stderr).toMatch(/services\.consumer.*inti/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    600_000,
+  );
 
   it('runs the harness Kafka release', () => {
     const { services } = readCompose();
