@@ -26,11 +26,11 @@ const SHORT: ChaosProfile = {
 };
 const LONG: ChaosProfile = {
   name: 'long',
-  kills: 6,
-  rebalances: 6,
-  brokerRestarts: 3,
-  stalls: 3,
-  rate: 1500,
+  kills: 3,
+  rebalances: 2,
+  brokerRestarts: 2,
+  stalls: 2,
+  rate: 1000,
 };
 
 export function chaosProfile(): ChaosProfile {
