@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import type { Admin, Logger } from '@ride/shared';
 import { spawnTracked, stopTracked, type Tracked } from './children.js';
 import { type ConsumerLaunch, type ConsumerProcess, startConsumer, waitReady } from './consumer-process.js';
+import { LatencyReader, predictionCreatedAt, rideCreatedAt } from './latency-reader.js';
 import { type LatencySummary, summarize } from './percentiles.js';
-import { PredictionReader } from './prediction-reader.js';
 import { BENCH_DIR, REPO_ROOT } from './repo-paths.js';
 import { createTopics, recordCount, uniqueName } from './topics.js';
 
@@ -12,6 +12,8 @@ export interface LoadPoint {
   /** What the load generator achieved (it may fall short of the offer on a busy machine). */
   achieved_per_s: number;
   latency_ms: LatencySummary;
+  /** Same events, created → the ride itself readable from `rides`: what Kafka and the clients cost alone. */
+  kafka_only_ms: LatencySummary;
   /** Mean backlog (rides written − predictions written) in the last quarter of the run. */
   final_backlog: number;
   /** Events still not scored when the drain gave up (their latencies are missing from the percentiles). */
@@ -24,7 +26,7 @@ export interface LoadPoint {
 
 export interface LatencyPlan {
   rates: readonly number[];
-  /** Extra points above the fixed rates, each 1.5× the last, while the previous one was sustained. */
+  /** Extra points searching for the highest sustained rate (see nextRate). */
   searchSteps: number;
   loadSeconds: number;
   warmupSeconds: number;
@@ -47,16 +49,31 @@ export async function runLatency(
   };
   await createTopics(admin, [topics.rides, topics.predictions, topics.deadLetters], 6);
   let consumer: ConsumerProcess | undefined;
-  let reader: PredictionReader | undefined;
+  let reader: LatencyReader | undefined;
+  let baseline: LatencyReader | undefined;
   try {
     consumer = await startConsumer(brokers, topics, uniqueName('lat-scorer'), launch);
     await waitReady(consumer);
-    reader = await PredictionReader.start(brokers, topics.predictions, uniqueName('lat-reader'), logger);
+    reader = await LatencyReader.start(
+      brokers,
+      topics.predictions,
+      uniqueName('lat-reader'),
+      predictionCreatedAt,
+      logger,
+    );
+    baseline = await LatencyReader.start(
+      brokers,
+      topics.rides,
+      uniqueName('lat-base'),
+      rideCreatedAt,
+      logger,
+    );
+    const readers = { reader, baseline };
     const points: LoadPoint[] = [];
     const backlog = async () =>
       (await recordCount(admin, topics.rides)) - (await recordCount(admin, topics.predictions));
     const run = async (rate: number, seed: number) => {
-      const point = await offer(rate, seed, plan, brokers, topics.rides, reader!, backlog, launch.env);
+      const point = await offer(rate, seed, plan, brokers, topics.rides, readers, backlog, launch.env);
       logger.info({ point }, 'load point done');
       points.push(point);
       return point;
@@ -64,14 +81,15 @@ export async function runLatency(
     let seed = 1;
     let last: LoadPoint | undefined;
     for (const rate of plan.rates) last = await run(rate, seed++);
-    let rate = plan.rates.at(-1) ?? 1000;
-    for (let step = 0; step < plan.searchSteps && last?.sustained; step++) {
-      rate = Math.round((rate * 1.5) / 1000) * 1000;
+    for (let step = 0; step < plan.searchSteps; step++) {
+      const rate = nextRate(points);
+      if (rate === undefined) break;
       last = await run(rate, seed++);
     }
     return points;
   } finally {
     await reader?.stop();
+    await baseline?.stop();
     if (consumer !== undefined) await stopTracked(consumer.tracked);
   }
 }
@@ -82,7 +100,7 @@ async function offer(
   plan: LatencyPlan,
   brokers: readonly string[],
   topic: string,
-  reader: PredictionReader,
+  readers: { reader: LatencyReader; baseline: LatencyReader },
   backlog: () => Promise<number>,
   env: NodeJS.ProcessEnv,
 ): Promise<LoadPoint> {
@@ -106,7 +124,8 @@ async function offer(
     { cwd: REPO_ROOT, env },
   );
   const startedAt = await generatorStart(generator);
-  reader.open(startedAt + plan.warmupSeconds * 1000, startedAt + plan.loadSeconds * 1000);
+  for (const r of Object.values(readers))
+    r.open(startedAt + plan.warmupSeconds * 1000, startedAt + plan.loadSeconds * 1000);
   const samples: { at: number; backlog: number }[] = [];
   while (generator.child.exitCode === null) {
     samples.push({ at: Date.now(), backlog: await backlog() });
@@ -130,7 +149,8 @@ async function offer(
     left = now;
   }
   await sleep(300);
-  const latencies = reader.close();
+  const latencies = readers.reader.close();
+  const kafkaOnly = readers.baseline.close();
   const quarter = (q: number) =>
     mean(
       samples.filter(
@@ -146,6 +166,7 @@ async function offer(
     offered_per_s: rate,
     achieved_per_s: achieved,
     latency_ms: summarize(latencies),
+    kafka_only_ms: summarize(kafkaOnly),
     final_backlog: Math.round(finalBacklog),
     undrained: left,
     backlog_growth: Math.round(growth),
@@ -169,4 +190,19 @@ async function generatorStart(generator: Tracked): Promise<number> {
 
 function mean(samples: readonly { backlog: number }[]): number {
   return samples.length === 0 ? 0 : samples.reduce((sum, s) => sum + s.backlog, 0) / samples.length;
+}
+
+/**
+ * The next rate to try: halfway between the highest sustained and the lowest unsustained rate so far
+ * (rounded to 500 ev/s), or 1.5× the highest sustained when nothing has failed yet; undefined when the gap is
+ * already within 10%.
+ */
+export function nextRate(points: readonly LoadPoint[]): number | undefined {
+  const ok = points.filter((p) => p.sustained).map((p) => p.offered_per_s);
+  const failed = points.filter((p) => !p.sustained).map((p) => p.offered_per_s);
+  const high = ok.length > 0 ? Math.max(...ok) : 0;
+  const low = failed.length > 0 ? Math.min(...failed) : undefined;
+  if (low === undefined) return Math.round((high * 1.5) / 1000) * 1000;
+  if (low - high <= Math.max(low * 0.1, 500)) return undefined;
+  return Math.round((high + low) / 2 / 500) * 500;
 }

@@ -1,4 +1,12 @@
-import { type Consumer, createKafka, decodePrediction, Headers, type Logger } from '@ride/shared';
+import { type Consumer, createKafka, decodePrediction, decodeRide, Headers, type Logger } from '@ride/shared';
+
+/** The creation instant (epoch ms) a record carries, given its value and content type. */
+export type CreatedAt = (value: Buffer, contentType: string | undefined) => number;
+
+/** Predictions: event_time is the ride's pickup instant, which the load generator stamps at creation. */
+export const predictionCreatedAt: CreatedAt = (value, type) => decodePrediction(value, type).event_time;
+/** Rides themselves: the Kafka-only baseline (producer → broker → reader, no scoring). */
+export const rideCreatedAt: CreatedAt = (value, type) => decodeRide(value, type).pickupMs ?? Number.NaN;
 
 interface Window {
   from: number;
@@ -7,23 +15,31 @@ interface Window {
 }
 
 /**
- * The downstream consumer of the latency runs: reads predictions as they become readable and records
- * `Date.now() - event_time` (event_time = the ride's creation instant, see load-generator.ts) for those
- * created inside the open measurement window.
+ * A downstream consumer of the latency runs: reads records as they become readable and records
+ * `Date.now() - createdAt` (the ride's creation instant, see load-generator.ts) for those created inside the
+ * open measurement window.
  */
-export class PredictionReader {
+export class LatencyReader {
   private readonly consumer: Consumer;
+  private readonly createdAt: CreatedAt;
   private window: Window | undefined;
   received = 0;
 
-  private constructor(consumer: Consumer) {
+  private constructor(consumer: Consumer, createdAt: CreatedAt) {
     this.consumer = consumer;
+    this.createdAt = createdAt;
   }
 
-  static async start(brokers: readonly string[], topic: string, group: string, logger: Logger) {
+  static async start(
+    brokers: readonly string[],
+    topic: string,
+    group: string,
+    createdAt: CreatedAt,
+    logger: Logger,
+  ): Promise<LatencyReader> {
     const kafka = createKafka({ brokers, clientId: 'bench-reader' }, logger);
     const consumer = kafka.consumer({ groupId: group, minBytes: 1, maxWaitTimeInMs: 100 });
-    const reader = new PredictionReader(consumer);
+    const reader = new LatencyReader(consumer, createdAt);
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -44,7 +60,7 @@ export class PredictionReader {
       if (message.value === null) continue;
       const header = message.headers?.[Headers.contentType];
       const contentType = header === undefined ? undefined : String(header);
-      const eventTime = decodePrediction(message.value, contentType).event_time;
+      const eventTime = this.createdAt(message.value, contentType);
       if (eventTime >= window.from && eventTime <= window.to) window.latencies.push(now - eventTime);
     }
   }

@@ -21,10 +21,13 @@ def main() -> None:
     fig, ax = plt.subplots(figsize=(8, 4.8), dpi=120)
     for key, label in PERCENTILES:
         ax.plot(rates, [p["latency_ms"][key] for p in points], marker="o", label=label)
+    if all("kafka_only_ms" in p for p in points):
+        ax.plot(rates, [p["kafka_only_ms"]["p99"] for p in points], linestyle=":", color="black",
+                label="p99, Kafka only (rides read directly)")
     for p in points:
         if not p["sustained"]:
             ax.annotate("not sustained", (p["offered_per_s"], p["latency_ms"]["p99"]), fontsize=8,
-                        textcoords="offset points", xytext=(4, 6))
+                        textcoords="offset points", xytext=(-70, 8))
     ax.axhline(25, color="grey", linestyle="--", linewidth=1)
     ax.text(rates[0], 27, "goal: p99 ≤ 25 ms at 5k ev/s", fontsize=8, color="grey")
     ax.set_xscale("log")
