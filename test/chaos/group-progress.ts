@@ -37,8 +37,9 @@ async function poll<T>(
 }
 
 /**
- * Waits until every partition made progress after a fault: its committed offset moved past `since`, or it has
- * caught up with the log end. Returns the milliseconds from `faultAt` — the recovery time of the table.
+ * Waits until every partition made progress after a fault: its committed offset moved past `since`. The stream
+ * keeps feeding every partition meanwhile, so an idle, caught-up partition does not count as recovered.
+ * Returns the milliseconds from `faultAt` — the recovery time of the table.
  */
 export async function waitResumed(
   admin: Admin,
@@ -55,10 +56,7 @@ export async function waitResumed(
         committedOffsets(admin, groupId, topic),
         endOffsets(admin, topic),
       ]);
-      stuck = [...ends.keys()].filter((p) => {
-        const c = committed.get(p) ?? -1;
-        return c <= (since.get(p) ?? -1) && c < (ends.get(p) ?? 0);
-      });
+      stuck = [...ends.keys()].filter((p) => (committed.get(p) ?? -1) <= (since.get(p) ?? -1));
       return stuck.length === 0 ? Date.now() - faultAt : undefined;
     },
     timeoutMs,
