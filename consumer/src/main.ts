@@ -5,6 +5,7 @@ import { createHttpServer } from './http-server.js';
 import { ConsumerMetrics } from './metrics.js';
 import { watchModel } from './model-watcher.js';
 import { ScoringConsumer } from './scoring-consumer.js';
+import { Shutdown } from './shutdown.js';
 
 /** Start-up errors that are the operator's to fix: print the message (it names the fix) and exit non-zero. */
 function startupFailure(err: unknown): number | undefined {
@@ -22,11 +23,17 @@ function startupFailure(err: unknown): number | undefined {
 async function main(): Promise<void> {
   const config = loadConsumerConfig(process.env, flagsToEnv(process.argv.slice(2)));
   const logger = createLogger({ level: config.logLevel, name: 'ride-scorer' });
+  const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
+  shutdown.listen();
   const metrics = new ConsumerMetrics();
   // The model is loaded before touching Kafka: a bad model never joins the group nor commits an offset.
   // The watcher follows MODEL_PATH (folder, URL or models:/ alias) and swaps models between batches.
   const watcher = await watchModel(config.modelSource, { threads: config.onnxThreads, logger, metrics });
   const scorer = () => watcher.current;
+  shutdown.add('model', async () => {
+    await watcher.stop();
+    await scorer().close();
+  });
   if (config.createTopics) await ensureTopics(createKafka(config.kafka, logger), config.topics, logger);
 
   const consumer = new ScoringConsumer({ ...config, scorer, metrics, logger });
@@ -38,32 +45,15 @@ async function main(): Promise<void> {
     }),
   });
   const address = await http.listen({ host: config.httpHost, port: config.httpPort });
+  shutdown.add('http server', () => http.close());
   logger.info({ http: address }, 'http server listening');
-  await consumer.start();
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: forcing exit');
-      process.exit(130);
-    }
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing the batch in flight');
-    const force = setTimeout(() => {
-      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out: forcing exit');
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    force.unref();
-    await consumer.stop();
-    await http.close();
-    await watcher.stop();
-    await scorer().close();
-    logger.info('stopped cleanly');
-    logger.flush();
-    process.exitCode = 0;
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  shutdown.add('consumer', () => consumer.stop());
+  try {
+    await consumer.start();
+  } catch (err) {
+    // A signal during start-up closes the clients under start(); that failure is the shutdown, not an error.
+    if (!shutdown.stopping) throw err;
+  }
 }
 
 main().catch((err) => {

@@ -81,7 +81,12 @@ export class ScoringConsumer {
     const { GROUP_JOIN, CRASH, STOP, REBALANCING } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (e) => {
       this.joined = true;
+      const previous = this.partitions;
       this.partitions = [...(e.payload.memberAssignment[options.topics.rides] ?? [])].sort((a, b) => a - b);
+      // Lag of partitions now owned elsewhere is that member's to report.
+      for (const p of previous.filter((p) => !this.partitions.includes(p))) {
+        options.metrics.lag.remove({ topic: options.topics.rides, partition: String(p) });
+      }
       this.committer.retainOnly(options.topics.rides, this.partitions);
       void this.sink.retainOnly(options.topics.rides, this.partitions);
       this.log.info({ assignment: e.payload.memberAssignment }, 'joined group');
@@ -113,6 +118,7 @@ export class ScoringConsumer {
       topic: this.options.topics.rides,
       fromBeginning: this.options.fromBeginning,
     });
+    if (this.stopping) return;
     await this.consumer.run({
       eachBatchAutoResolve: false,
       // Offsets are committed by us: by the OffsetCommitter (at-least-once) or inside the output transaction.
@@ -138,7 +144,11 @@ export class ScoringConsumer {
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.consumer.pause([{ topic: this.options.topics.rides }]);
+    try {
+      this.consumer.pause([{ topic: this.options.topics.rides }]);
+    } catch {
+      // not running yet (a signal during start-up): nothing is in flight
+    }
     await Promise.allSettled([...this.active]);
     await this.committer.stop();
     await this.consumer.disconnect();

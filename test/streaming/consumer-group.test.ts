@@ -76,4 +76,19 @@ describe('consumer group', () => {
     expect(end.duplicates).toBe(0);
     expect(await second.stop('SIGTERM')).toBe(0);
   });
+
+  it('honours SIGTERM during start-up: exits 0 without joining the group', async () => {
+    const kafka = testKafka();
+    const topics = await createStreamTopics(kafka, 1);
+    const group = uniqueName('g');
+    const consumer = await startConsumer(topics, group, {}, { waitReady: false });
+    await waitFor(
+      () => consumer.output().includes('model'),
+      30_000,
+      () => `no start-up log:\n${consumer.output()}`,
+    );
+    const code = await consumer.stop('SIGTERM');
+    expect(consumer.output()).toContain('stopped cleanly');
+    expect(code, consumer.output()).toBe(0);
+  });
 });

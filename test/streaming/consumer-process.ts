@@ -24,6 +24,7 @@ export async function startConsumer(
   topics: StreamTopics,
   groupId: string,
   env: Record<string, string> = {},
+  options: { waitReady?: boolean } = {},
 ): Promise<ConsumerProcess> {
   const port = await freePort();
   let output = '';
@@ -72,6 +73,7 @@ export async function startConsumer(
       return exited;
     },
   };
+  if (options.waitReady === false) return handle;
   await waitFor(
     async () => (await get('/readyz').catch(() => ({ status: 0 }))).status === 200,
     30_000,
