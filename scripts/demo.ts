@@ -116,10 +116,12 @@ async function shutdown(reason: string): Promise<void> {
   const code = await exited(consumer);
   await tap.disconnect().catch(() => undefined);
   await broker.stop();
-  const seconds = (Date.now() - stats.startedAt) / 1000;
+  const seconds = Math.max(0.001, (stats.lastPredictionAt - stats.firstPredictionAt) / 1000);
+  const letters = [...stats.deadLetters.values()].reduce((a, b) => a + b, 0);
   say(`consumer exited with ${code}; logs in ${logDir}`);
   say(
-    `sent ${stats.ridesSeen} rides, ${stats.predictions} predictions, ${[...stats.deadLetters.values()].reduce((a, b) => a + b, 0)} dead letters, ${(stats.predictions / seconds).toFixed(1)} predictions/s over ${seconds.toFixed(0)} s`,
+    `sent ${stats.ridesSeen} rides, ${stats.predictions} predictions, ${letters} dead letters; ` +
+      `${(stats.predictions / seconds).toFixed(1)} predictions/s from first to last prediction (${seconds.toFixed(1)} s)`,
   );
 }
 process.on('SIGINT', () => void shutdown('Ctrl-C'));

@@ -65,6 +65,7 @@ export async function replay(
     if (options.signal?.aborted || now() >= deadline) break;
     firstPickup ??= ride.pickup_datetime;
     const due = dueAt(options.pace, start, index, ride.pickup_datetime - firstPickup);
+    if (due >= deadline) break;
     index++;
     if (due - now() > MIN_SLEEP_MS) {
       await flush();

@@ -7,15 +7,20 @@ export interface SampleRide {
   minutes: number;
 }
 
+const LATENCY_WINDOW_MS = 10_000;
+
 export class DemoStats {
   readonly startedAt = Date.now();
   ridesSeen = 0;
   predictions = 0;
   deadLetters = new Map<string, number>();
   latest: SampleRide[] = [];
-  /** Predicted minutes in 5-minute buckets, 0–5 … 55–60. */
+  /** Predicted minutes in 5-minute buckets, 0–5 … 55 and above. */
   readonly histogram = new Array<number>(12).fill(0);
-  private latencies: number[] = [];
+  firstPredictionAt = 0;
+  lastPredictionAt = 0;
+  /** [arrival time, latency ms] of the last LATENCY_WINDOW_MS, so the percentiles show now, not warm-up. */
+  private latencies: Array<[number, number]> = [];
   private readonly rides = new Map<string, { pu: number; do: number; distance: number }>();
   private readonly rateWindow: number[] = [];
 
@@ -26,10 +31,12 @@ export class DemoStats {
   }
 
   prediction(rideId: string, minutes: number, latencyMs: number): void {
+    const now = Date.now();
     this.predictions++;
-    this.latencies.push(latencyMs);
-    if (this.latencies.length > 20_000) this.latencies = this.latencies.slice(-10_000);
-    this.rateWindow.push(Date.now());
+    this.firstPredictionAt ||= now;
+    this.lastPredictionAt = now;
+    this.latencies.push([now, latencyMs]);
+    this.rateWindow.push(now);
     const bucket = Math.min(11, Math.max(0, Math.floor(minutes / 5)));
     this.histogram[bucket]!++;
     const ride = this.rides.get(rideId);
@@ -51,9 +58,12 @@ export class DemoStats {
     return this.rateWindow.length / 5;
   }
 
+  /** Latency percentile over the last 10 seconds. */
   percentile(p: number): number {
+    const since = Date.now() - LATENCY_WINDOW_MS;
+    while (this.latencies.length > 0 && this.latencies[0]![0] < since) this.latencies.shift();
     if (this.latencies.length === 0) return Number.NaN;
-    const sorted = [...this.latencies].sort((a, b) => a - b);
+    const sorted = this.latencies.map(([, ms]) => ms).sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
   }
 }

@@ -16,10 +16,12 @@ const zoneName = (zones: Map<number, Zone>, id: number) => {
 /** Renders the live summary as plain text lines (the caller decides whether to redraw in place). */
 export function renderView(stats: DemoStats, ctx: ViewContext): string {
   const elapsed = Math.round((Date.now() - stats.startedAt) / 1000);
+  const clock =
+    elapsed <= ctx.durationS ? `elapsed ${elapsed}s / ${ctx.durationS}s` : 'replay done, draining';
   const ms = (p: number) => (Number.isNaN(stats.percentile(p)) ? '–' : `${stats.percentile(p).toFixed(0)}`);
   const maxBucket = Math.max(1, ...stats.histogram);
   const bars = stats.histogram.map((n, i) => {
-    const label = `${String(i * 5).padStart(2)}–${String(i * 5 + 5).padEnd(2)} min`;
+    const label = i === 11 ? '55+    min' : `${String(i * 5).padStart(2)}–${String(i * 5 + 5).padEnd(2)} min`;
     return `  ${label} ${'█'.repeat(Math.round((n / maxBucket) * 40)).padEnd(40)} ${n}`;
   });
   const letters = [...stats.deadLetters].map(([reason, n]) => `${reason}=${n}`).join(', ') || 'none';
@@ -29,10 +31,10 @@ export function renderView(stats: DemoStats, ctx: ViewContext): string {
   );
   return [
     ctx.title,
-    `source: ${ctx.source}   elapsed ${elapsed}s / ${ctx.durationS}s`,
+    `source: ${ctx.source}   ${clock}`,
     '',
     `rides sent ${stats.ridesSeen}   predictions ${stats.predictions}   rate ${stats.rate().toFixed(1)}/s   dead letters: ${letters}`,
-    `end-to-end latency ms   p50 ${ms(50)}   p90 ${ms(90)}   p99 ${ms(99)}   max ${ms(100)}`,
+    `end-to-end latency ms (last 10 s)   p50 ${ms(50)}   p90 ${ms(90)}   p99 ${ms(99)}   max ${ms(100)}`,
     '',
     'predicted durations',
     ...bars,
