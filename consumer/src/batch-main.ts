@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-import { ConfigError, createLogger, DataFileError, ModelError } from '@ride/shared';
+import { createLogger } from '@ride/shared';
 import { loadBatchConfig } from './batch/batch-config.js';
 import { createBatchProgress } from './batch/batch-progress.js';
 import { formatSummary } from './batch/format-summary.js';
 import { scoreFile } from './batch/score-file.js';
+import { reportFatal } from './exit-code.js';
 import { watchModel } from './model-watcher.js';
 
 /** Batch scoring of a TLC parquet file into the course's prediction parquet; see batch-config.ts for usage. */
@@ -35,10 +36,5 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof DataFileError || err instanceof ModelError) {
-    console.error(`ride-batch (${err.code}): ${err.message}`);
-    process.exit(2);
-  }
-  console.error(err);
-  process.exit(1);
+  process.exit(reportFatal(err, 'ride-batch'));
 });

@@ -1,24 +1,12 @@
 #!/usr/bin/env node
-import { ConfigError, createKafka, createLogger, ensureTopics, flagsToEnv, ModelError } from '@ride/shared';
+import { createKafka, createLogger, ensureTopics, flagsToEnv } from '@ride/shared';
 import { loadConsumerConfig } from './config.js';
+import { reportFatal } from './exit-code.js';
 import { createHttpServer } from './http-server.js';
 import { ConsumerMetrics } from './metrics.js';
 import { watchModel } from './model-watcher.js';
 import { ScoringConsumer } from './scoring-consumer.js';
 import { Shutdown } from './shutdown.js';
-
-/** Start-up errors that are the operator's to fix: print the message (it names the fix) and exit non-zero. */
-function startupFailure(err: unknown): number | undefined {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    return 2;
-  }
-  if (err instanceof ModelError) {
-    console.error(`Cannot serve the model (${err.code}): ${err.message}`);
-    return 3;
-  }
-  return undefined;
-}
 
 async function main(): Promise<void> {
   const config = loadConsumerConfig(process.env, flagsToEnv(process.argv.slice(2)));
@@ -57,7 +45,5 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  const code = startupFailure(err);
-  if (code === undefined) console.error(err);
-  process.exit(code ?? 1);
+  process.exit(reportFatal(err, 'ride-scorer'));
 });

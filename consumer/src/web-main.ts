@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-import { ConfigError, createLogger, ModelError } from '@ride/shared';
+import { createLogger } from '@ride/shared';
+import { reportFatal } from './exit-code.js';
 import { watchModel } from './model-watcher.js';
+import { Shutdown } from './shutdown.js';
 import { createWebServer } from './web/create-web-server.js';
 import { loadWebConfig } from './web/web-config.js';
 import { WebMetrics } from './web/web-metrics.js';
@@ -9,8 +11,14 @@ import { WebMetrics } from './web/web-metrics.js';
 async function main(): Promise<void> {
   const config = loadWebConfig(process.env);
   const logger = createLogger({ level: config.logLevel, name: 'ride-web' });
+  const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
+  shutdown.listen();
   const metrics = new WebMetrics();
   const watcher = await watchModel(config.modelSource, { threads: config.onnxThreads, logger, metrics });
+  shutdown.add('model', async () => {
+    await watcher.stop();
+    await watcher.current.close();
+  });
   const app = createWebServer({
     scorer: () => watcher.current,
     maxBatch: config.maxBatch,
@@ -19,33 +27,10 @@ async function main(): Promise<void> {
     metrics,
   });
   const address = await app.listen({ host: config.host, port: config.port });
+  shutdown.add('http server', () => app.close());
   logger.info({ http: address, model: watcher.current.version }, 'web service listening');
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    logger.info({ signal }, 'shutting down: answering the requests in flight');
-    setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
-    await app.close();
-    await watcher.stop();
-    await watcher.current.close();
-    logger.info('stopped cleanly');
-    logger.flush();
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  if (err instanceof ModelError) {
-    console.error(`Cannot serve the model (${err.code}): ${err.message}`);
-    process.exit(3);
-  }
-  console.error(err);
-  process.exit(1);
+  process.exit(reportFatal(err, 'ride-web'));
 });
