@@ -79,12 +79,11 @@ export async function runLatency(
       return point;
     };
     let seed = 1;
-    let last: LoadPoint | undefined;
-    for (const rate of plan.rates) last = await run(rate, seed++);
+    for (const rate of plan.rates) await run(rate, seed++);
     for (let step = 0; step < plan.searchSteps; step++) {
       const rate = nextRate(points);
       if (rate === undefined) break;
-      last = await run(rate, seed++);
+      await run(rate, seed++);
     }
     return points;
   } finally {
