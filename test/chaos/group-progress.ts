@@ -48,6 +48,8 @@ export async function waitResumed(
   since: Offsets,
   faultAt: number,
   timeoutMs = 90_000,
+  /** Count a partition caught up with its log end as recovered: for faults that may stall the producer too. */
+  idleCounts = false,
 ): Promise<number> {
   let stuck: number[] = [];
   return poll(
@@ -56,7 +58,10 @@ export async function waitResumed(
         committedOffsets(admin, groupId, topic),
         endOffsets(admin, topic),
       ]);
-      stuck = [...ends.keys()].filter((p) => (committed.get(p) ?? -1) <= (since.get(p) ?? -1));
+      stuck = [...ends.keys()].filter((p) => {
+        const c = committed.get(p) ?? -1;
+        return c <= (since.get(p) ?? -1) && !(idleCounts && c >= (ends.get(p) ?? 0));
+      });
       return stuck.length === 0 ? Date.now() - faultAt : undefined;
     },
     timeoutMs,
