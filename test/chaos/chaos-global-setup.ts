@@ -31,7 +31,7 @@ export function chaosResults(profile: 'short' | 'long') {
         const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
         writeFileSync(
           RESULTS_MD,
-          `# Fault injection results\n\n\`npm run test:chaos\` (long profile), ${when}. Recovery: from the fault until every partition commits again.\n\n${table}\n`,
+          `# Fault injection results\n\n\`npm run test:chaos\` (long profile), ${when}. Recovery: from the fault until every partition commits again. A scenario adds its row once its stream is checked; a test that failed before that adds none (see the run's output).\n\n${table}\n`,
         );
       }
     };
