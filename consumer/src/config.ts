@@ -25,6 +25,8 @@ export interface ConsumerConfig {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   partitionsConsumedConcurrently: number;
+  /** Upper bound of one fetch per partition: bounds the records decoded and held in memory at once. */
+  fetchMaxBytesPerPartition: number;
   httpHost: string;
   httpPort: number;
   shutdownTimeoutMs: number;
@@ -54,7 +56,12 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
     maxMessageBytes: r.int('MAX_MESSAGE_BYTES', 65_536, { min: 64 }),
     sessionTimeoutMs,
     heartbeatIntervalMs: r.int('HEARTBEAT_INTERVAL_MS', 3_000, { min: 100, max: sessionTimeoutMs / 3 }),
-    partitionsConsumedConcurrently: r.int('PARTITIONS_CONSUMED_CONCURRENTLY', 1, { min: 1, max: 64 }),
+    // Overlapping partitions hides each chunk's produce round trip behind the next one's work (bench/README.md).
+    partitionsConsumedConcurrently: r.int('PARTITIONS_CONSUMED_CONCURRENTLY', 6, { min: 1, max: 64 }),
+    fetchMaxBytesPerPartition: r.int('FETCH_MAX_BYTES_PER_PARTITION', 256 * 1024, {
+      min: 1024,
+      max: 64 * 1024 * 1024,
+    }),
     httpHost: r.string('HTTP_HOST', '0.0.0.0'),
     httpPort: r.int('HTTP_PORT', 8080, { min: 0, max: 65535 }),
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 1000 }),

@@ -31,6 +31,7 @@ export interface ScoringConsumerOptions {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   partitionsConsumedConcurrently: number;
+  fetchMaxBytesPerPartition: number;
   guarantee: ProcessingGuarantee;
   /** At-least-once: how often acknowledged progress is committed (0 = after every chunk). */
   commitIntervalMs: number;
@@ -66,7 +67,7 @@ export class ScoringConsumer {
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: options.heartbeatIntervalMs,
-      maxBytesPerPartition: 1024 * 1024,
+      maxBytesPerPartition: options.fetchMaxBytesPerPartition,
       allowAutoTopicCreation: false,
     });
     this.sink =
