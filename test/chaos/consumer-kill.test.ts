@@ -5,10 +5,7 @@ import { committedOffsets, waitProgress, waitResumed } from './group-progress.js
 
 import { partitionsOf, waitBalanced } from './members.js';
 
-// Exactly-once runs in the long profile only for now: when the restarted member takes a partition back, the
-// survivor's in-flight transaction for it is fenced, the sink rethrows a non-retriable kafkajs error and kafkajs
-// stops that consumer for good (no restart), so its partitions never move again. See the chaos report.
-describe.each(guaranteesFor('extra'))('chaos: SIGKILL a consumer mid-stream (%s)', (guarantee) => {
+describe.each(guaranteesFor('core'))('chaos: SIGKILL a consumer mid-stream (%s)', (guarantee) => {
   it('loses no ride while one member is killed and restarted repeatedly and the other keeps running', {
     timeout: 600_000,
   }, async () => {
