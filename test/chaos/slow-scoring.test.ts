@@ -23,7 +23,8 @@ describe.each(guaranteesFor('extra'))('chaos: slow scoring (%s)', (guarantee) =>
     const result = await runFaultScenario({
       fault: `scoring ${SLOW_MS / 1000} s per batch > session timeout`,
       guarantee,
-      // One chunk per fetched batch, so each partition waits out one slow run, not a queue of them.
+      // One partition per member and one chunk per fetched batch: each waits out one slow run, not a queue of them.
+      partitions: 2,
       memberEnv: {
         MAX_BATCH: '20000',
         NODE_OPTIONS: `--require ${HOOK}`,
