@@ -24,7 +24,19 @@ async function main(): Promise<void> {
   });
   if (config.createTopics) await ensureTopics(createKafka(config.kafka, logger), config.topics, logger);
 
-  const consumer = new ScoringConsumer({ ...config, scorer, metrics, logger });
+  const consumer = new ScoringConsumer({
+    ...config,
+    scorer,
+    metrics,
+    logger,
+    // A consumer kafkajs will not restart consumes nothing while /healthz says ok: exit, let the supervisor restart.
+    onFatal: (err) => {
+      logger.fatal({ err }, 'the consumer stopped for good; exiting');
+      void shutdown.run('fatal consumer error').then(() => {
+        process.exitCode = 1;
+      });
+    },
+  });
   const http = createHttpServer(metrics, {
     ready: () => consumer.ready,
     details: () => ({

@@ -1,4 +1,11 @@
-import { DefaultPartitioner, type Kafka, type Logger, type Producer, type TopicMessages } from '@ride/shared';
+import {
+  DefaultPartitioner,
+  IdempotentProducer,
+  type Kafka,
+  type Logger,
+  type Producer,
+  type TopicMessages,
+} from '@ride/shared';
 import type { RecordSource } from './input-message.js';
 
 export const ProcessingGuarantees = ['at_least_once', 'exactly_once'] as const;
@@ -21,15 +28,10 @@ export interface OutputSink {
 /** One idempotent producer; the consumer commits offsets itself after publish resolves. */
 export class AtLeastOnceSink implements OutputSink {
   readonly guarantee = 'at_least_once';
-  private readonly producer: Producer;
+  private readonly producer: IdempotentProducer;
 
-  constructor(kafka: Kafka) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: DefaultPartitioner,
-    });
+  constructor(kafka: Kafka, logger: Logger) {
+    this.producer = new IdempotentProducer(kafka, logger.child({ component: 'at-least-once-sink' }));
   }
 
   connect(): Promise<void> {
@@ -37,7 +39,7 @@ export class AtLeastOnceSink implements OutputSink {
   }
 
   async publish(_source: RecordSource, outputs: TopicMessages[]): Promise<void> {
-    if (outputs.length > 0) await this.producer.sendBatch({ topicMessages: outputs, acks: -1 });
+    if (outputs.length > 0) await this.producer.sendBatch(outputs);
   }
 
   async retainOnly(): Promise<void> {}

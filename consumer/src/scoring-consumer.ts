@@ -35,6 +35,8 @@ export interface ScoringConsumerOptions {
   guarantee: ProcessingGuarantee;
   /** At-least-once: how often acknowledged progress is committed (0 = after every chunk). */
   commitIntervalMs: number;
+  /** kafkajs gave up on the consumer (a crash it will not restart from): the process should exit. */
+  onFatal?: (err: Error) => void;
   /** The model to score with; asked once per chunk, so a live swap takes effect between batches. */
   scorer: () => ModelScorer;
   metrics: ConsumerMetrics;
@@ -73,7 +75,7 @@ export class ScoringConsumer {
     this.sink =
       options.guarantee === 'exactly_once'
         ? new ExactlyOnceSink(kafka, options.groupId, options.logger)
-        : new AtLeastOnceSink(kafka);
+        : new AtLeastOnceSink(kafka, options.logger);
     this.committer = new OffsetCommitter(
       (offsets) => this.consumer.commitOffsets(offsets),
       options.commitIntervalMs,
@@ -96,6 +98,7 @@ export class ScoringConsumer {
     this.consumer.on(CRASH, (e) => {
       this.joined = false;
       this.log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+      if (!e.payload.restart) options.onFatal?.(e.payload.error);
     });
     this.consumer.on(STOP, () => {
       this.joined = false;

@@ -2,13 +2,12 @@ import {
   Compression,
   type CompressionName,
   createKafka,
-  DefaultPartitioner,
   encodeRideStarted,
   Headers,
+  IdempotentProducer,
   type KafkaSettings,
   type Logger,
   type Message,
-  type Producer,
   RIDE_STARTED_LATEST,
   type RideStarted,
 } from '@ride/shared';
@@ -49,29 +48,24 @@ export function toCourseJson(ride: RideStarted): Buffer {
  * events stay in one partition, in order), every send awaited until the broker acknowledges it.
  */
 export class RideProducer {
-  private readonly producer: Producer;
+  private readonly producer: IdempotentProducer;
   private readonly options: Required<Omit<RideProducerOptions, 'kafka'>>;
 
-  private constructor(producer: Producer, options: Required<Omit<RideProducerOptions, 'kafka'>>) {
+  private constructor(producer: IdempotentProducer, options: Required<Omit<RideProducerOptions, 'kafka'>>) {
     this.producer = producer;
     this.options = options;
   }
 
   static async connect(options: RideProducerOptions): Promise<RideProducer> {
-    const kafka = createKafka(options.kafka, options.logger);
+    const logger = options.logger.child({ component: 'ride-producer' });
     // Idempotence gives exactly-once per partition across retries (KIP-98); kafkajs keeps order with 1 in flight.
-    const producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: DefaultPartitioner,
-    });
+    const producer = new IdempotentProducer(createKafka(options.kafka, options.logger), logger);
     await producer.connect();
     return new RideProducer(producer, {
       topic: options.topic,
       compression: options.compression ?? 'none',
       format: options.format ?? 'avro',
-      logger: options.logger.child({ component: 'ride-producer' }),
+      logger,
     });
   }
 
@@ -103,10 +97,7 @@ export class RideProducer {
       return { sent: 0, failed: rides.length, error: err as Error };
     }
     try {
-      await this.producer.send({
-        topic: this.options.topic,
-        messages,
-        acks: -1,
+      await this.producer.sendBatch([{ topic: this.options.topic, messages }], {
         compression: Compression[this.options.compression],
       });
       return { sent: rides.length, failed: 0 };

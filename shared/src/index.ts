@@ -37,6 +37,7 @@ export {
   type RideErrorOptions,
 } from './errors.js';
 export { ensureTopics } from './kafka/ensure-topics.js';
+export { IdempotentProducer, type SendOptions } from './kafka/idempotent-producer.js';
 export {
   type Admin,
   Compression,

@@ -72,6 +72,8 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
     connectionTimeout: settings.connectionTimeoutMs ?? 3000,
     requestTimeout: settings.requestTimeoutMs ?? 30000,
     logLevel: logLevel.WARN,
+    // Ride out a broker restart (tens of seconds) before a request is reported failed.
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
     logCreator:
       () =>
       ({ level, log: entry }) => {
