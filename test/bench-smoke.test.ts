@@ -7,11 +7,15 @@ import { REPO_ROOT } from './harness/repo-paths.js';
 // end to end (perf tools, preload, consumer, latency point) against the test broker.
 describe('npm run bench -- --smoke', () => {
   it('runs every stage and prints the results table', async () => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bench/run.ts', '--smoke'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, KAFKA_BROKERS: inject('kafkaBrokers').join(',') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bench/run.ts', '--smoke'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, KAFKA_BROKERS: inject('kafkaBrokers').join(',') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (d) => {
       output += d;
