@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createModelMetrics } from './model-metrics.js';
 
 /** The consumer's Prometheus metrics, on a registry of its own (no global state). */
 export class ConsumerMetrics {
@@ -44,17 +45,7 @@ export class ConsumerMetrics {
     labelNames: ['topic', 'partition'],
     registers: [this.registry],
   });
-  readonly modelInfo = new Gauge({
-    name: 'ride_model_info',
-    help: 'The model being served (value 1)',
-    labelNames: ['model', 'version'],
-    registers: [this.registry],
-  });
-  // Live model swap (model-watcher.ts): swapped, refused (failed load or validation), unreachable (poll failed).
-  readonly modelSwaps = new Counter({
-    name: 'ride_model_swaps_total',
-    help: 'Model source polls that found a new model, by result',
-    labelNames: ['result'],
-    registers: [this.registry],
-  });
+  private readonly model = createModelMetrics(this.registry);
+  readonly modelInfo = this.model.modelInfo;
+  readonly modelSwaps = this.model.modelSwaps;
 }

@@ -8,7 +8,7 @@ import {
   type ResolvedModel,
   validateModel,
 } from '@ride/shared';
-import type { Counter, Gauge } from 'prom-client';
+import type { ModelMetrics } from './model-metrics.js';
 
 export type SwapResult = 'unchanged' | 'swapped' | 'refused' | 'unreachable';
 
@@ -19,7 +19,7 @@ export interface ModelWatcherOptions {
   load: (dir: string) => Promise<ModelScorer>;
   logger: Logger;
   /** Counts swaps and refusals and shows the model serving; the consumer's and web service's registries. */
-  metrics?: { modelSwaps: Counter<'result'>; modelInfo: Gauge<'model' | 'version'> };
+  metrics?: ModelMetrics;
   /** How long a replaced model stays open for a batch that took it just before the swap. */
   retireAfterMs?: number;
 }

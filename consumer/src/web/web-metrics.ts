@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { createModelMetrics } from '../model-metrics.js';
 
 /** The web service's Prometheus metrics, on a registry of its own. */
 export class WebMetrics {
@@ -21,16 +22,7 @@ export class WebMetrics {
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
     registers: [this.registry],
   });
-  readonly modelInfo = new Gauge({
-    name: 'ride_model_info',
-    help: 'The model being served (value 1)',
-    labelNames: ['model', 'version'],
-    registers: [this.registry],
-  });
-  readonly modelSwaps = new Counter({
-    name: 'ride_model_swaps_total',
-    help: 'Model source polls that found a new model, by result',
-    labelNames: ['result'],
-    registers: [this.registry],
-  });
+  private readonly model = createModelMetrics(this.registry);
+  readonly modelInfo = this.model.modelInfo;
+  readonly modelSwaps = this.model.modelSwaps;
 }
