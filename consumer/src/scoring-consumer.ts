@@ -58,6 +58,7 @@ export class ScoringConsumer {
   private readonly committer: OffsetCommitter;
   private readonly active = new Set<Promise<void>>();
   private stopping = false;
+  private starting: Promise<void> | undefined;
   private joined = false;
   private partitions: number[] = [];
 
@@ -115,7 +116,12 @@ export class ScoringConsumer {
     return this.partitions;
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting = this.connectAndRun();
+    return this.starting;
+  }
+
+  private async connectAndRun(): Promise<void> {
     await this.sink.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({
@@ -148,6 +154,9 @@ export class ScoringConsumer {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    // A stop during start-up waits for start() to reach a settled point (it skips run() once stopping is set),
+    // rather than disconnecting clients under a connect in progress.
+    await this.starting?.catch(() => undefined);
     try {
       this.consumer.pause([{ topic: this.options.topics.rides }]);
     } catch {
