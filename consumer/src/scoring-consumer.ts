@@ -5,6 +5,7 @@ import {
   type KafkaSettings,
   type Logger,
   type ModelScorer,
+  OutputError,
   type PredictionFormat,
   type TopicMessages,
   type TopicSettings,
@@ -192,7 +193,11 @@ export class ScoringConsumer {
         if (outcome.deadLetters.length > 0)
           outputs.push({ topic: topics.deadLetters, messages: outcome.deadLetters });
         const last = chunk[chunk.length - 1]!.offset;
-        await this.sink.publish(source, outputs, String(BigInt(last) + 1n));
+        try {
+          await this.sink.publish(source, outputs, String(BigInt(last) + 1n));
+        } catch (err) {
+          throw new OutputError(err);
+        }
         resolveOffset(last);
         this.record(outcome, chunk.length, scorer.version);
         if (this.sink.guarantee === 'at_least_once') {

@@ -74,6 +74,23 @@ export class EventError extends RideError {}
 /** The broker could not be reached or refused an operation. */
 export class BrokerError extends RideError {}
 
+/**
+ * A batch's outputs could not be published (or its transaction committed). Nothing of the batch was committed,
+ * so consuming it again from the last committed offset is always right: the error is marked `retriable`, which
+ * makes kafkajs restart the consumer (rejoin, refetch) instead of stopping it for good. kafkajs judges the
+ * deepest `cause` (consumer/index.js), so the client's own error is kept in the details, not as the cause.
+ */
+export class OutputError extends RideError {
+  readonly retriable = true;
+  constructor(err: unknown) {
+    const original = err instanceof Error ? err : new Error(String(err));
+    super(ErrorCodes.PRODUCE_FAILED, `publishing a batch's outputs failed: ${original.message}`, {
+      canRetry: true,
+      details: { clientError: { type: original.name, message: original.message } },
+    });
+  }
+}
+
 /** A data file (TLC parquet, zone lookup) is missing or unreadable. */
 export class DataFileError extends RideError {
   constructor(message: string, options: RideErrorOptions = {}) {

@@ -32,6 +32,7 @@ export {
   ErrorCodes,
   EventError,
   ModelError,
+  OutputError,
   RequestError,
   RideError,
   type RideErrorOptions,
