@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { onTestFinished } from 'vitest';
-import { REPO_ROOT } from '../harness/repo-paths.js';
+import { spawnNode } from '../harness/node-process.js';
 import type { StreamTopics } from '../streaming/stream-topics.js';
 
 export interface ProducerSummary {
@@ -42,32 +39,16 @@ export function startStream(
   args: string[],
   env: Record<string, string> = {},
 ): StreamProducer {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'producer/dist/main.js'), ...args], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: brokers.join(','),
-      RIDES_TOPIC: topics.rides,
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const run = spawnNode('producer/dist/main.js', args, {
+    KAFKA_BROKERS: brokers.join(','),
+    RIDES_TOPIC: topics.rides,
+    LOG_LEVEL: 'info',
+    ...env,
   });
-  let output = '';
-  child.stdout.on('data', (d) => {
-    output += d;
-  });
-  child.stderr.on('data', (d) => {
-    output += d;
-  });
-  const done = new Promise<ProducerSummary>((resolve) =>
-    child.on('exit', (code) => resolve({ code, output, ...parseSummary(output) })),
-  );
-  onTestFinished(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await done;
-    }
+  const { child } = run;
+  const done = run.exited.then((code): ProducerSummary => {
+    const output = run.output();
+    return { code, output, ...parseSummary(output) };
   });
   return {
     done,

@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { inject, onTestFinished } from 'vitest';
+import { inject } from 'vitest';
 import { freePort } from '../harness/free-port.js';
+import { spawnNode } from '../harness/node-process.js';
 import { REPO_ROOT } from '../harness/repo-paths.js';
 import type { StreamTopics } from './stream-topics.js';
 
@@ -16,7 +17,6 @@ export interface ConsumerProcess {
   get(path: string): Promise<{ status: number; body: string }>;
 }
 
-export const CONSUMER_MAIN = join(REPO_ROOT, 'consumer/dist/main.js');
 export const MODEL_DIR = join(REPO_ROOT, 'models/ride-duration', '1.0.0');
 
 /** Starts the real consumer binary (compiled) against the test broker; killed at the end of the test. */
@@ -27,36 +27,21 @@ export async function startConsumer(
   options: { waitReady?: boolean } = {},
 ): Promise<ConsumerProcess> {
   const port = await freePort();
-  let output = '';
-  const child = spawn(process.execPath, [CONSUMER_MAIN], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-      RIDES_TOPIC: topics.rides,
-      PREDICTIONS_TOPIC: topics.predictions,
-      DLQ_TOPIC: topics.deadLetters,
-      CONSUMER_GROUP: groupId,
-      MODEL_PATH: MODEL_DIR,
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(port),
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (d) => {
-    output += d;
-  });
-  child.stderr.on('data', (d) => {
-    output += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  onTestFinished(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
+  const {
+    child,
+    output: read,
+    exited,
+  } = spawnNode('consumer/dist/main.js', [], {
+    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+    RIDES_TOPIC: topics.rides,
+    PREDICTIONS_TOPIC: topics.predictions,
+    DLQ_TOPIC: topics.deadLetters,
+    CONSUMER_GROUP: groupId,
+    MODEL_PATH: MODEL_DIR,
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(port),
+    LOG_LEVEL: 'info',
+    ...env,
   });
   const get = async (path: string) => {
     const res = await fetch(`http://127.0.0.1:${port}${path}`);
@@ -65,7 +50,7 @@ export async function startConsumer(
   const handle: ConsumerProcess = {
     child,
     port,
-    output: () => output,
+    output: read,
     exited,
     get,
     async stop(signal = 'SIGTERM') {
@@ -77,7 +62,7 @@ export async function startConsumer(
   await waitFor(
     async () => (await get('/readyz').catch(() => ({ status: 0 }))).status === 200,
     30_000,
-    () => `consumer never became ready:\n${output}`,
+    () => `consumer never became ready:\n${read()}`,
   );
   return handle;
 }
