@@ -1,4 +1,5 @@
 import {
+  type Admin,
   DefaultPartitioner,
   IdempotentProducer,
   type Kafka,
@@ -15,6 +16,12 @@ export type ProcessingGuarantee = (typeof ProcessingGuarantees)[number];
 export interface OutputSink {
   readonly guarantee: ProcessingGuarantee;
   connect(): Promise<void>;
+  /**
+   * Readies the output path of `source` before a batch of it is processed. Returns the group's committed offset
+   * when it may have moved since this member fetched its position (a previous owner's last transaction), so the
+   * caller skips what that owner already answered; undefined when there is nothing to skip.
+   */
+  claim(source: RecordSource): Promise<string | undefined>;
   /**
    * Publishes the outputs of records up to (not including) `nextOffset` of `source`. Resolves only once the
    * broker acknowledged them; in exactly-once mode the consumed offset is committed in the same transaction.
@@ -38,6 +45,10 @@ export class AtLeastOnceSink implements OutputSink {
     return this.producer.connect();
   }
 
+  async claim(): Promise<undefined> {
+    return undefined;
+  }
+
   async publish(_source: RecordSource, outputs: TopicMessages[]): Promise<void> {
     if (outputs.length > 0) await this.producer.sendBatch(outputs);
   }
@@ -54,21 +65,49 @@ export class AtLeastOnceSink implements OutputSink {
  * fencing, so zombies are fenced the classic way: one transactional producer per input partition, with a
  * transactional.id derived from group, topic and partition. Whoever owns the partition next re-initialises
  * that id and the broker fences the previous owner.
+ *
+ * Fencing alone is not enough: kafkajs fetches committed offsets without KIP-447's "require stable", so a new
+ * owner can read a partition's offset before a stalled previous owner's last transaction commits. That is why
+ * claim() re-reads the committed offset right after initialising the partition's transactional id: from then on
+ * the previous owner can commit nothing more, and whatever it did commit is skipped, not answered twice.
  */
 export class ExactlyOnceSink implements OutputSink {
   readonly guarantee = 'exactly_once';
   private readonly producers = new Map<string, Producer>();
   private readonly kafka: Kafka;
   private readonly groupId: string;
+  private readonly admin: Admin;
   private readonly log: Logger;
 
   constructor(kafka: Kafka, groupId: string, logger: Logger) {
     this.kafka = kafka;
     this.groupId = groupId;
+    this.admin = kafka.admin();
     this.log = logger.child({ component: 'exactly-once-sink' });
   }
 
-  async connect(): Promise<void> {}
+  connect(): Promise<void> {
+    return this.admin.connect();
+  }
+
+  async claim(source: RecordSource): Promise<string | undefined> {
+    if (this.producers.has(key(source))) return undefined;
+    const producer = await this.producerFor(source);
+    try {
+      // kafkajs registers the transactional id (InitProducerId) on the first transaction, not on connect(). That
+      // bumps the id's epoch: the previous owner's open transaction is aborted, or its ending commit completes.
+      const fence = await producer.transaction();
+      await fence.abort();
+      const [committed] = await this.admin.fetchOffsets({ groupId: this.groupId, topics: [source.topic] });
+      const offset = committed?.partitions.find((p) => p.partition === source.partition)?.offset;
+      return offset === undefined || BigInt(offset) < 0n ? undefined : offset;
+    } catch (err) {
+      // Not claimed: the next attempt starts over with a fresh producer.
+      this.producers.delete(key(source));
+      await producer.disconnect().catch(() => undefined);
+      throw err;
+    }
+  }
 
   async publish(source: RecordSource, outputs: TopicMessages[], nextOffset: string): Promise<void> {
     const producer = await this.producerFor(source);
@@ -101,6 +140,7 @@ export class ExactlyOnceSink implements OutputSink {
   async disconnect(): Promise<void> {
     await Promise.all([...this.producers.values()].map((p) => p.disconnect()));
     this.producers.clear();
+    await this.admin.disconnect();
   }
 
   private async producerFor(source: RecordSource): Promise<Producer> {

@@ -177,9 +177,10 @@ export class ScoringConsumer {
     // kafkajs only heartbeats when we call it; keep the membership alive while a long chunk is scored.
     const beat = setInterval(() => heartbeat().catch(() => undefined), this.options.heartbeatIntervalMs);
     try {
-      for (let start = 0; start < batch.messages.length; start += maxBatch) {
+      const messages = await this.unanswered(payload);
+      for (let start = 0; start < messages.length; start += maxBatch) {
         if (this.stopping || !isRunning() || isStale()) break;
-        const chunk = batch.messages.slice(start, start + maxBatch);
+        const chunk = messages.slice(start, start + maxBatch);
         const scorer = this.options.scorer();
         const outcome = await processBatch(chunk, source, {
           scorer,
@@ -208,6 +209,35 @@ export class ScoringConsumer {
     } finally {
       clearInterval(beat);
     }
+  }
+
+  /**
+   * The batch's records minus those a previous owner of the partition already answered and committed after this
+   * member fetched its position (see OutputSink.claim); those are resolved, or skipped by a seek.
+   */
+  private async unanswered({
+    batch,
+    resolveOffset,
+  }: EachBatchPayload): Promise<EachBatchPayload['batch']['messages']> {
+    const source = { topic: batch.topic, partition: batch.partition };
+    let committed: string | undefined;
+    try {
+      committed = await this.sink.claim(source);
+    } catch (err) {
+      throw new OutputError(err);
+    }
+    const first = batch.messages[0];
+    if (committed === undefined || first === undefined || BigInt(first.offset) >= BigInt(committed)) {
+      return batch.messages;
+    }
+    const rest = batch.messages.filter((m) => BigInt(m.offset) >= BigInt(committed));
+    this.log.info(
+      { source, committed, skipped: batch.messages.length - rest.length },
+      'skipping records the previous owner already answered',
+    );
+    if (rest.length === 0) this.consumer.seek({ ...source, offset: committed });
+    else resolveOffset(String(BigInt(committed) - 1n));
+    return rest;
   }
 
   private record(

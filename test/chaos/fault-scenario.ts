@@ -1,5 +1,6 @@
 import { type Admin, createKafka, createLogger, type Kafka } from '@ride/shared';
 import { expect, inject } from 'vitest';
+import { keepLog } from '../harness/node-process.js';
 import { disconnectAfterTest } from '../harness/test-kafka.js';
 import { uniqueName } from '../harness/test-names.js';
 import { type ConsumerProcess, startConsumer } from '../streaming/consumer-process.js';
@@ -121,12 +122,14 @@ async function withMemberLogs<T>(members: readonly ConsumerProcess[], step: () =
     return await step();
   } catch (err) {
     const notes = members.map((m, i) => {
+      const file = keepLog(`${m.child.pid}`, m.output());
       const lines = m
         .output()
         .split('\n')
         .filter((l) => /"level":(40|50|60)|Error/.test(l))
         .slice(-15);
-      return `member ${i} (pid ${m.child.pid}, exit ${m.child.exitCode ?? m.child.signalCode}):\n${lines.join('\n')}`;
+      const exit = m.child.exitCode ?? m.child.signalCode;
+      return `member ${i} (pid ${m.child.pid}, exit ${exit}, full log ${file}):\n${lines.join('\n')}`;
     });
     throw new Error(`${(err as Error).message}\n${notes.join('\n')}`, { cause: err });
   }

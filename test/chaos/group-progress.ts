@@ -95,17 +95,19 @@ export async function waitCaughtUp(
   topic: string,
   timeoutMs = 120_000,
 ): Promise<void> {
-  let lag = -1;
+  let behind: string[] = [];
   await poll(
     async () => {
       const [committed, ends] = await Promise.all([
         committedOffsets(admin, groupId, topic),
         endOffsets(admin, topic),
       ]);
-      lag = [...ends].reduce((total, [p, end]) => total + end - Math.max(committed.get(p) ?? 0, 0), 0);
-      return lag === 0 ? true : undefined;
+      behind = [...ends]
+        .filter(([p, end]) => end > Math.max(committed.get(p) ?? 0, 0))
+        .map(([p, end]) => `partition ${p}: committed ${committed.get(p) ?? -1}, end ${end}`);
+      return behind.length === 0 ? true : undefined;
     },
     timeoutMs,
-    () => `group ${groupId} still ${lag} records behind on ${topic} after ${timeoutMs} ms`,
+    () => `group ${groupId} still behind on ${topic} after ${timeoutMs} ms (${behind.join('; ')})`,
   );
 }

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { REPO_ROOT } from './repo-paths.js';
@@ -36,4 +37,13 @@ export function spawnNode(script: string, args: readonly string[], env: NodeJS.P
     }
   });
   return { child, output: () => output, exited };
+}
+
+/** Writes a failed test's process output under .cache/test-logs (git-ignored) and returns the path. */
+export function keepLog(name: string, output: string): string {
+  const dir = join(REPO_ROOT, '.cache', 'test-logs');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}.log`);
+  writeFileSync(file, output);
+  return file;
 }

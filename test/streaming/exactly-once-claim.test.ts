@@ -1,0 +1,55 @@
+import { ExactlyOnceSink } from '@ride/consumer';
+import { createLogger } from '@ride/shared';
+import { describe, expect, it } from 'vitest';
+import { disconnectAfterTest, testKafka } from '../harness/test-kafka.js';
+import { uniqueName } from '../harness/test-names.js';
+import { collectRecords } from './collect-records.js';
+import { createStreamTopics } from './stream-topics.js';
+
+const logger = createLogger({ level: 'silent' });
+
+describe('exactly-once sink: claiming a partition', () => {
+  it('fences the previous owner, then reports the offset it committed, never one it left open', async () => {
+    const kafka = testKafka();
+    const topics = await createStreamTopics(kafka, 1);
+    const group = uniqueName('g');
+    const source = { topic: topics.rides, partition: 0 };
+    const output = (id: string) => [{ topic: topics.predictions, messages: [{ key: id, value: id }] }];
+
+    const first = disconnectAfterTest(new ExactlyOnceSink(kafka, group, logger));
+    await first.connect();
+    expect(await first.claim(source)).toBeUndefined();
+    await first.publish(source, output('a'), '10');
+    // Claiming again is free for the current owner: nothing to skip.
+    expect(await first.claim(source)).toBeUndefined();
+
+    // A stalled owner with a transaction still open on the partition's transactional id.
+    const zombie = disconnectAfterTest(
+      kafka.producer({
+        transactionalId: `${group}.${topics.rides}.0`,
+        idempotent: true,
+        maxInFlightRequests: 1,
+      }),
+    );
+    await zombie.connect();
+    const open = await zombie.transaction();
+    await open.send({ topic: topics.predictions, messages: [{ key: 'zombie', value: 'zombie' }] });
+    await open.sendOffsets({
+      consumerGroupId: group,
+      topics: [{ topic: topics.rides, partitions: [{ partition: 0, offset: '20' }] }],
+    });
+
+    const second = disconnectAfterTest(new ExactlyOnceSink(kafka, group, logger));
+    await second.connect();
+    expect(await second.claim(source)).toBe('10');
+    await expect(open.commit()).rejects.toThrow();
+    await second.publish(source, output('b'), '25');
+
+    const third = disconnectAfterTest(new ExactlyOnceSink(kafka, group, logger));
+    await third.connect();
+    expect(await third.claim(source)).toBe('25');
+
+    const committed = await collectRecords(kafka, topics.predictions, { isolation: 'read_committed' });
+    expect(committed.map((r) => r.key)).toEqual(['a', 'b']);
+  });
+});
