@@ -40,7 +40,8 @@ export async function startConsumer(
     MODEL_PATH: MODEL_DIR,
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(port),
-    LOG_LEVEL: 'info',
+    // TEST_CONSUMER_LOG_LEVEL=debug (with KAFKAJS_LOG_LEVEL=debug) when a test needs the members' full story.
+    LOG_LEVEL: process.env.TEST_CONSUMER_LOG_LEVEL ?? 'info',
     ...env,
   });
   const get = async (path: string) => {
