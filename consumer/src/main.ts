@@ -32,9 +32,7 @@ async function main(): Promise<void> {
     // A consumer kafkajs will not restart consumes nothing while /healthz says ok: exit, let the supervisor restart.
     onFatal: (err) => {
       logger.fatal({ err }, 'the consumer stopped for good; exiting');
-      void shutdown.run('fatal consumer error').then(() => {
-        process.exitCode = 1;
-      });
+      void shutdown.run('fatal consumer error', 1);
     },
   });
   const http = createHttpServer(metrics, {
