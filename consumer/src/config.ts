@@ -27,6 +27,12 @@ export interface ConsumerConfig {
   partitionsConsumedConcurrently: number;
   /** Upper bound of one fetch per partition: bounds the records decoded and held in memory at once. */
   fetchMaxBytesPerPartition: number;
+  /**
+   * How often kafkajs refreshes cluster metadata. It fetches a partition only from the leader its metadata names and
+   * refreshes on this timer alone, so a partition whose leader was unknown at the last refresh (a broker restart's
+   * leader election) is not fetched until the next one.
+   */
+  metadataMaxAgeMs: number;
   httpHost: string;
   httpPort: number;
   shutdownTimeoutMs: number;
@@ -62,6 +68,7 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
       min: 1024,
       max: 64 * 1024 * 1024,
     }),
+    metadataMaxAgeMs: r.int('METADATA_MAX_AGE_MS', 10_000, { min: 1000, max: 300_000 }),
     httpHost: r.string('HTTP_HOST', '0.0.0.0'),
     httpPort: r.int('HTTP_PORT', 8080, { min: 0, max: 65535 }),
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 1000 }),

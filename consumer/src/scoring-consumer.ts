@@ -33,6 +33,8 @@ export interface ScoringConsumerOptions {
   heartbeatIntervalMs: number;
   partitionsConsumedConcurrently: number;
   fetchMaxBytesPerPartition: number;
+  /** Bounds how long a partition with a briefly unknown leader goes unfetched (see ConsumerConfig). */
+  metadataMaxAgeMs: number;
   guarantee: ProcessingGuarantee;
   /** At-least-once: how often acknowledged progress is committed (0 = after every chunk). */
   commitIntervalMs: number;
@@ -72,6 +74,7 @@ export class ScoringConsumer {
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: options.heartbeatIntervalMs,
       maxBytesPerPartition: options.fetchMaxBytesPerPartition,
+      metadataMaxAge: options.metadataMaxAgeMs,
       allowAutoTopicCreation: false,
     });
     this.sink =
