@@ -9,11 +9,18 @@ export class Shutdown {
   private readonly closers: Array<{ name: string; close: () => Promise<void> }> = [];
   private readonly log: Logger;
   private readonly timeoutMs: number;
+  private readonly exit: (code: number) => void;
   private started: Promise<void> | undefined;
 
-  constructor(logger: Logger, timeoutMs: number) {
+  /** `exit` is process.exit; a test passes a recorder. */
+  constructor(
+    logger: Logger,
+    timeoutMs: number,
+    exit: (code: number) => void = (code) => process.exit(code),
+  ) {
     this.log = logger;
     this.timeoutMs = timeoutMs;
+    this.exit = exit;
   }
 
   get stopping(): boolean {
@@ -41,12 +48,13 @@ export class Shutdown {
   run(signal: string, exitCode = 0): Promise<void> {
     if (this.started) {
       this.log.warn({ signal }, 'second signal: forcing exit');
-      process.exit(130);
+      this.exit(130);
+      return this.started;
     }
     this.log.info({ signal }, 'shutting down: finishing the batch in flight');
     const force = setTimeout(() => {
       this.log.error({ timeoutMs: this.timeoutMs }, 'shutdown timed out: forcing exit');
-      process.exit(1);
+      this.exit(1);
     }, this.timeoutMs);
     force.unref();
     this.started = (async () => {
@@ -57,7 +65,8 @@ export class Shutdown {
       if (failed) this.log.error({ leftover }, 'stopped, but a resource failed to close');
       else this.log.info({ leftover }, 'stopped cleanly');
       this.log.flush();
-      process.exit(failed ? 1 : exitCode);
+      clearTimeout(force);
+      this.exit(failed ? 1 : exitCode);
     })();
     return this.started;
   }
