@@ -76,69 +76,65 @@ describe('chaos: broker restart, producer side', () => {
     },
   );
 
-  // Long profile only until RideProducer recovers from an ambiguous failure: when a batch times out after the
-  // broker appended it (a loaded machine, a slow restart), kafkajs reuses its sequence numbers for the next batch
-  // and every later send fails with OUT_OF_ORDER_SEQUENCE_NUMBER (broker log). See the chaos report.
-  it.runIf(chaosProfile().name === 'long')(
-    'the library: sendBatch results add up to what landed, across a restart',
-    {
-      timeout: 600_000,
-    },
-    async () => {
-      const kafka = kafkaFor(broker.brokers);
-      const admin = disconnectAfterTest(kafka.admin());
-      await admin.connect();
-      const topics = await createStreamTopics(kafka, 6);
-      const producer = await RideProducer.connect({
-        kafka: { brokers: broker.brokers, clientId: uniqueName('lib') },
-        topic: topics.rides,
-        logger: createLogger({ level: 'silent' }),
-      });
-      const rides = syntheticRides({ seed: 3 });
-      let sent = 0;
-      let failed = 0;
-      let lastError: Error | undefined;
-      let sending = true;
-      const loop = (async () => {
-        while (sending) {
-          const batch = Array.from({ length: 50 }, () => rides.next().value!);
-          const result = await producer.sendBatch(batch);
-          sent += result.sent;
-          failed += result.failed;
-          lastError = result.error ?? lastError;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      })();
-      const sentAtLeast = (n: number) =>
-        waitFor(
-          () => sent >= n,
-          120_000,
-          () => `sent ${sent} (< ${n}), failed ${failed}; last error: ${lastError?.message ?? 'none'}`,
-        );
-      let restartMs = 0;
-      try {
-        await sentAtLeast(500);
-        restartMs = await restartBroker();
-        // Surviving means sending again afterwards, not just having reported the failures.
-        await sentAtLeast(sent + 500);
-      } finally {
-        sending = false;
-        await loop;
+  // Every profile: when a batch times out after the broker appended it (a loaded machine, a slow restart), kafkajs
+  // would reuse its sequence numbers and fail every later send with OUT_OF_ORDER_SEQUENCE_NUMBER; RideProducer's
+  // IdempotentProducer starts over instead, which this pins.
+  it('the library: sendBatch results add up to what landed, across a restart', {
+    timeout: 600_000,
+  }, async () => {
+    const kafka = kafkaFor(broker.brokers);
+    const admin = disconnectAfterTest(kafka.admin());
+    await admin.connect();
+    const topics = await createStreamTopics(kafka, 6);
+    const producer = await RideProducer.connect({
+      kafka: { brokers: broker.brokers, clientId: uniqueName('lib') },
+      topic: topics.rides,
+      logger: createLogger({ level: 'silent' }),
+    });
+    const rides = syntheticRides({ seed: 3 });
+    let sent = 0;
+    let failed = 0;
+    let lastError: Error | undefined;
+    let sending = true;
+    const loop = (async () => {
+      while (sending) {
+        const batch = Array.from({ length: 50 }, () => rides.next().value!);
+        const result = await producer.sendBatch(batch);
+        sent += result.sent;
+        failed += result.failed;
+        lastError = result.error ?? lastError;
+        await new Promise((r) => setTimeout(r, 50));
       }
-      await producer.close();
-      const landed = await tallyTopic(kafka, topics.rides, await recordCount(admin, topics.rides));
-      expectHonest(landed, sent, failed);
-      reportFault({
-        fault: 'broker restart (producer library)',
-        guarantee: 'at_least_once',
-        repetitions: 1,
-        events: sent + failed,
-        lost: sent + failed - landed.unique.size,
-        duplicates: landed.duplicates,
-        recoveryMs: [restartMs],
-      });
-    },
-  );
+    })();
+    const sentAtLeast = (n: number) =>
+      waitFor(
+        () => sent >= n,
+        120_000,
+        () => `sent ${sent} (< ${n}), failed ${failed}; last error: ${lastError?.message ?? 'none'}`,
+      );
+    let restartMs = 0;
+    try {
+      await sentAtLeast(500);
+      restartMs = await restartBroker();
+      // Surviving means sending again afterwards, not just having reported the failures.
+      await sentAtLeast(sent + 500);
+    } finally {
+      sending = false;
+      await loop;
+    }
+    await producer.close();
+    const landed = await tallyTopic(kafka, topics.rides, await recordCount(admin, topics.rides));
+    expectHonest(landed, sent, failed);
+    reportFault({
+      fault: 'broker restart (producer library)',
+      guarantee: 'at_least_once',
+      repetitions: 1,
+      events: sent + failed,
+      lost: sent + failed - landed.unique.size,
+      duplicates: landed.duplicates,
+      recoveryMs: [restartMs],
+    });
+  });
 });
 
 // Exactly-once in the long profile only for now: a member whose transaction hits the restart can crash for good
