@@ -20,6 +20,9 @@ import {
 } from './output-sink.js';
 import { processBatch } from './process-batch.js';
 
+/** Consecutive runs after kafkajs gave up (about 31 s of backoff) before the process is told to exit. */
+const MAX_RERUNS = 5;
+
 export interface ScoringConsumerOptions {
   kafka: KafkaSettings;
   topics: TopicSettings;
@@ -38,7 +41,7 @@ export interface ScoringConsumerOptions {
   guarantee: ProcessingGuarantee;
   /** At-least-once: how often acknowledged progress is committed (0 = after every chunk). */
   commitIntervalMs: number;
-  /** kafkajs gave up on the consumer (a crash it will not restart from): the process should exit. */
+  /** kafkajs gave up on the consumer and so did our re-runs (see recover): the process should exit. */
   onFatal?: (err: Error) => void;
   /** The model to score with; asked once per chunk, so a live swap takes effect between batches. */
   scorer: () => ModelScorer;
@@ -64,6 +67,9 @@ export class ScoringConsumer {
   private starting: Promise<void> | undefined;
   private joined = false;
   private partitions: number[] = [];
+  /** Runs since kafkajs last gave up without a group join in between (see recover). */
+  private reruns = 0;
+  private rerunTimer: NodeJS.Timeout | undefined;
 
   constructor(options: ScoringConsumerOptions) {
     this.options = options;
@@ -89,6 +95,7 @@ export class ScoringConsumer {
     const { GROUP_JOIN, CRASH, STOP, REBALANCING } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (e) => {
       this.joined = true;
+      this.reruns = 0;
       const previous = this.partitions;
       this.partitions = [...(e.payload.memberAssignment[options.topics.rides] ?? [])].sort((a, b) => a - b);
       // Lag of partitions now owned elsewhere is that member's to report.
@@ -103,7 +110,7 @@ export class ScoringConsumer {
     this.consumer.on(CRASH, (e) => {
       this.joined = false;
       this.log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
-      if (!e.payload.restart) options.onFatal?.(e.payload.error);
+      if (!e.payload.restart) this.recover(e.payload.error);
     });
     this.consumer.on(STOP, () => {
       this.joined = false;
@@ -133,7 +140,12 @@ export class ScoringConsumer {
       fromBeginning: this.options.fromBeginning,
     });
     if (this.stopping) return;
-    await this.consumer.run({
+    await this.run();
+    this.committer.start();
+  }
+
+  private run(): Promise<void> {
+    return this.consumer.run({
       eachBatchAutoResolve: false,
       // Offsets are committed by us: by the OffsetCommitter (at-least-once) or inside the output transaction.
       autoCommit: false,
@@ -148,7 +160,26 @@ export class ScoringConsumer {
         }
       },
     });
-    this.committer.start();
+  }
+
+  /**
+   * kafkajs restarts the consumer after errors it deems retriable, but gives up on the others, among them "group
+   * coordinator not found" when a broker restart outlasts its retries. Most of those pass once the broker is back,
+   * so the consumer runs again after a backoff (1, 2, 4, 8, 16 s), at most MAX_RERUNS times without a group join in
+   * between; then `onFatal` (the process exits and its supervisor decides).
+   */
+  private recover(err: Error): void {
+    if (this.stopping) return;
+    if (this.reruns >= MAX_RERUNS) {
+      this.options.onFatal?.(err);
+      return;
+    }
+    const delayMs = 1000 * 2 ** this.reruns;
+    this.reruns += 1;
+    this.log.warn({ attempt: this.reruns, delayMs }, 'kafkajs gave up on the consumer: running it again');
+    this.rerunTimer = setTimeout(() => {
+      if (!this.stopping) this.run().catch((e: Error) => this.recover(e));
+    }, delayMs);
   }
 
   /**
@@ -158,6 +189,7 @@ export class ScoringConsumer {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.rerunTimer);
     // A stop during start-up waits for start() to reach a settled point (it skips run() once stopping is set),
     // rather than disconnecting clients under a connect in progress.
     await this.starting?.catch(() => undefined);
