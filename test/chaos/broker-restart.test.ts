@@ -170,6 +170,43 @@ describe.each(guaranteesFor('core'))('chaos: broker restart mid-stream, consumer
   });
 });
 
+// Long profile, local broker only (a container restarts at once): down longer than the clients' retries (about
+// 35 s), so kafkajs gives up on the consumer; a member must run again rather than exit, and lose nothing.
+describe.each(guaranteesFor('extra'))('chaos: broker down for 45 s (%s)', (guarantee) => {
+  it.runIf(chaosProfile().name === 'long' && inject('kafkaKind') !== 'container')(
+    'keeps every member alive through an outage longer than the client retries, and loses nothing',
+    { timeout: 600_000 },
+    async () => {
+      const result = await runFaultScenario({
+        fault: 'broker down 45 s (> client retries)',
+        guarantee,
+        brokers: broker.brokers,
+        inject: async ({ admin, groupId, topics, partitions, members }) => {
+          await waitProgress(admin, groupId, topics.rides, [...Array(partitions).keys()]);
+          const since = await committedOffsets(admin, groupId, topics.rides);
+          const at = Date.now();
+          await broker.restart!({ downMs: 45_000 });
+          const recovery = await waitResumed(admin, groupId, topics.rides, since, at, 180_000, true);
+          for (const member of members) expect(member.child.exitCode, member.output()).toBeNull();
+          const reruns = members.map((m) =>
+            m
+              .output()
+              .split('\n')
+              .filter((l) => l.includes('running it again')),
+          );
+          console.info(`[chaos] members run again after kafkajs gave up: ${reruns.flat().length} time(s)`);
+          return [recovery];
+        },
+      });
+      // The producer CLI gave up on batches during the outage and says so; what it counted as sent landed.
+      const { sent = 0, failed = 0 } = result.producer;
+      expect(result.producer.code, result.producer.output).toBe(failed > 0 ? 1 : 0);
+      expect(new Set(result.delivery.inputs.map((r) => r.key ?? '')).size).toBeGreaterThanOrEqual(sent);
+      expectDeliveryKept(result, guarantee);
+    },
+  );
+});
+
 /** Everything counted as sent is on the topic, whatever is missing was reported failed, nothing twice. */
 function expectHonest(landed: Awaited<ReturnType<typeof tallyTopic>>, sent: number, failed: number): void {
   expect(landed.unique.size).toBeGreaterThanOrEqual(sent);

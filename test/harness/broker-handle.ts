@@ -7,8 +7,11 @@ export interface BrokerHandle {
   readonly kind: BrokerKind;
   /** Stops the broker and removes its data; a no-op for an external cluster. */
   stop(): Promise<void>;
-  /** Stops and starts again on the same ports and data (fault tests); absent for an external cluster. */
-  restart?(): Promise<void>;
+  /**
+   * Stops and starts again on the same ports and data (fault tests); absent for an external cluster. `downMs` keeps
+   * a local broker down that long in between (a container restarts at once).
+   */
+  restart?(options?: { downMs?: number }): Promise<void>;
 }
 
 export interface BrokerOptions {

@@ -129,8 +129,9 @@ export async function startLocalBroker(options: BrokerOptions = {}): Promise<Bro
     await stop();
     throw err;
   }
-  const restart = async (): Promise<void> => {
+  const restart = async ({ downMs = 0 } = {}): Promise<void> => {
     await stopProcess();
+    await new Promise((r) => setTimeout(r, downMs));
     await launch();
   };
   return { brokers, kind: 'local', stop, restart };
