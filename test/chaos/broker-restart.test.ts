@@ -194,7 +194,7 @@ describe.each(guaranteesFor('extra'))('chaos: broker down for 45 s (%s)', (guara
               .split('\n')
               .filter((l) => l.includes('running it again')),
           );
-          console.info(`[chaos] members run again after kafkajs gave up: ${reruns.flat().length} time(s)`);
+          console.warn(`[chaos] members run again after kafkajs gave up: ${reruns.flat().length} time(s)`);
           return [recovery];
         },
       });
