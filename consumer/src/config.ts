@@ -42,6 +42,8 @@ export interface ConsumerConfig {
   commitIntervalMs: number;
   /** MODEL_PATH as a location (folder, URL, models:/...) plus MODEL_CACHE_DIR, MODEL_POLL_INTERVAL_MS, MLFLOW_*. */
   modelSource: ModelSourceSettings;
+  /** Shadow scoring: SHADOW_MODEL_PATH (same forms and cache as MODEL_PATH) written to SHADOW_TOPIC; off when unset. */
+  shadow?: { source: ModelSourceSettings; topic: string };
 }
 
 export const DEFAULT_MODEL_PATH = 'models/ride-duration/1.0.0';
@@ -78,6 +80,19 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
     commitIntervalMs: r.int('COMMIT_INTERVAL_MS', 1000, { min: 0, max: 60_000 }),
     modelSource: readModelSourceSettings(r, DEFAULT_MODEL_PATH),
   };
+  const shadowPath = r.optionalString('SHADOW_MODEL_PATH');
+  const shadowTopic = r.string('SHADOW_TOPIC', 'ride-predictions.shadow');
+  if (shadowPath !== undefined) {
+    if (shadowPath.startsWith('models:/') && config.modelSource.mlflowTrackingUri === undefined) {
+      r.problems.push(`SHADOW_MODEL_PATH=${shadowPath} is an MLflow reference: set MLFLOW_TRACKING_URI`);
+    }
+    if ([config.topics.predictions, config.topics.rides, config.topics.deadLetters].includes(shadowTopic)) {
+      r.problems.push(
+        `SHADOW_TOPIC=${shadowTopic} must differ from the rides, predictions and dead-letter topics`,
+      );
+    }
+    config.shadow = { source: { ...config.modelSource, location: shadowPath }, topic: shadowTopic };
+  }
   r.finish();
   return Object.freeze(config);
 }

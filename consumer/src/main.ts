@@ -22,11 +22,32 @@ async function main(): Promise<void> {
     await watcher.stop();
     await scorer().close();
   });
-  if (config.createTopics) await ensureTopics(createKafka(config.kafka, logger), config.topics, logger);
+  const shadow = config.shadow && {
+    watcher: await watchModel(config.shadow.source, {
+      threads: config.onnxThreads,
+      logger: logger.child({ shadow: true }),
+    }),
+    topic: config.shadow.topic,
+  };
+  if (shadow !== undefined) {
+    logger.info(
+      { shadow: { version: shadow.watcher.current.version, topic: shadow.topic } },
+      'shadow model loaded',
+    );
+    shutdown.add('shadow model', async () => {
+      await shadow.watcher.stop();
+      await shadow.watcher.current.close();
+    });
+  }
+  if (config.createTopics) {
+    const extra = shadow === undefined ? [] : [shadow.topic];
+    await ensureTopics(createKafka(config.kafka, logger), config.topics, logger, extra);
+  }
 
   const consumer = new ScoringConsumer({
     ...config,
     scorer,
+    shadow: shadow && { scorer: () => shadow.watcher.current, topic: shadow.topic },
     metrics,
     logger,
     // A consumer kafkajs will not restart consumes nothing while /healthz says ok: exit, let the supervisor restart.

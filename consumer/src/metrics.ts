@@ -45,6 +45,29 @@ export class ConsumerMetrics {
     labelNames: ['topic', 'partition'],
     registers: [this.registry],
   });
+  readonly shadowPredictions = new Counter({
+    name: 'ride_shadow_predictions_total',
+    help: 'Shadow-model predictions acknowledged by the broker',
+    labelNames: ['model_version'],
+    registers: [this.registry],
+  });
+  readonly shadowFailures = new Counter({
+    name: 'ride_shadow_failures_total',
+    help: 'Rides the primary scored but the shadow model refused or failed on',
+    registers: [this.registry],
+  });
+  readonly shadowScoringSeconds = new Histogram({
+    name: 'ride_shadow_scoring_seconds',
+    help: 'Shadow model run time per batch (added to the primary path)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly shadowAbsDiffMinutes = new Histogram({
+    name: 'ride_shadow_abs_diff_minutes',
+    help: 'Absolute difference between the shadow and primary predictions, per ride',
+    buckets: [0.01, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20],
+    registers: [this.registry],
+  });
   private readonly model = createModelMetrics(this.registry);
   readonly modelInfo = this.model.modelInfo;
   readonly modelSwaps = this.model.modelSwaps;

@@ -13,11 +13,27 @@ import {
 import { deadLetter } from './dead-letter.js';
 import { headerString, type InputMessage, type RecordSource } from './input-message.js';
 
+type Scorer = Pick<ModelScorer, 'score' | 'name' | 'version'>;
+
 export interface BatchDeps {
-  scorer: Pick<ModelScorer, 'score' | 'name' | 'version'>;
+  scorer: Scorer;
+  /** A second model scoring the same rides for comparison (shadow scoring); its failures never touch the primary. */
+  shadow?: Scorer;
   format: PredictionFormat;
   maxMessageBytes: number;
   now: () => number;
+}
+
+/** What the shadow model made of the rides the primary scored. */
+export interface ShadowOutcome {
+  version: string;
+  /** Predictions in the same contract, stamped with the shadow model; for the shadow topic. */
+  predictions: Message[];
+  /** |shadow − primary| in minutes, per ride both scored. */
+  absDiffs: number[];
+  /** Rides the shadow model refused or could not score. */
+  failed: number;
+  scoringMs: number;
 }
 
 export interface BatchOutcome {
@@ -28,6 +44,7 @@ export interface BatchOutcome {
   /** Record timestamps (epoch ms) of the scored inputs, for end-to-end latency once the send is acknowledged. */
   recordTimestamps: number[];
   scoringMs: number;
+  shadow?: ShadowOutcome;
 }
 
 /** A decoded ride whose pickup time is settled (the event's own, or the record's timestamp). */
@@ -79,36 +96,91 @@ export async function processBatch(
   const scoredAt = deps.now();
   outcome.scoringMs = scoredAt - started;
 
+  const scored: Scored[] = [];
   decoded.forEach(({ input, ride }, i) => {
     const error = result.errors[i];
     if (error !== undefined) {
       reject(input, error);
       return;
     }
-    const { value, contentType } = encodePrediction(
-      {
-        ride_id: ride.rideId,
-        ride_duration: result.durations[i]!,
-        model: deps.scorer.name,
-        version: deps.scorer.version,
-        event_time: ride.pickupMs,
-        scored_at: scoredAt,
-      },
-      deps.format,
-      ride.rideIdJson,
-    );
-    outcome.predictions.push({
-      key: ride.rideId,
-      value,
-      headers: {
-        [Headers.contentType]: contentType,
-        [Headers.modelVersion]: deps.scorer.version,
-        [Headers.sourceTimestamp]: input.timestamp,
-      },
-    });
+    const duration = result.durations[i]!;
+    scored.push({ input, ride, duration });
+    outcome.predictions.push(predictionMessage(input, ride, duration, deps.scorer, scoredAt, deps.format));
     outcome.recordTimestamps.push(Number(input.timestamp));
   });
+  if (deps.shadow !== undefined && scored.length > 0)
+    outcome.shadow = await scoreShadow(scored, deps.shadow, deps);
   return outcome;
+}
+
+interface Scored extends Decoded {
+  duration: number;
+}
+
+/** The shadow model on the rides the primary scored, in one run; a failed run only counts as failed. */
+async function scoreShadow(
+  scored: readonly Scored[],
+  shadow: Scorer,
+  deps: BatchDeps,
+): Promise<ShadowOutcome> {
+  const outcome: ShadowOutcome = {
+    version: shadow.version,
+    predictions: [],
+    absDiffs: [],
+    failed: 0,
+    scoringMs: 0,
+  };
+  const started = deps.now();
+  let result: Awaited<ReturnType<Scorer['score']>>;
+  try {
+    result = await shadow.score(scored.map(({ ride }) => ride));
+  } catch {
+    outcome.failed = scored.length;
+    return outcome;
+  }
+  const scoredAt = deps.now();
+  outcome.scoringMs = scoredAt - started;
+  scored.forEach(({ input, ride, duration }, i) => {
+    const shadowDuration = result.durations[i];
+    if (result.errors[i] !== undefined || shadowDuration === undefined) {
+      outcome.failed += 1;
+      return;
+    }
+    outcome.absDiffs.push(Math.abs(shadowDuration - duration));
+    outcome.predictions.push(predictionMessage(input, ride, shadowDuration, shadow, scoredAt, deps.format));
+  });
+  return outcome;
+}
+
+function predictionMessage(
+  input: InputMessage,
+  ride: TimedRide,
+  duration: number,
+  model: Scorer,
+  scoredAt: number,
+  format: PredictionFormat,
+): Message {
+  const { value, contentType } = encodePrediction(
+    {
+      ride_id: ride.rideId,
+      ride_duration: duration,
+      model: model.name,
+      version: model.version,
+      event_time: ride.pickupMs,
+      scored_at: scoredAt,
+    },
+    format,
+    ride.rideIdJson,
+  );
+  return {
+    key: ride.rideId,
+    value,
+    headers: {
+      [Headers.contentType]: contentType,
+      [Headers.modelVersion]: model.version,
+      [Headers.sourceTimestamp]: input.timestamp,
+    },
+  };
 }
 
 function decodeInput(input: InputMessage, maxBytes: number): TimedRide {

@@ -45,6 +45,8 @@ export interface ScoringConsumerOptions {
   onFatal?: (err: Error) => void;
   /** The model to score with; asked once per chunk, so a live swap takes effect between batches. */
   scorer: () => ModelScorer;
+  /** Shadow scoring: a second model on the same chunks, its predictions to `topic` (see processBatch). */
+  shadow?: { scorer: () => ModelScorer; topic: string };
   metrics: ConsumerMetrics;
   logger: Logger;
 }
@@ -217,8 +219,10 @@ export class ScoringConsumer {
         if (this.stopping || !isRunning() || isStale()) break;
         const chunk = messages.slice(start, start + maxBatch);
         const scorer = this.options.scorer();
+        const shadow = this.options.shadow;
         const outcome = await processBatch(chunk, source, {
           scorer,
+          shadow: shadow?.scorer(),
           format: this.options.format,
           maxMessageBytes: this.options.maxMessageBytes,
           now: Date.now,
@@ -228,6 +232,8 @@ export class ScoringConsumer {
           outputs.push({ topic: topics.predictions, messages: outcome.predictions });
         if (outcome.deadLetters.length > 0)
           outputs.push({ topic: topics.deadLetters, messages: outcome.deadLetters });
+        if (shadow !== undefined && outcome.shadow !== undefined && outcome.shadow.predictions.length > 0)
+          outputs.push({ topic: shadow.topic, messages: outcome.shadow.predictions });
         const last = chunk[chunk.length - 1]!.offset;
         try {
           await this.sink.publish(source, outputs, String(BigInt(last) + 1n));
@@ -288,6 +294,13 @@ export class ScoringConsumer {
     metrics.predictionsOut.inc({ model_version: modelVersion }, outcome.predictions.length);
     for (const [reason, count] of outcome.reasons) metrics.deadLetters.inc({ reason }, count);
     for (const ts of outcome.recordTimestamps) metrics.latencySeconds.observe((ackedAt - ts) / 1000);
+    const { shadow } = outcome;
+    if (shadow !== undefined) {
+      metrics.shadowScoringSeconds.observe(shadow.scoringMs / 1000);
+      metrics.shadowPredictions.inc({ model_version: shadow.version }, shadow.predictions.length);
+      if (shadow.failed > 0) metrics.shadowFailures.inc(shadow.failed);
+      for (const diff of shadow.absDiffs) metrics.shadowAbsDiffMinutes.observe(diff);
+    }
     this.log.debug(
       { batch: { size, predictions: outcome.predictions.length, deadLetters: outcome.deadLetters.length } },
       'batch done',

@@ -149,4 +149,49 @@ describe('processBatch', () => {
       ErrorCodes.SCORING_FAILED,
     ]);
   });
+
+  describe('shadow scoring', () => {
+    /** A second model: distance × 4, refusing zone 7, or failing outright. */
+    const shadowScorer = (fail = false, calls: RideFeatures[][] = []): BatchDeps['scorer'] => ({
+      name: 'shadow',
+      version: '2.0.0',
+      async score(rides: readonly RideFeatures[]): Promise<ScoreResult> {
+        calls.push([...rides]);
+        if (fail) throw new Error('shadow model broke');
+        const errors = rides.map((r) =>
+          r.puLocationId === 7 ? new EventError(ErrorCodes.UNKNOWN_ZONE, 'zone 7') : undefined,
+        );
+        const durations = Float64Array.from(rides, (r, i) => (errors[i] ? Number.NaN : r.tripDistance * 4));
+        return { durations, errors, invalidCount: errors.filter(Boolean).length };
+      },
+    });
+
+    it('scores what the primary scored in one run, stamps its own version and reports the differences', async () => {
+      const calls: RideFeatures[][] = [];
+      const inputs = [avroRide('a', 1, 10), avroRide('b', 999, 11), avroRide('c', 7, 12)];
+      const out = await processBatch(inputs, source, { ...deps(), shadow: shadowScorer(false, calls) });
+      expect(out.predictions.map((m) => m.key)).toEqual(['a', 'c']);
+      // The dead-lettered ride is not shadow-scored; the ride the shadow refuses counts as failed, nothing more.
+      expect(calls.map((c) => c.map((r) => r.puLocationId))).toEqual([[1, 7]]);
+      expect(out.shadow!.predictions.map((m) => m.key)).toEqual(['a']);
+      const message = out.shadow!.predictions[0]!;
+      const shadowed = decodePrediction(
+        message.value as Buffer,
+        message.headers![Headers.contentType] as string,
+      );
+      expect(shadowed).toMatchObject({ ride_id: 'a', ride_duration: 8, model: 'shadow', version: '2.0.0' });
+      expect(message.headers![Headers.modelVersion]).toBe('2.0.0');
+      expect(out.shadow!.absDiffs).toEqual([2]);
+      expect(out.shadow!.failed).toBe(1);
+    });
+
+    it('leaves the primary outcome whole when the shadow model fails', async () => {
+      const inputs = [avroRide('a', 1, 10), avroRide('b', 2, 11)];
+      const alone = await processBatch(inputs, source, deps());
+      const out = await processBatch(inputs, source, { ...deps(), shadow: shadowScorer(true) });
+      expect(out.predictions).toEqual(alone.predictions);
+      expect(out.deadLetters).toEqual([]);
+      expect(out.shadow).toMatchObject({ predictions: [], absDiffs: [], failed: 2 });
+    });
+  });
 });

@@ -2,13 +2,23 @@ import type { TopicSettings } from '../config/kafka-config.js';
 import type { Logger } from '../logger.js';
 import type { Kafka } from './kafka-client.js';
 
-/** Creates the rides, predictions and dead-letter topics when missing; existing topics are left as they are. */
-export async function ensureTopics(kafka: Kafka, topics: TopicSettings, logger: Logger): Promise<void> {
+/**
+ * Creates the rides, predictions and dead-letter topics (and `extra` ones, e.g. a shadow topic) when missing, with
+ * the configured partitions; existing topics are left as they are.
+ */
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: TopicSettings,
+  logger: Logger,
+  extra: readonly string[] = [],
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const wanted = [topics.rides, topics.predictions, topics.deadLetters].filter((t) => !existing.has(t));
+    const wanted = [topics.rides, topics.predictions, topics.deadLetters, ...extra].filter(
+      (t) => !existing.has(t),
+    );
     if (wanted.length === 0) return;
     await admin.createTopics({
       waitForLeaders: true,
