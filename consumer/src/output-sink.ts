@@ -27,8 +27,8 @@ export interface OutputSink {
    * broker acknowledged them; in exactly-once mode the consumed offset is committed in the same transaction.
    */
   publish(source: RecordSource, outputs: TopicMessages[], nextOffset: string): Promise<void>;
-  /** Called after each group join with the partitions this member now owns. */
-  retainOnly(topic: string, partitions: readonly number[]): Promise<void>;
+  /** Called after each group join, before any batch of the new generation. */
+  rejoined(): Promise<void>;
   disconnect(): Promise<void>;
 }
 
@@ -53,7 +53,7 @@ export class AtLeastOnceSink implements OutputSink {
     if (outputs.length > 0) await this.producer.sendBatch(outputs);
   }
 
-  async retainOnly(): Promise<void> {}
+  async rejoined(): Promise<void> {}
 
   disconnect(): Promise<void> {
     return this.producer.disconnect();
@@ -66,10 +66,11 @@ export class AtLeastOnceSink implements OutputSink {
  * transactional.id derived from group, topic and partition. Whoever owns the partition next re-initialises
  * that id and the broker fences the previous owner.
  *
- * Fencing alone is not enough: kafkajs fetches committed offsets without KIP-447's "require stable", so a new
- * owner can read a partition's offset before a stalled previous owner's last transaction commits. That is why
- * claim() re-reads the committed offset right after initialising the partition's transactional id: from then on
- * the previous owner can commit nothing more, and whatever it did commit is skipped, not answered twice.
+ * Fencing alone is not enough: kafkajs fetches committed offsets without KIP-447's "require stable", so after a
+ * group join a member can read a partition's offset before the last transaction on it (a stalled previous owner's,
+ * or its own) has finished committing. That is why every partition is claimed after each join (see rejoined):
+ * claim() initialises the partition's transactional id, which waits for that transaction to complete and fences
+ * its producer, then re-reads the committed offset; whatever was committed is skipped, not answered twice.
  */
 export class ExactlyOnceSink implements OutputSink {
   readonly guarantee = 'exactly_once';
@@ -129,12 +130,16 @@ export class ExactlyOnceSink implements OutputSink {
     }
   }
 
-  /** Closes the producers of revoked partitions: their transactional ids now belong to the new owners. */
-  async retainOnly(topic: string, partitions: readonly number[]): Promise<void> {
-    const keep = new Set(partitions.map((partition) => key({ topic, partition })));
-    const revoked = [...this.producers].filter(([k]) => k.startsWith(`${topic}.`) && !keep.has(k));
-    for (const [k] of revoked) this.producers.delete(k);
-    await Promise.all(revoked.map(([, p]) => p.disconnect().catch(() => undefined)));
+  /**
+   * Closes every producer, so each owned partition is claimed again before its next batch. Revoked partitions'
+   * ids now belong to their new owners; kept ones need a fresh claim too: kafkajs has just re-read their committed
+   * offsets without KIP-447's "require stable", possibly before this member's own last transaction finished
+   * committing (EndTxn returns once the commit is decided; its markers land a moment later).
+   */
+  async rejoined(): Promise<void> {
+    const producers = [...this.producers.values()];
+    this.producers.clear();
+    await Promise.all(producers.map((p) => p.disconnect().catch(() => undefined)));
   }
 
   async disconnect(): Promise<void> {

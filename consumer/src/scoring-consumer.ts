@@ -105,7 +105,7 @@ export class ScoringConsumer {
         options.metrics.lag.remove({ topic: options.topics.rides, partition: String(p) });
       }
       this.committer.retainOnly(options.topics.rides, this.partitions);
-      void this.sink.retainOnly(options.topics.rides, this.partitions);
+      void this.sink.rejoined();
       this.log.info({ assignment: e.payload.memberAssignment }, 'joined group');
     });
     this.consumer.on(REBALANCING, () => this.log.info('rebalancing'));
@@ -274,7 +274,7 @@ export class ScoringConsumer {
     const rest = batch.messages.filter((m) => BigInt(m.offset) >= BigInt(committed));
     this.log.info(
       { source, committed, skipped: batch.messages.length - rest.length },
-      'skipping records the previous owner already answered',
+      'skipping records already answered: committed after this member read its position',
     );
     if (rest.length === 0) this.consumer.seek({ ...source, offset: committed });
     else resolveOffset(String(BigInt(committed) - 1n));
