@@ -253,8 +253,9 @@ export class ScoringConsumer {
   }
 
   /**
-   * The batch's records minus those a previous owner of the partition already answered and committed after this
-   * member fetched its position (see OutputSink.claim); those are resolved, or skipped by a seek.
+   * The batch's records minus those already answered by a transaction that committed after this member fetched
+   * its position (a previous owner's, or its own before a rebalance; see OutputSink.claim): resolved, or skipped
+   * by a seek.
    */
   private async unanswered({
     batch,
