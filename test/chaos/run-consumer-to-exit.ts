@@ -1,6 +1,6 @@
-import { inject, onTestFinished } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { spawnNode } from '../harness/node-process.js';
-import { MODEL_DIR } from '../streaming/consumer-process.js';
+import { consumerEnv } from '../streaming/consumer-process.js';
 import type { StreamTopics } from '../streaming/stream-topics.js';
 
 /** Runs the consumer binary for a start-up that must fail (bad model, refused credentials) until it exits. */
@@ -10,17 +10,7 @@ export async function runConsumerToExit(
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<{ code: number | null; output: string }> {
-  const run = spawnNode('consumer/dist/main.js', [], {
-    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-    RIDES_TOPIC: topics.rides,
-    PREDICTIONS_TOPIC: topics.predictions,
-    DLQ_TOPIC: topics.deadLetters,
-    CONSUMER_GROUP: groupId,
-    MODEL_PATH: MODEL_DIR,
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    ...env,
-  });
+  const run = spawnNode('consumer/dist/main.js', [], { ...consumerEnv(topics, groupId, 0), ...env });
   // A consumer that does not give up on its own is a failure too: kill it and say so.
   let note = '';
   const timer = setTimeout(() => {

@@ -19,6 +19,20 @@ export interface ConsumerProcess {
 
 export const MODEL_DIR = join(REPO_ROOT, 'models/ride-duration', '1.0.0');
 
+/** The environment of a consumer on the test broker for these topics and group (port: 0 picks a free one). */
+export function consumerEnv(topics: StreamTopics, groupId: string, port: number): Record<string, string> {
+  return {
+    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+    RIDES_TOPIC: topics.rides,
+    PREDICTIONS_TOPIC: topics.predictions,
+    DLQ_TOPIC: topics.deadLetters,
+    CONSUMER_GROUP: groupId,
+    MODEL_PATH: MODEL_DIR,
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(port),
+  };
+}
+
 /** Starts the real consumer binary (compiled) against the test broker; killed at the end of the test. */
 export async function startConsumer(
   topics: StreamTopics,
@@ -32,14 +46,7 @@ export async function startConsumer(
     output: read,
     exited,
   } = spawnNode('consumer/dist/main.js', [], {
-    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-    RIDES_TOPIC: topics.rides,
-    PREDICTIONS_TOPIC: topics.predictions,
-    DLQ_TOPIC: topics.deadLetters,
-    CONSUMER_GROUP: groupId,
-    MODEL_PATH: MODEL_DIR,
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: String(port),
+    ...consumerEnv(topics, groupId, port),
     // TEST_CONSUMER_LOG_LEVEL=debug (with KAFKAJS_LOG_LEVEL=debug) when a test needs the members' full story.
     LOG_LEVEL: process.env.TEST_CONSUMER_LOG_LEVEL ?? 'info',
     ...env,
