@@ -33,6 +33,11 @@ export interface ConsumerConfig {
    * leader election) is not fetched until the next one.
    */
   metadataMaxAgeMs: number;
+  /**
+   * A partition the group is behind on with no batch of it finished for this long is stalled: the consumer
+   * says so (metric, log, /readyz) and runs the client again from committed offsets (see ProgressWatchdog).
+   */
+  stallTimeoutMs: number;
   httpHost: string;
   httpPort: number;
   shutdownTimeoutMs: number;
@@ -71,6 +76,12 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
       max: 64 * 1024 * 1024,
     }),
     metadataMaxAgeMs: r.int('METADATA_MAX_AGE_MS', 10_000, { min: 1000, max: 300_000 }),
+    // Longer than a session timeout: a member that died is noticed by the group first, and its partitions
+    // reassigned, before a survivor would call them stalled.
+    stallTimeoutMs: r.int('STALL_TIMEOUT_MS', 4 * sessionTimeoutMs, {
+      min: sessionTimeoutMs,
+      max: 3_600_000,
+    }),
     httpHost: r.string('HTTP_HOST', '0.0.0.0'),
     httpPort: r.int('HTTP_PORT', 8080, { min: 0, max: 65535 }),
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 1000 }),

@@ -45,6 +45,18 @@ export class ConsumerMetrics {
     labelNames: ['topic', 'partition'],
     registers: [this.registry],
   });
+  readonly partitionStalled = new Gauge({
+    name: 'ride_partition_stalled',
+    help: '1 while an owned partition is behind and no batch of it finished for STALL_TIMEOUT_MS, else 0',
+    labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
+  readonly stallRecoveries = new Counter({
+    name: 'ride_stall_recoveries_total',
+    help: 'Times the client was run again from committed offsets after a stalled partition, by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly shadowPredictions = new Counter({
     name: 'ride_shadow_predictions_total',
     help: 'Shadow-model predictions acknowledged by the broker',

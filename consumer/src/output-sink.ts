@@ -29,6 +29,11 @@ export interface OutputSink {
   publish(source: RecordSource, outputs: TopicMessages[], nextOffset: string): Promise<void>;
   /** Called after each group join, before any batch of the new generation. */
   rejoined(): Promise<void>;
+  /**
+   * Drops every producer, so the next batch starts on fresh ones: after a stall, one may hold a send that never
+   * settles. The old ones close in the background (closing waits for their pending requests).
+   */
+  reset(): void;
   disconnect(): Promise<void>;
 }
 
@@ -54,6 +59,10 @@ export class AtLeastOnceSink implements OutputSink {
   }
 
   async rejoined(): Promise<void> {}
+
+  reset(): void {
+    this.producer.reset();
+  }
 
   disconnect(): Promise<void> {
     return this.producer.disconnect();
@@ -140,6 +149,10 @@ export class ExactlyOnceSink implements OutputSink {
     const producers = [...this.producers.values()];
     this.producers.clear();
     await Promise.all(producers.map((p) => p.disconnect().catch(() => undefined)));
+  }
+
+  reset(): void {
+    void this.rejoined();
   }
 
   async disconnect(): Promise<void> {

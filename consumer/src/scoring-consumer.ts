@@ -1,4 +1,5 @@
 import {
+  type Admin,
   type Consumer,
   createKafka,
   type EachBatchPayload,
@@ -7,6 +8,7 @@ import {
   type ModelScorer,
   OutputError,
   type PredictionFormat,
+  StallError,
   type TopicMessages,
   type TopicSettings,
 } from '@ride/shared';
@@ -19,9 +21,12 @@ import {
   type ProcessingGuarantee,
 } from './output-sink.js';
 import { processBatch } from './process-batch.js';
+import { type PartitionOffsets, ProgressWatchdog, type Stall } from './progress-watchdog.js';
 
 /** Consecutive runs after kafkajs gave up (about 31 s of backoff) before the process is told to exit. */
 const MAX_RERUNS = 5;
+/** Stall recoveries in a row with no batch finished in between before the process is told to exit. */
+const MAX_STALL_RECOVERIES = 3;
 
 export interface ScoringConsumerOptions {
   kafka: KafkaSettings;
@@ -38,6 +43,8 @@ export interface ScoringConsumerOptions {
   fetchMaxBytesPerPartition: number;
   /** Bounds how long a partition with a briefly unknown leader goes unfetched (see ConsumerConfig). */
   metadataMaxAgeMs: number;
+  /** See ConsumerConfig.stallTimeoutMs and ProgressWatchdog. */
+  stallTimeoutMs: number;
   guarantee: ProcessingGuarantee;
   /** At-least-once: how often acknowledged progress is committed (0 = after every chunk). */
   commitIntervalMs: number;
@@ -64,7 +71,16 @@ export class ScoringConsumer {
   private readonly sink: OutputSink;
   private readonly log: Logger;
   private readonly committer: OffsetCommitter;
+  private readonly admin: Admin;
+  private readonly watchdog: ProgressWatchdog;
   private readonly active = new Set<Promise<void>>();
+  /** Bumped when a stall recovery abandons the batches in flight: their late results are ignored. */
+  private generation = 0;
+  private abandon = deferred();
+  private recovering = false;
+  private stalled = 0;
+  /** Stall recoveries since a batch last finished (see recoverStall). */
+  private stallRecoveries = 0;
   private stopping = false;
   private starting: Promise<void> | undefined;
   private joined = false;
@@ -94,15 +110,37 @@ export class ScoringConsumer {
       options.commitIntervalMs,
       options.logger,
     );
+    this.admin = kafka.admin();
+    this.watchdog = new ProgressWatchdog({
+      topic: options.topics.rides,
+      stallTimeoutMs: options.stallTimeoutMs,
+      assigned: () => (this.joined && !this.recovering ? this.partitions : []),
+      readOffsets: (partitions) => this.readOffsets(partitions),
+      onCheck: (view) => {
+        this.stalled = 0;
+        for (const [partition, stalled] of view) {
+          if (stalled) this.stalled += 1;
+          options.metrics.partitionStalled.set(
+            { topic: options.topics.rides, partition: String(partition) },
+            stalled ? 1 : 0,
+          );
+        }
+      },
+      onStall: (stalls) => void this.recoverStall(stalls),
+      logger: options.logger,
+    });
     const { GROUP_JOIN, CRASH, STOP, REBALANCING } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (e) => {
       this.joined = true;
       this.reruns = 0;
       const previous = this.partitions;
       this.partitions = [...(e.payload.memberAssignment[options.topics.rides] ?? [])].sort((a, b) => a - b);
-      // Lag of partitions now owned elsewhere is that member's to report.
+      this.watchdog.reset();
+      // Lag and stall state of partitions now owned elsewhere are that member's to report.
       for (const p of previous.filter((p) => !this.partitions.includes(p))) {
-        options.metrics.lag.remove({ topic: options.topics.rides, partition: String(p) });
+        const labels = { topic: options.topics.rides, partition: String(p) };
+        options.metrics.lag.remove(labels);
+        options.metrics.partitionStalled.remove(labels);
       }
       this.committer.retainOnly(options.topics.rides, this.partitions);
       void this.sink.rejoined();
@@ -120,8 +158,9 @@ export class ScoringConsumer {
     });
   }
 
+  /** In the group, not recovering, and no owned partition stalled at the last check. */
   get ready(): boolean {
-    return this.joined;
+    return this.joined && !this.recovering && this.stalled === 0;
   }
 
   /** Partitions of the rides topic this member owns since its last group join. */
@@ -136,6 +175,7 @@ export class ScoringConsumer {
 
   private async connectAndRun(): Promise<void> {
     await this.sink.connect();
+    await this.admin.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({
       topic: this.options.topics.rides,
@@ -144,6 +184,7 @@ export class ScoringConsumer {
     if (this.stopping) return;
     await this.run();
     this.committer.start();
+    this.watchdog.start();
   }
 
   private run(): Promise<void> {
@@ -153,10 +194,11 @@ export class ScoringConsumer {
       autoCommit: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: async (payload) => {
-        const handling = this.handleBatch(payload);
+        const handling = this.handleBatch(payload, this.generation);
         this.active.add(handling);
         try {
-          await handling;
+          // A stall recovery gives kafkajs its worker back even if the batch's I/O never settles.
+          await Promise.race([handling, this.abandon.promise]);
         } finally {
           this.active.delete(handling);
         }
@@ -185,6 +227,61 @@ export class ScoringConsumer {
   }
 
   /**
+   * A partition stopped moving while the group is behind on it (see ProgressWatchdog): whatever holds it inside
+   * the client (a request that never settles, a partition left out of every fetch), running the client again from
+   * the committed offsets clears it. Acknowledged progress is committed first; the batches in flight are abandoned
+   * (their late results ignored, their records redelivered from the committed offset) and the producers replaced.
+   * When stalls come back MAX_STALL_RECOVERIES times with no batch finished in between, or the client cannot be
+   * stopped, `onFatal`: the supervisor restarts the process.
+   */
+  private async recoverStall(stalls: Stall[]): Promise<void> {
+    if (this.recovering || this.stopping) return;
+    this.recovering = true;
+    const { metrics, stallTimeoutMs } = this.options;
+    this.stallRecoveries += 1;
+    this.log.warn(
+      { stalls, stallTimeoutMs, attempt: this.stallRecoveries },
+      'partition stalled: no batch finished while the group is behind; running the client again from committed offsets',
+    );
+    try {
+      if (this.stallRecoveries > MAX_STALL_RECOVERIES) {
+        throw new StallError(`partitions stalled again after ${MAX_STALL_RECOVERIES} recoveries`, { stalls });
+      }
+      await this.committer.flush();
+      this.generation += 1;
+      const stopped = this.consumer.stop();
+      this.abandon.resolve();
+      this.abandon = deferred();
+      await withTimeout(stopped, this.options.sessionTimeoutMs, 'the client did not stop after a stall');
+      this.sink.reset();
+      this.watchdog.reset();
+      if (this.stopping) return;
+      await this.run();
+      metrics.stallRecoveries.inc({ outcome: 'recovered' });
+      this.log.info({ partitions: stalls.map((s) => s.partition) }, 'client running again after a stall');
+    } catch (err) {
+      metrics.stallRecoveries.inc({ outcome: 'failed' });
+      this.log.error({ err }, 'stall recovery failed');
+      this.options.onFatal?.(err as Error);
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  private async readOffsets(partitions: readonly number[]): Promise<PartitionOffsets[]> {
+    const topic = this.options.topics.rides;
+    const [[committed], ends] = await Promise.all([
+      this.admin.fetchOffsets({ groupId: this.options.groupId, topics: [topic] }),
+      this.admin.fetchTopicOffsets(topic),
+    ]);
+    return partitions.map((partition) => ({
+      partition,
+      committed: BigInt(committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1'),
+      end: BigInt(ends.find((p) => p.partition === partition)?.high ?? '0'),
+    }));
+  }
+
+  /**
    * Stops fetching, lets the chunk in flight finish, commits acknowledged progress, then leaves the group and
    * closes the producers. kafkajs has no hook between "last batch done" and "left the group", so we pause and
    * drain first, while still a member whose commits count.
@@ -192,6 +289,7 @@ export class ScoringConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.rerunTimer);
+    await this.watchdog.stop();
     // A stop during start-up waits for start() to reach a settled point (it skips run() once stopping is set),
     // rather than disconnecting clients under a connect in progress.
     await this.starting?.catch(() => undefined);
@@ -204,9 +302,10 @@ export class ScoringConsumer {
     await this.committer.stop();
     await this.consumer.disconnect();
     await this.sink.disconnect();
+    await this.admin.disconnect();
   }
 
-  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+  private async handleBatch(payload: EachBatchPayload, generation: number): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const { metrics, topics, maxBatch } = this.options;
     const source = { topic: batch.topic, partition: batch.partition };
@@ -214,9 +313,12 @@ export class ScoringConsumer {
     // kafkajs only heartbeats when we call it; keep the membership alive while a long chunk is scored.
     const beat = setInterval(() => heartbeat().catch(() => undefined), this.options.heartbeatIntervalMs);
     try {
+      const abandoned = () => generation !== this.generation;
       const messages = await this.unanswered(payload);
+      if (abandoned()) return;
+      if (messages.length === 0) this.progressed(batch.partition);
       for (let start = 0; start < messages.length; start += maxBatch) {
-        if (this.stopping || !isRunning() || isStale()) break;
+        if (this.stopping || !isRunning() || isStale() || abandoned()) break;
         const chunk = messages.slice(start, start + maxBatch);
         const scorer = this.options.scorer();
         const shadow = this.options.shadow;
@@ -240,7 +342,10 @@ export class ScoringConsumer {
         } catch (err) {
           throw new OutputError(err);
         }
+        // Abandoned by a stall recovery: the records are redelivered from the committed offset.
+        if (abandoned()) return;
         resolveOffset(last);
+        this.progressed(batch.partition);
         this.record(outcome, chunk.length, scorer.version);
         if (this.sink.guarantee === 'at_least_once') {
           await this.committer.processed({ ...source, offset: String(BigInt(last) + 1n) });
@@ -282,6 +387,11 @@ export class ScoringConsumer {
     return rest;
   }
 
+  private progressed(partition: number): void {
+    this.stallRecoveries = 0;
+    this.watchdog.progressed(partition);
+  }
+
   private record(
     outcome: Awaited<ReturnType<typeof processBatch>>,
     size: number,
@@ -306,5 +416,25 @@ export class ScoringConsumer {
       { batch: { size, predictions: outcome.predictions.length, deadLetters: outcome.deadLetters.length } },
       'batch done',
     );
+  }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StallError(`${what} within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -19,6 +19,7 @@ export const ErrorCodes = {
   REQUEST_INVALID: 'RIDE_REQUEST_INVALID',
   MODEL_FETCH_FAILED: 'RIDE_MODEL_FETCH_FAILED',
   MODEL_VALIDATION_FAILED: 'RIDE_MODEL_VALIDATION_FAILED',
+  PARTITION_STALLED: 'RIDE_PARTITION_STALLED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -88,6 +89,13 @@ export class OutputError extends RideError {
       canRetry: true,
       details: { clientError: { type: original.name, message: original.message } },
     });
+  }
+}
+
+/** A partition stayed stalled: running the client again did not help, or the client would not stop. */
+export class StallError extends RideError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(ErrorCodes.PARTITION_STALLED, message, { details });
   }
 }
 

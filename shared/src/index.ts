@@ -36,6 +36,7 @@ export {
   RequestError,
   RideError,
   type RideErrorOptions,
+  StallError,
 } from './errors.js';
 export { ensureTopics } from './kafka/ensure-topics.js';
 export { IdempotentProducer, type SendOptions } from './kafka/idempotent-producer.js';

@@ -15,7 +15,8 @@ export interface SendOptions {
 export class IdempotentProducer {
   private readonly kafka: Kafka;
   private readonly log: Logger;
-  private producer: Producer | undefined;
+  /** The current producer, being connected or connected; shared by concurrent sends. */
+  private producer: Promise<Producer> | undefined;
 
   constructor(kafka: Kafka, logger: Logger) {
     this.kafka = kafka;
@@ -31,20 +32,30 @@ export class IdempotentProducer {
     try {
       await producer.sendBatch({ topicMessages, acks: -1, compression: options.compression });
     } catch (err) {
-      this.producer = undefined;
+      // Concurrent sends share the producer: only the first failure replaces it.
+      if (this.producer !== undefined && (await this.producer.catch(() => undefined)) === producer) {
+        this.producer = undefined;
+      }
       this.log.warn({ err }, 'send failed: replacing the producer so later sends start a fresh sequence');
       await producer.disconnect().catch(() => undefined);
       throw err;
     }
   }
 
+  /** Drops the producer (the next send starts a fresh one); it closes in the background. */
+  reset(): void {
+    const producer = this.producer;
+    this.producer = undefined;
+    void producer?.then((p) => p.disconnect()).catch(() => undefined);
+  }
+
   async disconnect(): Promise<void> {
     const producer = this.producer;
     this.producer = undefined;
-    await producer?.disconnect();
+    await (await producer?.catch(() => undefined))?.disconnect();
   }
 
-  private async current(): Promise<Producer> {
+  private current(): Promise<Producer> {
     if (this.producer === undefined) {
       const producer = this.kafka.producer({
         idempotent: true,
@@ -52,8 +63,12 @@ export class IdempotentProducer {
         allowAutoTopicCreation: false,
         createPartitioner: DefaultPartitioner,
       });
-      await producer.connect();
-      this.producer = producer;
+      const connecting = producer.connect().then(() => producer);
+      this.producer = connecting;
+      // A failed connect is not kept: the next send tries a fresh producer.
+      connecting.catch(() => {
+        if (this.producer === connecting) this.producer = undefined;
+      });
     }
     return this.producer;
   }

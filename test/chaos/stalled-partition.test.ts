@@ -1,0 +1,86 @@
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { uniqueName } from '../harness/test-names.js';
+import type { ConsumerProcess } from '../streaming/consumer-process.js';
+import { waitFor } from '../streaming/consumer-process.js';
+import { chaosProfile, guaranteesFor } from './chaos-profile.js';
+import { expectDeliveryKept, runFaultScenario } from './fault-scenario.js';
+import { committedOffsets, waitProgress, waitResumed } from './group-progress.js';
+
+const HOOK = new URL('./stall-hook.cjs', import.meta.url).pathname;
+// Two session timeouts (FAST_SESSION: 6 s), the smallest the consumer accepts being 1.
+const STALL_TIMEOUT_MS = 12_000;
+
+const lines = (member: ConsumerProcess, text: string): string[] =>
+  member
+    .output()
+    .split('\n')
+    .filter((l) => l.includes(text));
+
+/** The value of one sample of a member's /metrics, 0 when absent. */
+async function metric(member: ConsumerProcess, sample: string): Promise<number> {
+  const { body } = await member.get('/metrics');
+  const line = body.split('\n').find((l) => l.startsWith(`${sample} `));
+  return line === undefined ? 0 : Number(line.slice(sample.length + 1));
+}
+
+// A produce request that never settles (stall-hook.cjs) holds a chunk, and with it the member's fetches, forever,
+// while heartbeats keep the member in the group: the progress watchdog must notice and run the client again.
+describe.each(guaranteesFor('core'))('chaos: a partition stalls inside the client (%s)', (guarantee) => {
+  it('detects the stall, recovers from committed offsets, and loses nothing', {
+    timeout: 600_000,
+  }, async () => {
+    const armFile = join(tmpdir(), `${uniqueName('stall')}.armed`);
+    onTestFinished(() => {
+      rmSync(armFile, { force: true });
+      rmSync(`${armFile}.claimed`, { force: true });
+    });
+    const result = await runFaultScenario({
+      fault: 'a produce request never settles (stalled partition)',
+      guarantee,
+      memberEnv: {
+        NODE_OPTIONS: `--require ${HOOK}`,
+        CHAOS_STALL_FILE: armFile,
+        STALL_TIMEOUT_MS: String(STALL_TIMEOUT_MS),
+      },
+      inject: async ({ admin, groupId, topics, partitions, members }) => {
+        const recoveries: number[] = [];
+        for (let i = 0; i < chaosProfile().stalls; i++) {
+          await waitProgress(admin, groupId, topics.rides, [...Array(partitions).keys()]);
+          const held = members.map((m) => lines(m, 'holding a produce request').length);
+          const since = await committedOffsets(admin, groupId, topics.rides);
+          const at = Date.now();
+          writeFileSync(armFile, '');
+          await waitFor(
+            () => !existsSync(armFile),
+            30_000,
+            () => 'no member sent a produce request',
+          );
+          rmSync(`${armFile}.claimed`, { force: true });
+          const stalled = members.find((m, j) => lines(m, 'holding a produce request').length > held[j]!);
+          expect(stalled, 'the hook names the member it held').toBeDefined();
+          const member = stalled!;
+          const before = lines(member, 'client running again after a stall').length;
+          const counted = await metric(member, 'ride_stall_recoveries_total{outcome="recovered"}');
+          await waitFor(
+            () => lines(member, 'client running again after a stall').length > before,
+            STALL_TIMEOUT_MS + 60_000,
+            () => `the held member never recovered:\n${member.output()}`,
+          );
+          const detected = lines(member, 'partition stalled').at(-1)!;
+          const { stalls } = JSON.parse(detected) as { stalls: { partition: number; stalledMs: number }[] };
+          expect(stalls.length).toBeGreaterThan(0);
+          for (const s of stalls) expect(s.stalledMs).toBeGreaterThanOrEqual(STALL_TIMEOUT_MS);
+          recoveries.push(await waitResumed(admin, groupId, topics.rides, since, at, 120_000));
+          expect(await metric(member, 'ride_stall_recoveries_total{outcome="recovered"}')).toBe(counted + 1);
+          for (const m of members) expect(m.child.exitCode, m.output()).toBeNull();
+        }
+        return recoveries;
+      },
+    });
+    expect(result.producer.code, result.producer.output).toBe(0);
+    expectDeliveryKept(result, guarantee);
+  });
+});
