@@ -170,7 +170,7 @@ function predictionMessage(
       scored_at: scoredAt,
     },
     format,
-    ride.rideIdJson,
+    ride.rideIdJsonText,
   );
   return {
     key: ride.rideId,

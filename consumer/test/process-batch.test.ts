@@ -150,6 +150,77 @@ describe('processBatch', () => {
     ]);
   });
 
+  describe('JSON ride ids', () => {
+    /** The course's JSON event with its ride id written as this JSON text, byte for byte. */
+    const jsonRide = (rideIdText: string, offset: number): InputMessage => ({
+      offset: String(offset),
+      timestamp: '1612180800000',
+      key: null,
+      value: Buffer.from(
+        `{"ride":{"PULocationID":130,"DOLocationID":205,"trip_distance":3.66},"ride_id":${rideIdText}}`,
+      ),
+    });
+    const exact = [
+      '9007199254740991', // 2^53 - 1
+      '9007199254740992', // 2^53
+      '9007199254740993', // 2^53 + 1, which JSON.parse reads as 2^53
+      '123456789012345678901234567890',
+      '0',
+      '-1',
+    ];
+
+    it.each(['json', 'avro'] as const)(
+      'answers integer ids of any size under the same digits (%s predictions)',
+      async (format) => {
+        const out = await processBatch(
+          exact.map((id, i) => jsonRide(id, i)),
+          source,
+          { ...deps(), format },
+        );
+        expect(out.deadLetters).toEqual([]);
+        expect(out.predictions.map((m) => m.key)).toEqual(exact);
+        const decoded = out.predictions.map((m) =>
+          decodePrediction(m.value as Buffer, m.headers![Headers.contentType] as string),
+        );
+        expect(decoded.map((p) => p.ride_id)).toEqual(exact);
+        if (format === 'json') {
+          // The course's prediction echoes a number id as a JSON number with the same digits.
+          out.predictions.forEach((m, i) => {
+            expect(String(m.value)).toContain(`"ride_id":${exact[i]}}`);
+          });
+        }
+      },
+    );
+
+    it('echoes a string id as a string, digits or not', async () => {
+      const ids = ['"9007199254740993"', '"r-256"'];
+      const out = await processBatch(
+        ids.map((id, i) => jsonRide(id, i)),
+        source,
+        { ...deps(), format: 'json' },
+      );
+      expect(out.predictions.map((m) => m.key)).toEqual(ids.map((id) => JSON.parse(id)));
+      expect(out.predictions.map((m) => JSON.parse(String(m.value)).prediction.ride_id)).toEqual(
+        ids.map((id) => JSON.parse(id)),
+      );
+    });
+
+    it('dead-letters a number id with a fraction or an exponent with RIDE_INVALID_RIDE_ID, never rounding it', async () => {
+      const calls: RideFeatures[][] = [];
+      const bad = ['256.5', '1e3', '-0.5', '9007199254740993.0'];
+      const inputs = [...bad.map((id, i) => jsonRide(id, i)), jsonRide('256', bad.length)];
+      const out = await processBatch(inputs, source, deps(fakeScorer(calls)));
+      expect(out.predictions.map((m) => m.key)).toEqual(['256']);
+      expect(calls[0]).toHaveLength(1);
+      expect(out.deadLetters.map((m) => m.value)).toEqual(bad.map((_, i) => inputs[i]!.value));
+      for (const [i, letter] of out.deadLetters.entries()) {
+        expect(letter.headers![Headers.errorCode]).toBe(ErrorCodes.INVALID_RIDE_ID);
+        expect(letter.headers![Headers.errorMessage]).toContain(bad[i]);
+      }
+      expect(Object.fromEntries(out.reasons)).toEqual({ [ErrorCodes.INVALID_RIDE_ID]: bad.length });
+    });
+  });
+
   describe('shadow scoring', () => {
     /** A second model: distance × 4, refusing zone 7, or failing outright. */
     const shadowScorer = (fail = false, calls: RideFeatures[][] = []): BatchDeps['scorer'] => ({

@@ -38,6 +38,8 @@ export {
   type RideErrorOptions,
   StallError,
 } from './errors.js';
+export { jsonMemberSources } from './json/json-member-sources.js';
+export { type JsonRideId, readJsonRideId } from './json/json-ride-id.js';
 export { ensureTopics } from './kafka/ensure-topics.js';
 export { IdempotentProducer, type SendOptions } from './kafka/idempotent-producer.js';
 export {

@@ -8,6 +8,7 @@ import {
 } from '@ride/shared';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { parsePredictRequest } from './parse-predict-request.js';
+import { keepRawJsonText, rawJsonBody } from './raw-json-body.js';
 import type { WebMetrics } from './web-metrics.js';
 
 export interface WebServerOptions {
@@ -23,6 +24,7 @@ export interface WebServerOptions {
   now?: () => number;
 }
 
+/** One answer; a ride that gave a `ride_id` gets it back after these, as the same JSON (predictionJson). */
 export interface Prediction {
   duration: number;
   model_version: string;
@@ -34,8 +36,9 @@ interface ErrorBody {
 
 /**
  * The model as a web service, with the course's contract: POST /predict takes
- * {"PULocationID", "DOLocationID", "trip_distance", "pickup_datetime"?} and answers {"duration", "model_version"};
- * an array in gives an array out, scored with one graph run. Every 4xx carries a stable code in error.code.
+ * {"PULocationID", "DOLocationID", "trip_distance", "pickup_datetime"?, "ride_id"?} and answers
+ * {"duration", "model_version", "ride_id"?}; an array in gives an array out, scored with one graph run. Every 4xx
+ * carries a stable code in error.code.
  */
 export function createWebServer(options: WebServerOptions): FastifyInstance {
   const now = options.now ?? Date.now;
@@ -43,6 +46,7 @@ export function createWebServer(options: WebServerOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimit });
   // JSON only: a text/plain body would otherwise reach the handler as a string.
   app.removeContentTypeParser('text/plain');
+  keepRawJsonText(app);
   if (metrics) {
     app.addHook('onResponse', async (request, reply) => {
       if (request.url === '/predict') metrics.requests.inc({ status: String(reply.statusCode) });
@@ -58,10 +62,14 @@ export function createWebServer(options: WebServerOptions): FastifyInstance {
   });
 
   app.post('/predict', async (request, reply) => {
-    const { rides, batch } = parsePredictRequest(request.body, options.maxBatch, now());
+    const { rides, rideIds, refusedIds, batch } = parsePredictRequest(
+      rawJsonBody(request.body),
+      options.maxBatch,
+      now(),
+    );
     const scorer = options.scorer();
     const refused = rides
-      .map((ride, index) => ({ index, err: scorer.check(ride) }))
+      .map((ride, index) => ({ index, err: refusedIds.get(index) ?? scorer.check(ride) }))
       .filter((r): r is { index: number; err: EventError } => r.err !== undefined);
     if (refused.length > 0) {
       const problems = refused.map(({ index, err }) => ({ index, code: err.code, message: err.message }));
@@ -73,11 +81,10 @@ export function createWebServer(options: WebServerOptions): FastifyInstance {
     const { durations } = await scorer.score(rides);
     metrics?.scoringSeconds.observe((performance.now() - started) / 1000);
     metrics?.predictions.inc({ model_version: scorer.version }, rides.length);
-    const predictions: Prediction[] = Array.from(durations, (duration) => ({
-      duration,
-      model_version: scorer.version,
-    }));
-    return batch ? predictions : predictions[0];
+    const answers = Array.from(durations, (duration, i) =>
+      predictionJson({ duration, model_version: scorer.version }, rideIds[i]),
+    );
+    return reply.type('application/json; charset=utf-8').send(batch ? `[${answers.join(',')}]` : answers[0]);
   });
 
   app.setErrorHandler((err: FastifyError | RideError, _request, reply) => {
@@ -100,6 +107,12 @@ export function createWebServer(options: WebServerOptions): FastifyInstance {
       ),
   );
   return app;
+}
+
+// Written by hand so a ride id goes back as the JSON text it came as: a number id may outgrow a double's digits.
+function predictionJson(p: Prediction, rideIdJsonText: string | undefined): string {
+  const rideId = rideIdJsonText === undefined ? '' : `,"ride_id":${rideIdJsonText}`;
+  return `{"duration":${JSON.stringify(p.duration)},"model_version":${JSON.stringify(p.model_version)}${rideId}}`;
 }
 
 function errorBody(code: string, message: string, problems?: unknown[]): ErrorBody {

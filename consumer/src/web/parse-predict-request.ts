@@ -1,8 +1,13 @@
-import { RequestError, type RideFeatures } from '@ride/shared';
+import { EventError, jsonMemberSources, RequestError, type RideFeatures, readJsonRideId } from '@ride/shared';
 import { parsePickupTime } from './parse-pickup-time.js';
+import type { RawJsonBody } from './raw-json-body.js';
 
 export interface PredictRequest {
   rides: RideFeatures[];
+  /** Per ride, the JSON text of the `ride_id` it gave, echoed in its answer; undefined when it gave none. */
+  rideIds: (string | undefined)[];
+  /** Rides whose `ride_id` is neither a string nor an integer, by index: refused with a code, like the model's. */
+  refusedIds: Map<number, EventError>;
   /** An array came in, so an array goes out. */
   batch: boolean;
 }
@@ -12,9 +17,9 @@ export interface PredictRequest {
  * Every shape problem is reported at once, each naming the row and field; zone ids and distance ranges are the
  * model's to judge (ModelScorer.check), since they depend on the model's metadata.
  */
-export function parsePredictRequest(body: unknown, maxBatch: number, now: number): PredictRequest {
-  const batch = Array.isArray(body);
-  const items: unknown[] = batch ? body : [body];
+export function parsePredictRequest(body: RawJsonBody, maxBatch: number, now: number): PredictRequest {
+  const batch = Array.isArray(body.value);
+  const items: unknown[] = batch ? (body.value as unknown[]) : [body.value];
   if (batch && items.length === 0)
     throw new RequestError('the request array is empty: send at least one ride');
   if (items.length > maxBatch) {
@@ -30,7 +35,35 @@ export function parsePredictRequest(body: unknown, maxBatch: number, now: number
   if (problems.length > 0) {
     throw new RequestError(problems.join('; '), { details: { problems } });
   }
-  return { rides, batch };
+  return { rides, ...readRideIds(items, batch, body.text), batch };
+}
+
+/**
+ * Each item's optional `ride_id`, by the stream's rule for JSON events (readJsonRideId). Items are objects here
+ * (shape problems were thrown). A number id's digits come from the request text, since JSON.parse rounds integers
+ * beyond 2^53; the text is scanned only when some id is a number.
+ */
+function readRideIds(
+  items: unknown[],
+  batch: boolean,
+  text: string,
+): Omit<PredictRequest, 'rides' | 'batch'> {
+  const given = items.map((item) => (item as Record<string, unknown>).ride_id);
+  const sources = given.some((id) => typeof id === 'number') ? jsonMemberSources(text, 'ride_id') : new Map();
+  const rideIds: (string | undefined)[] = [];
+  const refusedIds = new Map<number, EventError>();
+  given.forEach((id, i) => {
+    rideIds.push(undefined);
+    if (id === undefined) return;
+    const [field, pointer] = batch ? [`[${i}].ride_id`, `/${i}/ride_id`] : ['ride_id', '/ride_id'];
+    try {
+      rideIds[i] = readJsonRideId(id, sources.get(pointer), field).jsonText;
+    } catch (err) {
+      if (!(err instanceof EventError)) throw err;
+      refusedIds.set(i, err);
+    }
+  });
+  return { rideIds, refusedIds };
 }
 
 /** The ride in one request item; its problems are pushed onto `problems` (the returned ride is then unused). */

@@ -37,6 +37,10 @@ const predict = (payload: unknown, contentType = 'application/json') =>
     payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
   });
 
+/** The course's ride as request text, its ride_id written as this JSON text (so no double ever holds it). */
+const rawRide = (rideIdText: string) =>
+  `{"PULocationID": 10, "DOLocationID": 50, "trip_distance": 40, "ride_id": ${rideIdText}}`;
+
 async function expected(rides: { pu: number; do: number; d: number; at: number }[]): Promise<number[]> {
   const { durations } = await scorer.score(
     rides.map((r) => ({ puLocationId: r.pu, doLocationId: r.do, tripDistance: r.d, pickupMs: r.at })),
@@ -127,6 +131,15 @@ describe('POST /predict', () => {
       400,
       ErrorCodes.INVALID_TIME,
     ],
+    [
+      'fractional ride id',
+      { ...COURSE_RIDE, ride_id: 256.5 },
+      'application/json',
+      400,
+      ErrorCodes.INVALID_RIDE_ID,
+    ],
+    ['ride id with an exponent', rawRide('1e3'), 'application/json', 400, ErrorCodes.INVALID_RIDE_ID],
+    ['ride id true', { ...COURSE_RIDE, ride_id: true }, 'application/json', 400, ErrorCodes.INVALID_RIDE_ID],
     ['empty array', [], 'application/json', 400, ErrorCodes.REQUEST_INVALID],
     ['too many rides', Array(101).fill(COURSE_RIDE), 'application/json', 400, ErrorCodes.REQUEST_INVALID],
     [
@@ -141,6 +154,49 @@ describe('POST /predict', () => {
     expect(res.statusCode).toBe(status);
     expect(res.json().error.code).toBe(code);
     expect(res.json().error.message).toEqual(expect.any(String));
+  });
+
+  it.each([
+    '9007199254740991', // 2^53 - 1
+    '9007199254740992', // 2^53
+    '9007199254740993', // 2^53 + 1, which JSON.parse reads as 2^53
+    '123456789012345678901234567890',
+    '0',
+    '-1',
+    '"9007199254740993"',
+    '"r-256"',
+  ])('echoes ride_id %s exactly as it came', async (id) => {
+    const res = await predict(rawRide(id));
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toContain(`"ride_id":${id}}`);
+    const [want] = await expected([{ pu: 10, do: 50, d: 40, at: NOW }]);
+    expect(res.json()).toEqual({ duration: want, model_version: '1.0.0', ride_id: JSON.parse(id) });
+  });
+
+  it('echoes each ride id of a batch in order, leaving it out where none came (a byte-order mark is skipped)', async () => {
+    const ids = ['9007199254740993', undefined, '"b"', '123456789012345678901234567890'];
+    const body = `\ufeff[${ids.map((id) => (id === undefined ? JSON.stringify(COURSE_RIDE) : rawRide(id))).join(',')}]`;
+    const res = await predict(body);
+    expect(res.statusCode).toBe(200);
+    const [want] = await expected([{ pu: 10, do: 50, d: 40, at: NOW }]);
+    const answer = (id: string | undefined) =>
+      `{"duration":${JSON.stringify(want)},"model_version":"1.0.0"${id === undefined ? '' : `,"ride_id":${id}`}}`;
+    expect(res.body).toBe(`[${ids.map(answer).join(',')}]`);
+  });
+
+  it('refuses a batch with a non-integer ride id by index and code, beside the model refusals', async () => {
+    const res = await predict(
+      `[${rawRide('1')}, ${rawRide('256.5')}, {"PULocationID": 999, "DOLocationID": 50, "trip_distance": 4, "ride_id": 7}, ${rawRide('-0.5')}]`,
+    );
+    expect(res.statusCode).toBe(400);
+    const { error } = res.json();
+    expect(error.code).toBe(ErrorCodes.INVALID_RIDE_ID);
+    expect(error.problems).toEqual([
+      { index: 1, code: ErrorCodes.INVALID_RIDE_ID, message: expect.stringContaining('[1].ride_id') },
+      { index: 2, code: ErrorCodes.UNKNOWN_ZONE, message: expect.any(String) },
+      { index: 3, code: ErrorCodes.INVALID_RIDE_ID, message: expect.stringContaining('got -0.5') },
+    ]);
   });
 
   it('lists every problem of a batch, naming the row and field', async () => {

@@ -1,5 +1,7 @@
 import { ContentTypes, parseAvroContentType } from '../contracts/headers.js';
 import { ErrorCodes, EventError } from '../errors.js';
+import { jsonMemberSources } from '../json/json-member-sources.js';
+import { readJsonRideId } from '../json/json-ride-id.js';
 import {
   type AvroResolver,
   createResolver,
@@ -16,8 +18,8 @@ import type { RidePrediction, RideStarted, RideStartedV1 } from './ride-events.j
  */
 export interface DecodedRide {
   rideId: string;
-  /** The ride id exactly as a JSON producer sent it (number or string), echoed in JSON predictions. */
-  rideIdJson: string | number;
+  /** The ride id as JSON text (a number's digits as sent, a string quoted), echoed in JSON predictions. */
+  rideIdJsonText: string;
   pickupMs: number | undefined;
   puLocationId: number;
   doLocationId: number;
@@ -83,7 +85,7 @@ export function decodeRide(value: Buffer | null, contentType: string | undefined
   const event = defaultReader.read(value, avro.version);
   return {
     rideId: event.ride_id,
-    rideIdJson: event.ride_id,
+    rideIdJsonText: JSON.stringify(event.ride_id),
     pickupMs: event.pickup_datetime,
     puLocationId: event.PULocationID,
     doLocationId: event.DOLocationID,
@@ -92,9 +94,10 @@ export function decodeRide(value: Buffer | null, contentType: string | undefined
 }
 
 function decodeJsonRide(value: Buffer): DecodedRide {
+  const text = value.toString('utf8');
   let body: unknown;
   try {
-    body = JSON.parse(value.toString('utf8'));
+    body = JSON.parse(text);
   } catch (err) {
     throw new EventError(
       ErrorCodes.DECODE_FAILED,
@@ -109,18 +112,21 @@ function decodeJsonRide(value: Buffer): DecodedRide {
     throw new EventError(ErrorCodes.INVALID_RIDE, 'JSON event must be an object with a "ride" object');
   }
   const ride = body.ride;
-  const rideId = body.ride_id;
-  if (typeof rideId !== 'string' && typeof rideId !== 'number') {
-    throw new EventError(ErrorCodes.INVALID_RIDE, 'JSON event is missing "ride_id" (string or number)');
+  if (body.ride_id === undefined) {
+    throw new EventError(ErrorCodes.INVALID_RIDE, 'JSON event is missing "ride_id" (string or integer)');
   }
+  // A number id's digits come from the text (JSON.parse rounds integers beyond 2^53); a string needs no text.
+  const source =
+    typeof body.ride_id === 'number' ? jsonMemberSources(text, 'ride_id').get('/ride_id') : undefined;
+  const rideId = readJsonRideId(body.ride_id, source);
   for (const field of ['PULocationID', 'DOLocationID', 'trip_distance'] as const) {
     if (typeof ride[field] !== 'number') {
       throw new EventError(ErrorCodes.INVALID_RIDE, `JSON event field ride.${field} must be a number`);
     }
   }
   return {
-    rideId: String(rideId),
-    rideIdJson: rideId,
+    rideId: rideId.rideId,
+    rideIdJsonText: rideId.jsonText,
     pickupMs: parseJsonTime(ride.pickup_datetime ?? body.pickup_datetime),
     puLocationId: ride.PULocationID as number,
     doLocationId: ride.DOLocationID as number,
@@ -146,17 +152,16 @@ export type PredictionFormat = 'avro' | 'json';
 export function encodePrediction(
   prediction: RidePrediction,
   format: PredictionFormat,
-  rideIdJson: string | number = prediction.ride_id,
+  rideIdJsonText: string = JSON.stringify(prediction.ride_id),
 ): { value: Buffer; contentType: string } {
   if (format === 'json') {
-    const body = {
-      model: prediction.model,
-      version: prediction.version,
-      prediction: { ride_duration: prediction.ride_duration, ride_id: rideIdJson },
-      event_time: prediction.event_time,
-      scored_at: prediction.scored_at,
-    };
-    return { value: Buffer.from(JSON.stringify(body)), contentType: ContentTypes.json };
+    // Written by hand so the ride id goes in as its own JSON text: a number id can have more digits than a double.
+    const s = JSON.stringify;
+    const body =
+      `{"model":${s(prediction.model)},"version":${s(prediction.version)},` +
+      `"prediction":{"ride_duration":${s(prediction.ride_duration)},"ride_id":${rideIdJsonText}},` +
+      `"event_time":${s(prediction.event_time)},"scored_at":${s(prediction.scored_at)}}`;
+    return { value: Buffer.from(body), contentType: ContentTypes.json };
   }
   return {
     value: ridePredictionTypes[RIDE_PREDICTION_LATEST]!.toBuffer(prediction),
@@ -167,9 +172,11 @@ export function encodePrediction(
 /** Reads a prediction message in either format back into the Avro record shape (for downstream readers and tests). */
 export function decodePrediction(value: Buffer, contentType: string | undefined): RidePrediction {
   if (contentType === ContentTypes.json) {
-    const body = JSON.parse(value.toString('utf8'));
+    const text = value.toString('utf8');
+    const body = JSON.parse(text);
+    const source = jsonMemberSources(text, 'ride_id').get('/prediction/ride_id');
     return {
-      ride_id: String(body.prediction.ride_id),
+      ride_id: readJsonRideId(body.prediction.ride_id, source, 'prediction.ride_id').rideId,
       ride_duration: body.prediction.ride_duration,
       model: body.model,
       version: body.version,

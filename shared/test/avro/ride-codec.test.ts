@@ -21,6 +21,20 @@ const v1: RideStartedV1 = {
 };
 const v2: RideStarted = { ...v1, vendor_id: 2, passenger_count: 1 };
 
+/** The course's JSON event with its ride id written as the given JSON text (digits are not parsed first). */
+const jsonEvent = (rideIdText: string) =>
+  Buffer.from(
+    `{"ride": {"PULocationID": 130, "DOLocationID": 205, "trip_distance": 3.66}, "ride_id": ${rideIdText}}`,
+  );
+const prediction: RidePrediction = {
+  ride_id: '',
+  ride_duration: 12.5,
+  model: 'ride-duration',
+  version: '1.0.0',
+  event_time: 1,
+  scored_at: 2,
+};
+
 describe('Avro contracts', () => {
   it('keeps the TypeScript interfaces and the .avsc field lists in step', () => {
     const fields = (file: string) =>
@@ -84,7 +98,7 @@ describe('Avro contracts', () => {
     });
     expect(fromJson).toEqual({
       rideId: '256',
-      rideIdJson: 256,
+      rideIdJsonText: '256',
       puLocationId: 130,
       doLocationId: 205,
       tripDistance: 3.66,
@@ -143,6 +157,12 @@ describe('Avro contracts', () => {
       code: ErrorCodes.INVALID_RIDE,
     },
     { name: 'empty body', value: Buffer.alloc(0), type: ContentTypes.json, code: ErrorCodes.DECODE_FAILED },
+    ...['256.5', '1e3', '-0.5', 'true', 'null'].map((id) => ({
+      name: `JSON with ride_id ${id}`,
+      value: jsonEvent(id),
+      type: ContentTypes.json,
+      code: ErrorCodes.INVALID_RIDE_ID,
+    })),
   ])('refuses $name with $code', ({ value, type, code }) => {
     expect(() => decodeRide(value, type)).toThrowError(expect.objectContaining({ code }));
   });
@@ -158,12 +178,51 @@ describe('Avro contracts', () => {
     };
     const avro = encodePrediction(p, 'avro');
     expect(decodePrediction(avro.value, avro.contentType)).toEqual(p);
-    const json = encodePrediction(p, 'json', 256);
+    const json = encodePrediction(p, 'json', '256');
     expect(JSON.parse(json.value.toString())).toMatchObject({
       model: 'ride-duration',
       version: '1.0.0',
       prediction: { ride_duration: 12.5, ride_id: 256 },
     });
     expect(decodePrediction(json.value, json.contentType)).toEqual(p);
+  });
+
+  it.each([
+    '9007199254740991', // 2^53 - 1
+    '9007199254740992', // 2^53
+    '9007199254740993', // 2^53 + 1, which JSON.parse reads as 2^53
+    '123456789012345678901234567890',
+    '-1',
+    '0',
+  ])('carries the JSON ride id %s digit for digit into the ride and the JSON prediction', (digits) => {
+    const ride = decodeRide(jsonEvent(digits), ContentTypes.json);
+    expect(ride.rideId).toBe(digits);
+    const out = encodePrediction({ ...prediction, ride_id: ride.rideId }, 'json', ride.rideIdJsonText);
+    const text = out.value.toString();
+    expect(text).toContain(`"ride_id":${digits}}`);
+    expect(JSON.parse(text).prediction.ride_id).toBe(Number(digits));
+    expect(decodePrediction(out.value, out.contentType).ride_id).toBe(digits);
+  });
+
+  it('keeps a string ride id a string, even one of digits', () => {
+    const ride = decodeRide(jsonEvent('"9007199254740993"'), ContentTypes.json);
+    expect(ride).toMatchObject({ rideId: '9007199254740993', rideIdJsonText: '"9007199254740993"' });
+    const out = encodePrediction({ ...prediction, ride_id: ride.rideId }, 'json', ride.rideIdJsonText);
+    expect(JSON.parse(out.value.toString()).prediction.ride_id).toBe('9007199254740993');
+  });
+
+  it('writes the JSON prediction exactly as JSON.stringify would for an id that fits a double', () => {
+    const p = { ...prediction, ride_duration: 0.1 + 0.2, ride_id: 'r"1' };
+    const expected = {
+      model: p.model,
+      version: p.version,
+      prediction: { ride_duration: p.ride_duration, ride_id: p.ride_id },
+      event_time: p.event_time,
+      scored_at: p.scored_at,
+    };
+    expect(encodePrediction(p, 'json').value.toString()).toBe(JSON.stringify(expected));
+    expect(encodePrediction(p, 'json', '256').value.toString()).toBe(
+      JSON.stringify({ ...expected, prediction: { ...expected.prediction, ride_id: 256 } }),
+    );
   });
 });
