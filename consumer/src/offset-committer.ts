@@ -11,7 +11,7 @@ export interface PartitionOffset {
  * At-least-once offset commits. Offsets are recorded only after a chunk's outputs were acknowledged and are
  * committed every `intervalMs` (and on stop) rather than after every partition batch, which saves one
  * group-coordinator round trip per batch. With `intervalMs` 0 every recorded offset is committed at once.
- * A crash can replay at most the last interval's outputs (duplicates, never losses).
+ * A crash can replay at most the last interval's outputs (duplicates, never losses); a failed commit is retried.
  */
 export class OffsetCommitter {
   private readonly pending = new Map<string, PartitionOffset>();
@@ -50,8 +50,13 @@ export class OffsetCommitter {
     try {
       await this.commit(offsets);
     } catch (err) {
-      // Typically a rebalance in progress: the next owner replays from the last committed offset.
-      this.log.warn({ err, offsets }, 'offset commit failed; those records may be redelivered');
+      // Kept for the next flush (newer progress of a partition recorded meanwhile wins): a partition with no
+      // further records would otherwise stay behind for good. A rebalance drops those no longer owned (retainOnly).
+      for (const offset of offsets) {
+        const key = `${offset.topic}:${offset.partition}`;
+        if (!this.pending.has(key)) this.pending.set(key, offset);
+      }
+      this.log.warn({ err, offsets }, 'offset commit failed; retrying at the next flush');
     }
   }
 

@@ -114,7 +114,7 @@ export class ExactlyOnceSink implements OutputSink {
     } catch (err) {
       // Not claimed: the next attempt starts over with a fresh producer.
       this.producers.delete(key(source));
-      await producer.disconnect().catch(() => undefined);
+      void producer.disconnect().catch(() => undefined);
       throw err;
     }
   }
@@ -132,9 +132,10 @@ export class ExactlyOnceSink implements OutputSink {
     } catch (err) {
       this.log.warn({ err, source }, 'transaction failed: aborting; the chunk will be redelivered');
       await txn.abort().catch(() => undefined);
-      // A fenced or broken producer is not reused: the next attempt re-initialises the transactional id.
+      // A fenced or broken producer is not reused: the next attempt re-initialises the transactional id. Closed in
+      // the background: kafkajs's disconnect waits for the connection's pending requests, however long they take.
       this.producers.delete(key(source));
-      await producer.disconnect().catch(() => undefined);
+      void producer.disconnect().catch(() => undefined);
       throw err;
     }
   }

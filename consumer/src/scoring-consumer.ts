@@ -1,8 +1,10 @@
 import {
   type Admin,
+  BrokerError,
   type Consumer,
   createKafka,
   type EachBatchPayload,
+  ErrorCodes,
   type KafkaSettings,
   type Logger,
   type ModelScorer,
@@ -13,7 +15,7 @@ import {
   type TopicSettings,
 } from '@ride/shared';
 import type { ConsumerMetrics } from './metrics.js';
-import { OffsetCommitter } from './offset-committer.js';
+import { OffsetCommitter, type PartitionOffset } from './offset-committer.js';
 import {
   AtLeastOnceSink,
   ExactlyOnceSink,
@@ -106,7 +108,7 @@ export class ScoringConsumer {
         ? new ExactlyOnceSink(kafka, options.groupId, options.logger)
         : new AtLeastOnceSink(kafka, options.logger);
     this.committer = new OffsetCommitter(
-      (offsets) => this.consumer.commitOffsets(offsets),
+      (offsets) => this.commitOffsets(offsets),
       options.commitIntervalMs,
       options.logger,
     );
@@ -266,6 +268,28 @@ export class ScoringConsumer {
     } finally {
       this.recovering = false;
     }
+  }
+
+  /**
+   * kafkajs resolves commitOffsets without committing anything when its runner is not running (runner.js
+   * commitOffsets: a debug line only), which it is not while it restarts after a crash, e.g. a broker restart.
+   * Only the COMMIT_OFFSETS event says a commit happened; without it the committer keeps the offsets and retries.
+   */
+  private async commitOffsets(offsets: PartitionOffset[]): Promise<void> {
+    let committed = false;
+    const off = this.consumer.on(this.consumer.events.COMMIT_OFFSETS, () => {
+      committed = true;
+    });
+    try {
+      await this.consumer.commitOffsets(offsets);
+    } finally {
+      off();
+    }
+    if (!committed)
+      throw new BrokerError(
+        ErrorCodes.BROKER_UNAVAILABLE,
+        'kafkajs skipped the commit: consumer not running',
+      );
   }
 
   private async readOffsets(partitions: readonly number[]): Promise<PartitionOffsets[]> {

@@ -55,4 +55,30 @@ describe('OffsetCommitter', () => {
     await c.flush();
     expect(commits).toEqual([[{ topic: 't', partition: 1, offset: '2' }]]);
   });
+
+  it('keeps the offsets of a failed commit for the next flush, newer progress winning', async () => {
+    const commits: PartitionOffset[][] = [];
+    let fail = true;
+    const c = new OffsetCommitter(
+      async (o) => {
+        if (fail) throw new Error('COORDINATOR_NOT_AVAILABLE');
+        commits.push(o);
+      },
+      1000,
+      logger,
+    );
+    await c.processed({ topic: 't', partition: 0, offset: '130' });
+    await c.processed({ topic: 't', partition: 1, offset: '7' });
+    await c.flush();
+    await c.processed({ topic: 't', partition: 1, offset: '9' });
+    fail = false;
+    // Partition 0 gets no more records: only the retry can move its committed offset.
+    await c.flush();
+    expect(commits).toEqual([
+      [
+        { topic: 't', partition: 0, offset: '130' },
+        { topic: 't', partition: 1, offset: '9' },
+      ],
+    ]);
+  });
 });

@@ -37,7 +37,9 @@ export class IdempotentProducer {
         this.producer = undefined;
       }
       this.log.warn({ err }, 'send failed: replacing the producer so later sends start a fresh sequence');
-      await producer.disconnect().catch(() => undefined);
+      // Not awaited: kafkajs's disconnect waits for every pending request of the connection, other sends' too,
+      // and the failure must reach the caller whatever they do.
+      void producer.disconnect().catch(() => undefined);
       throw err;
     }
   }
