@@ -2,8 +2,9 @@
 // command. Silent when all is well. Plain Node, no dependencies (it runs before any are installed).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { projectNode } from './project-node.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const lockFile = join(root, 'package-lock.json');
@@ -34,8 +35,23 @@ const reason = staleReason();
 if (reason !== undefined) {
   const command = existsSync(lockFile) ? 'ci' : 'install';
   console.warn(`ensure-deps: ${reason}; running npm ${command}`);
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, [command], { cwd: root, stdio: 'inherit' });
+  // npm itself runs on the project's Node, so the install is checked against the engines it will run on.
+  const node = projectNode(root);
+  const npmCli = [
+    process.env.npm_execpath,
+    join(dirname(dirname(process.execPath)), 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+  ].find((f) => f?.endsWith('.js') && existsSync(f));
+  const result =
+    node !== undefined && npmCli !== undefined
+      ? spawnSync(node, [npmCli, command], {
+          cwd: root,
+          stdio: 'inherit',
+          env: { ...process.env, PATH: `${dirname(node)}:${process.env.PATH}` },
+        })
+      : spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', [command], {
+          cwd: root,
+          stdio: 'inherit',
+        });
   if (result.status !== 0) {
     console.error(`ensure-deps: npm ${command} failed`);
     process.exitCode = result.status ?? 1;

@@ -22,7 +22,7 @@ describe('Dockerfiles (static: no Docker engine here)', () => {
   for (const workspace of ['consumer', 'producer']) {
     it(`${workspace}: multi-stage on a pinned Debian Node, production dependencies only, non-root, node as PID 1`, () => {
       const lines = instructions(read(`${workspace}/Dockerfile`));
-      expect(lines).toContain('ARG NODE_IMAGE=node:20.20.2-bookworm-slim');
+      expect(lines).toContain('ARG NODE_IMAGE=node:24.22.3-bookworm-slim');
       expect(lines.filter((l) => l.startsWith('FROM ')).length).toBeGreaterThanOrEqual(3);
       expect(lines.some((l) => l.includes(`npm ci --omit=dev`) && l.includes(`-w @ride/${workspace}`))).toBe(
         true,
