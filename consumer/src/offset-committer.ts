@@ -19,6 +19,8 @@ export class OffsetCommitter {
   private readonly intervalMs: number;
   private readonly log: Logger;
   private timer: NodeJS.Timeout | undefined;
+  /** The flush in flight (or the last one); the next waits for it. */
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(commit: (offsets: PartitionOffset[]) => Promise<void>, intervalMs: number, logger: Logger) {
     this.commit = commit;
@@ -43,7 +45,19 @@ export class OffsetCommitter {
     }
   }
 
-  async flush(): Promise<void> {
+  /**
+   * Commits what is pending, one commit at a time: a flush while one is in flight waits for it. Commits must land
+   * in order. Two in flight can complete out of order when the older one is retried (the client retries a commit
+   * for seconds across a broker restart): it then lands last and moves the group's offset back, and a partition with
+   * no further records stays behind for good while the member's position is already at its end (issue #11's stall).
+   */
+  flush(): Promise<void> {
+    const run = this.flushing.then(() => this.commitPending());
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commitPending(): Promise<void> {
     if (this.pending.size === 0) return;
     const offsets = [...this.pending.values()];
     this.pending.clear();

@@ -81,4 +81,33 @@ describe('OffsetCommitter', () => {
       ],
     ]);
   });
+
+  it('never has two commits in flight: a slow, retried older commit cannot land after a newer one', async () => {
+    // The client retries a commit for seconds across a broker restart; meanwhile the next interval's flush comes.
+    const landed: PartitionOffset[][] = [];
+    let inFlight = 0;
+    let most = 0;
+    const releases: (() => void)[] = [];
+    const c = new OffsetCommitter(
+      async (o) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        // The first commit is slow; later ones answer at once.
+        if (landed.length === 0 && releases.length === 0) await new Promise<void>((r) => releases.push(r));
+        landed.push(o);
+        inFlight -= 1;
+      },
+      1000,
+      logger,
+    );
+    await c.processed({ topic: 't', partition: 0, offset: '88' });
+    const older = c.flush();
+    await c.processed({ topic: 't', partition: 0, offset: '134' });
+    const newer = c.flush();
+    await new Promise((r) => setTimeout(r, 10));
+    releases[0]!();
+    await Promise.all([older, newer]);
+    expect(most).toBe(1);
+    expect(landed.at(-1)).toEqual([{ topic: 't', partition: 0, offset: '134' }]);
+  });
 });
