@@ -84,3 +84,53 @@ describe.each(guaranteesFor('core'))('chaos: a partition stalls inside the clien
     expectDeliveryKept(result, guarantee);
   });
 });
+
+// When running the client again cannot help (every produce of the member hangs), the member must not sit there
+// not ready forever: after MAX_STALL_RECOVERIES recoveries with no batch finished it exits 1 for its supervisor,
+// and the group's other member answers everything.
+describe.each(guaranteesFor('extra'))('chaos: a stall recovery cannot help (%s)', (guarantee) => {
+  it('exits 1 after repeated recoveries without progress; the other member answers every ride', {
+    timeout: 600_000,
+  }, async () => {
+    const armFile = join(tmpdir(), `${uniqueName('stall-all')}.armed`);
+    onTestFinished(() => {
+      rmSync(armFile, { force: true });
+      rmSync(`${armFile}.claimed`, { force: true });
+    });
+    const result = await runFaultScenario({
+      fault: 'every produce of a member never settles (exit after 3 recoveries)',
+      guarantee,
+      memberEnv: {
+        NODE_OPTIONS: `--require ${HOOK}`,
+        CHAOS_STALL_FILE: armFile,
+        CHAOS_STALL_ALL: '1',
+        STALL_TIMEOUT_MS: String(STALL_TIMEOUT_MS),
+      },
+      inject: async ({ admin, groupId, topics, partitions, members }) => {
+        await waitProgress(admin, groupId, topics.rides, [...Array(partitions).keys()]);
+        const since = await committedOffsets(admin, groupId, topics.rides);
+        const at = Date.now();
+        writeFileSync(armFile, '');
+        await waitFor(
+          () => members.some((m) => lines(m, 'holding a produce request').length > 0),
+          30_000,
+          () => 'no member sent a produce request',
+        );
+        const held = members.find((m) => lines(m, 'holding a produce request').length > 0)!;
+        const code = await Promise.race([
+          held.exited,
+          new Promise<string>((r) => setTimeout(() => r('still running'), 8 * STALL_TIMEOUT_MS + 60_000)),
+        ]);
+        expect(code, held.output()).toBe(1);
+        // Three recoveries, then the fourth detection gives up.
+        expect(lines(held, 'partition stalled').length).toBeGreaterThanOrEqual(4);
+        expect(lines(held, 'stall recovery failed').join('\n')).toContain('RIDE_PARTITION_STALLED');
+        // The exited member is the supervisor's to restart; the scenario goes on with the other one.
+        members.splice(members.indexOf(held), 1);
+        return [await waitResumed(admin, groupId, topics.rides, since, at, 120_000)];
+      },
+    });
+    expect(result.producer.code, result.producer.output).toBe(0);
+    expectDeliveryKept(result, guarantee);
+  });
+});
