@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createKafka, createLogger } from '@ride/shared';
+import { createKafka, createLogger, createTopics } from '@ride/shared';
 import { freePort } from '../test/harness/free-port.js';
 import { startBroker } from '../test/harness/index.js';
 import { REPO_ROOT } from '../test/harness/repo-paths.js';
@@ -87,10 +87,10 @@ async function soak(): Promise<void> {
   const kafka = createKafka({ brokers: broker.brokers, clientId: 'soak' }, createLogger({ level: 'error' }));
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 6 })),
-  });
+  await createTopics(
+    admin,
+    Object.values(topics).map((topic) => ({ topic, numPartitions: 6 })),
+  );
 
   const probeFile = join(tmpdir(), `${base}.heap.jsonl`);
   const kafkaEnv = { KAFKA_BROKERS: broker.brokers.join(','), RIDES_TOPIC: topics.rides, LOG_LEVEL: 'warn' };

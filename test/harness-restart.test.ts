@@ -1,4 +1,4 @@
-import { createKafka, createLogger } from '@ride/shared';
+import { createKafka, createLogger, createTopics } from '@ride/shared';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { consumeMessages } from './harness/consume-messages.js';
 import { startBroker } from './harness/index.js';
@@ -16,7 +16,7 @@ describe('local broker restart (for fault tests)', () => {
     const topic = uniqueName('restart');
     const admin = disconnectAfterTest(kafka.admin());
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    await createTopics(admin, [{ topic, numPartitions: 2 }]);
     const producer = disconnectAfterTest(kafka.producer());
     await producer.connect();
     await producer.send({ topic, messages: [{ key: 'before', value: 'restart' }] });

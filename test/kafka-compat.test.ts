@@ -1,3 +1,4 @@
+import { createTopics } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
 import { consumeMessages } from './harness/consume-messages.js';
 import { KAFKA_VERSION } from './harness/index.js';
@@ -39,7 +40,7 @@ describe(`kafkajs against the harness broker (Kafka ${KAFKA_VERSION} when local)
     const input = uniqueName('tx-in');
     const output = uniqueName('tx-out');
     const admin = await createTestTopic(kafka, input, 1);
-    await admin.createTopics({ topics: [{ topic: output, numPartitions: 1 }], waitForLeaders: true });
+    await createTopics(admin, [{ topic: output, numPartitions: 1 }]);
     const groupId = uniqueName('tx-group');
 
     const plain = disconnectAfterTest(kafka.producer());

@@ -1,4 +1,4 @@
-import type { Admin } from '@ride/shared';
+import { type Admin, createTopics as createTopicsWithLeaders } from '@ride/shared';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -8,10 +8,10 @@ export async function createTopics(
   names: readonly string[],
   partitions: number,
 ): Promise<void> {
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
-  });
+  await createTopicsWithLeaders(
+    admin,
+    names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+  );
   for (const topic of names) await recordCount(admin, topic);
 }
 

@@ -40,6 +40,7 @@ export {
 } from './errors.js';
 export { jsonMemberSources } from './json/json-member-sources.js';
 export { type JsonRideId, readJsonRideId } from './json/json-ride-id.js';
+export { createTopics, type TopicSpec } from './kafka/create-topics.js';
 export { ensureTopics } from './kafka/ensure-topics.js';
 export { IdempotentProducer, type SendOptions } from './kafka/idempotent-producer.js';
 export {

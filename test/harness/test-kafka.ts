@@ -1,4 +1,4 @@
-import { type Admin, createKafka, createLogger, type Kafka } from '@ride/shared';
+import { type Admin, createKafka, createLogger, createTopics, type Kafka } from '@ride/shared';
 import { inject, onTestFinished } from 'vitest';
 import { uniqueName } from './test-names.js';
 
@@ -21,7 +21,7 @@ export function disconnectAfterTest<T extends { disconnect(): Promise<void> }>(c
 export async function createTestTopic(kafka: Kafka, topic: string, numPartitions: number): Promise<Admin> {
   const admin = disconnectAfterTest(kafka.admin());
   await admin.connect();
-  const created = await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+  const created = await createTopics(admin, [{ topic, numPartitions }]);
   if (!created) throw new Error(`topic ${topic} already existed`);
   return admin;
 }

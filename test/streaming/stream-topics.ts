@@ -1,4 +1,4 @@
-import type { Kafka } from '@ride/shared';
+import { createTopics, type Kafka } from '@ride/shared';
 import { disconnectAfterTest } from '../harness/test-kafka.js';
 import { uniqueName } from '../harness/test-names.js';
 
@@ -14,9 +14,9 @@ export async function createStreamTopics(kafka: Kafka, partitions = 6): Promise<
   const topics = { rides: `${base}.rides`, predictions: `${base}.predictions`, deadLetters: `${base}.dlq` };
   const admin = disconnectAfterTest(kafka.admin());
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: Object.values(topics).map((topic) => ({ topic, numPartitions: partitions })),
-  });
+  await createTopics(
+    admin,
+    Object.values(topics).map((topic) => ({ topic, numPartitions: partitions })),
+  );
   return topics;
 }

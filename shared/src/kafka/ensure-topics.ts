@@ -1,5 +1,6 @@
 import type { TopicSettings } from '../config/kafka-config.js';
 import type { Logger } from '../logger.js';
+import { createTopics } from './create-topics.js';
 import type { Kafka } from './kafka-client.js';
 
 /**
@@ -20,14 +21,14 @@ export async function ensureTopics(
       (t) => !existing.has(t),
     );
     if (wanted.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: wanted.map((topic) => ({
+    await createTopics(
+      admin,
+      wanted.map((topic) => ({
         topic,
         numPartitions: topics.partitions,
         replicationFactor: topics.replicationFactor,
       })),
-    });
+    );
     logger.info({ topics: wanted, partitions: topics.partitions }, 'created topics');
   } finally {
     await admin.disconnect();
