@@ -9,6 +9,9 @@ shared="$(realpath "$repo/../shared" 2>/dev/null || true)"
 logs="$repo/.cache/suites-loop"
 mkdir -p "$logs"
 passed=0
+# Each run in a process group of its own, stopped with the loop: stopping the loop never leaves a suite running.
+run_pid=""
+trap '[ -n "$run_pid" ] && kill -- -"$run_pid" 2>/dev/null; wait; rm -rf "${dir:-}"; exit 130' INT TERM
 for i in $(seq 1 "$runs"); do
   dir="$(mktemp -d)"
   git clone -q "$repo" "$dir/p"
@@ -16,7 +19,10 @@ for i in $(seq 1 "$runs"); do
   commit="$(git -C "$dir/p" rev-parse --short HEAD)"
   start=$(date +%s)
   ok=true
-  (cd "$dir/p" && bash .ci/run) >"$logs/run-$i.log" 2>&1 || ok=false
+  (cd "$dir/p" && exec setsid bash .ci/run) >"$logs/run-$i.log" 2>&1 &
+  run_pid=$!
+  wait "$run_pid" || ok=false
+  run_pid=""
   # Processes a run starts are stopped by it: a broker, consumer or JVM of this clone still alive is a failure.
   left="$(pgrep -fc "$dir/p" || true)"
   if $ok && [ "$left" = "0" ]; then
