@@ -26,25 +26,33 @@ async function metric(member: ConsumerProcess, sample: string): Promise<number> 
   return line === undefined ? 0 : Number(line.slice(sample.length + 1));
 }
 
+/** An arm file for stall-hook.cjs (removed at test end) and the member environment that loads the hook. */
+function armStallHook(name: string, extra: Record<string, string> = {}) {
+  const armFile = join(tmpdir(), `${uniqueName(name)}.armed`);
+  onTestFinished(() => {
+    rmSync(armFile, { force: true });
+    rmSync(`${armFile}.claimed`, { force: true });
+  });
+  const memberEnv = {
+    NODE_OPTIONS: `--require ${HOOK}`,
+    CHAOS_STALL_FILE: armFile,
+    STALL_TIMEOUT_MS: String(STALL_TIMEOUT_MS),
+    ...extra,
+  };
+  return { armFile, memberEnv };
+}
+
 // A produce request that never settles (stall-hook.cjs) holds a chunk, and with it the member's fetches, forever,
 // while heartbeats keep the member in the group: the progress watchdog must notice and run the client again.
 describe.each(guaranteesFor('core'))('chaos: a partition stalls inside the client (%s)', (guarantee) => {
   it('detects the stall, recovers from committed offsets, and loses nothing', {
     timeout: 600_000,
   }, async () => {
-    const armFile = join(tmpdir(), `${uniqueName('stall')}.armed`);
-    onTestFinished(() => {
-      rmSync(armFile, { force: true });
-      rmSync(`${armFile}.claimed`, { force: true });
-    });
+    const { armFile, memberEnv } = armStallHook('stall');
     const result = await runFaultScenario({
       fault: 'a produce request never settles (stalled partition)',
       guarantee,
-      memberEnv: {
-        NODE_OPTIONS: `--require ${HOOK}`,
-        CHAOS_STALL_FILE: armFile,
-        STALL_TIMEOUT_MS: String(STALL_TIMEOUT_MS),
-      },
+      memberEnv,
       inject: async ({ admin, groupId, topics, partitions, members }) => {
         const recoveries: number[] = [];
         for (let i = 0; i < chaosProfile().stalls; i++) {
@@ -92,20 +100,11 @@ describe.each(guaranteesFor('extra'))('chaos: a stall recovery cannot help (%s)'
   it('exits 1 after repeated recoveries without progress; the other member answers every ride', {
     timeout: 600_000,
   }, async () => {
-    const armFile = join(tmpdir(), `${uniqueName('stall-all')}.armed`);
-    onTestFinished(() => {
-      rmSync(armFile, { force: true });
-      rmSync(`${armFile}.claimed`, { force: true });
-    });
+    const { armFile, memberEnv } = armStallHook('stall-all', { CHAOS_STALL_ALL: '1' });
     const result = await runFaultScenario({
       fault: 'every produce of a member never settles (exit after 3 recoveries)',
       guarantee,
-      memberEnv: {
-        NODE_OPTIONS: `--require ${HOOK}`,
-        CHAOS_STALL_FILE: armFile,
-        CHAOS_STALL_ALL: '1',
-        STALL_TIMEOUT_MS: String(STALL_TIMEOUT_MS),
-      },
+      memberEnv,
       inject: async ({ admin, groupId, topics, partitions, members }) => {
         await waitProgress(admin, groupId, topics.rides, [...Array(partitions).keys()]);
         const since = await committedOffsets(admin, groupId, topics.rides);
