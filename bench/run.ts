@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { syntheticRides } from '@ride/producer';
-import { type Admin, createKafka, createLogger, encodeRideStarted, Headers, type Logger } from '@ride/shared';
+import { type Admin, createKafka, createLogger, encodeRideStarted, type Logger } from '@ride/shared';
 import { type BrokerHandle, startBroker } from '../test/harness/index.js';
 import { type BenchConfig, loadBenchConfig } from './lib/bench-config.js';
 import { type BenchResults, evaluateGoals } from './lib/bench-results.js';
@@ -20,12 +20,11 @@ import { writeResults } from './lib/write-results.js';
 
 const TRIP_FILE = join(REPO_ROOT, 'data', 'green_tripdata_2021-02.parquet');
 
-/** Avro value bytes, and the whole record as ProducerPerformance should write it (key + value + header). */
+/** Framed Avro value bytes, and the whole record as ProducerPerformance should write it (key + value). */
 function eventBytes(): { value: number; record: number } {
   const ride = syntheticRides({ seed: 42 }).next().value!;
-  const { value, contentType } = encodeRideStarted(ride);
-  const header = Buffer.byteLength(Headers.contentType) + Buffer.byteLength(contentType);
-  return { value: value.length, record: value.length + Buffer.byteLength(ride.ride_id) + header };
+  const value = encodeRideStarted(ride);
+  return { value: value.length, record: value.length + Buffer.byteLength(ride.ride_id) };
 }
 
 async function measure(config: BenchConfig, broker: BrokerHandle, admin: Admin, logger: Logger) {

@@ -14,7 +14,6 @@ import pandas as pd
 
 from ride_model import (
     NYC,
-    PREDICTION_TYPE,
     consumer,
     decode,
     encode_prediction,
@@ -34,7 +33,6 @@ def main() -> None:
     model, metadata = load_model(args.model)
     schemas, out_schema = ride_schemas(), prediction_schema()
     source, sink = consumer(args), producer(args)
-    headers = {"content-type": PREDICTION_TYPE, "x-model-version": metadata["version"]}
     done, idle_since = 0, time.monotonic()
     while done < args.limit:
         messages = [m for m in source.consume(num_messages=args.batch, timeout=0.5) if not m.error()]
@@ -58,7 +56,7 @@ def main() -> None:
                 "ride_id": ride["ride_id"], "ride_duration": duration, "model": metadata["name"],
                 "version": metadata["version"], "event_time": ride["pickup_datetime"], "scored_at": scored_at,
             }
-            produce(sink, args.output, message.key(), encode_prediction(record, out_schema), headers)
+            produce(sink, args.output, message.key(), encode_prediction(record, out_schema), message.timestamp()[1])
         sink.poll(0)
         done += len(messages)
     sink.flush()

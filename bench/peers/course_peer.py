@@ -50,7 +50,7 @@ def main() -> None:
             "version": metadata["version"],
             "prediction": {"ride_duration": duration, "ride_id": ride["ride_id"]},
         }
-        produce(sink, args.output, message.key(), json.dumps(body), {"content-type": "application/json"})
+        produce(sink, args.output, message.key(), json.dumps(body), message.timestamp()[1])
         sink.poll(0)
         done += 1
     sink.flush()

@@ -19,9 +19,8 @@ sys.path.insert(0, str(REPO / "models"))
 from pipeline.native_model import BoroughCodes, NativeModel  # noqa: E402
 
 AVRO_DIR = REPO / "shared" / "src" / "avro"
-CONTENT_TYPE = "content-type"
-RIDE_PREFIX = "application/vnd.nyc-taxi.ride-started.v"
-PREDICTION_TYPE = "application/vnd.nyc-taxi.ride-prediction.v1+avro"
+SCHEMA_IDS = json.loads((AVRO_DIR / "schema-ids.json").read_text())["ids"]
+PREDICTION_SCHEMA_ID = SCHEMA_IDS["ride-prediction.v1.avsc"]
 NYC = "America/New_York"
 
 
@@ -52,26 +51,26 @@ def plain_schema(path: Path) -> dict:
     return fastavro.parse_schema(schema)
 
 
-def ride_schemas() -> dict[str, dict]:
-    """Writer schemas by content type, as the TypeScript reader resolves them."""
-    schemas = {}
-    for path in sorted(AVRO_DIR.glob("ride-started.v*.avsc")):
-        version = path.stem.rsplit(".v", 1)[1]
-        schemas[f"{RIDE_PREFIX}{version}+avro"] = plain_schema(path)
-    return schemas
+def ride_schemas() -> dict[int, dict]:
+    """Writer schemas by their fixed Confluent schema id (shared/src/avro/schema-ids.json)."""
+    return {SCHEMA_IDS[path.name]: plain_schema(path) for path in sorted(AVRO_DIR.glob("ride-started.v*.avsc"))}
 
 
 def prediction_schema() -> dict:
     return plain_schema(AVRO_DIR / "ride-prediction.v1.avsc")
 
 
-def decode(message, schemas: dict[str, dict]) -> dict:
-    content_type = dict(message.headers() or []).get(CONTENT_TYPE, b"").decode()
-    return fastavro.schemaless_reader(io.BytesIO(message.value()), schemas[content_type], None)
+def decode(message, schemas: dict[int, dict]) -> dict:
+    """A ride in the Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro body."""
+    value = message.value()
+    body = io.BytesIO(value)
+    body.seek(5)
+    return fastavro.schemaless_reader(body, schemas[int.from_bytes(value[1:5], "big")], None)
 
 
 def encode_prediction(record: dict, schema: dict) -> bytes:
     buffer = io.BytesIO()
+    buffer.write(b"\x00" + PREDICTION_SCHEMA_ID.to_bytes(4, "big"))
     fastavro.schemaless_writer(buffer, schema, record)
     return buffer.getvalue()
 
@@ -92,11 +91,11 @@ def producer(args: argparse.Namespace) -> Producer:
     return Producer({"bootstrap.servers": args.brokers, "acks": "all", "enable.idempotence": True})
 
 
-def produce(sink: Producer, topic: str, key, value, headers: dict) -> None:
-    """Queues one record, serving delivery reports while librdkafka's local queue is full."""
+def produce(sink: Producer, topic: str, key, value, timestamp: int) -> None:
+    """Queues one record (no headers, the ride's record timestamp), serving delivery reports while the queue is full."""
     while True:
         try:
-            sink.produce(topic, key=key, value=value, headers=headers)
+            sink.produce(topic, key=key, value=value, timestamp=timestamp)
             return
         except BufferError:
             sink.poll(0.05)

@@ -6,6 +6,7 @@ import {
   type PredictionFormat,
   readKafkaSettings,
   readModelSourceSettings,
+  readSchemaRegistryUrl,
   readTopicSettings,
   type TopicSettings,
 } from '@ride/shared';
@@ -18,6 +19,8 @@ export interface ConsumerConfig {
   groupId: string;
   modelPath: string;
   format: PredictionFormat;
+  /** SCHEMA_REGISTRY_URL: where our Avro schemas are registered and unknown ids resolved; unset = fixed ids. */
+  schemaRegistryUrl: string | undefined;
   fromBeginning: boolean;
   createTopics: boolean;
   maxBatch: number;
@@ -63,6 +66,7 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
     groupId: r.string('CONSUMER_GROUP', 'ride-duration-scorer'),
     modelPath: r.string('MODEL_PATH', DEFAULT_MODEL_PATH),
     format: r.oneOf('PREDICTION_FORMAT', ['avro', 'json'], 'avro'),
+    schemaRegistryUrl: readSchemaRegistryUrl(r),
     fromBeginning: r.bool('FROM_BEGINNING', true),
     createTopics: r.bool('CREATE_TOPICS', false),
     maxBatch: r.int('MAX_BATCH', 2000, { min: 1, max: 100_000 }),

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createKafka, createLogger, ensureTopics, flagsToEnv } from '@ride/shared';
+import { createKafka, createLogger, ensureTopics, flagsToEnv, openSchemaCatalog } from '@ride/shared';
 import { loadConsumerConfig } from './config.js';
 import { reportFatal } from './exit-code.js';
 import { createHttpServer } from './http-server.js';
@@ -44,8 +44,14 @@ async function main(): Promise<void> {
     await ensureTopics(createKafka(config.kafka, logger), config.topics, logger, extra);
   }
 
+  const catalog = await openSchemaCatalog(config.schemaRegistryUrl, {
+    'ride-prediction':
+      shadow === undefined ? [config.topics.predictions] : [config.topics.predictions, shadow.topic],
+  });
+  if (config.schemaRegistryUrl !== undefined) logger.info('Avro schemas registered with the schema registry');
   const consumer = new ScoringConsumer({
     ...config,
+    catalog,
     scorer,
     shadow: shadow && { scorer: () => shadow.watcher.current, topic: shadow.topic },
     metrics,

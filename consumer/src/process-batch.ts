@@ -9,6 +9,7 @@ import {
   type ModelScorer,
   type PredictionFormat,
   RideError,
+  type SchemaCatalog,
 } from '@ride/shared';
 import { deadLetter } from './dead-letter.js';
 import { headerString, type InputMessage, type RecordSource } from './input-message.js';
@@ -20,6 +21,10 @@ export interface BatchDeps {
   /** A second model scoring the same rides for comparison (shadow scoring); its failures never touch the primary. */
   shadow?: Scorer;
   format: PredictionFormat;
+  /** Writer schemas by id: framed inputs are decoded through it (unknown ids are looked up first). */
+  catalog: SchemaCatalog;
+  /** The schema ids framed Avro predictions carry, for the predictions topic and the shadow topic. */
+  schemaIds: { predictions: number; shadow?: number };
   maxMessageBytes: number;
   now: () => number;
 }
@@ -76,10 +81,12 @@ export async function processBatch(
     outcome.reasons.set(error.code, (outcome.reasons.get(error.code) ?? 0) + 1);
   };
 
+  // A registry that cannot be reached throws here (retriable): the batch is fetched again, never dead-lettered.
+  await deps.catalog.learn(inputs.map((input) => input.value));
   const decoded: Decoded[] = [];
   for (const input of inputs) {
     try {
-      decoded.push({ input, ride: decodeInput(input, deps.maxMessageBytes) });
+      decoded.push({ input, ride: decodeInput(input, deps) });
     } catch (err) {
       reject(input, asRideError(err, ErrorCodes.DECODE_FAILED));
     }
@@ -105,7 +112,9 @@ export async function processBatch(
     }
     const duration = result.durations[i]!;
     scored.push({ input, ride, duration });
-    outcome.predictions.push(predictionMessage(input, ride, duration, deps.scorer, scoredAt, deps.format));
+    outcome.predictions.push(
+      predictionMessage(input, ride, duration, deps.scorer, scoredAt, deps, deps.schemaIds.predictions),
+    );
     outcome.recordTimestamps.push(Number(input.timestamp));
   });
   if (deps.shadow !== undefined && scored.length > 0)
@@ -147,20 +156,28 @@ async function scoreShadow(
       return;
     }
     outcome.absDiffs.push(Math.abs(shadowDuration - duration));
-    outcome.predictions.push(predictionMessage(input, ride, shadowDuration, shadow, scoredAt, deps.format));
+    const schemaId = deps.schemaIds.shadow ?? deps.schemaIds.predictions;
+    outcome.predictions.push(
+      predictionMessage(input, ride, shadowDuration, shadow, scoredAt, deps, schemaId),
+    );
   });
   return outcome;
 }
 
+/**
+ * A prediction needs no headers: its value says what it is (framed Avro or JSON) and it carries the input record's
+ * timestamp (the Kafka Streams convention), so a reader measures end-to-end latency from the record alone.
+ */
 function predictionMessage(
   input: InputMessage,
   ride: TimedRide,
   duration: number,
   model: Scorer,
   scoredAt: number,
-  format: PredictionFormat,
+  deps: BatchDeps,
+  schemaId: number,
 ): Message {
-  const { value, contentType } = encodePrediction(
+  const value = encodePrediction(
     {
       ride_id: ride.rideId,
       ride_duration: duration,
@@ -169,29 +186,20 @@ function predictionMessage(
       event_time: ride.pickupMs,
       scored_at: scoredAt,
     },
-    format,
-    ride.rideIdJsonText,
+    { format: deps.format, rideIdJsonText: ride.rideIdJsonText, schemaId },
   );
-  return {
-    key: ride.rideId,
-    value,
-    headers: {
-      [Headers.contentType]: contentType,
-      [Headers.modelVersion]: model.version,
-      [Headers.sourceTimestamp]: input.timestamp,
-    },
-  };
+  return { key: ride.rideId, value, timestamp: input.timestamp };
 }
 
-function decodeInput(input: InputMessage, maxBytes: number): TimedRide {
+function decodeInput(input: InputMessage, deps: BatchDeps): TimedRide {
   const size = input.value?.length ?? 0;
-  if (size > maxBytes) {
+  if (size > deps.maxMessageBytes) {
     throw new EventError(
       ErrorCodes.MESSAGE_TOO_LARGE,
-      `message of ${size} bytes exceeds the ${maxBytes}-byte limit for a ride event`,
+      `message of ${size} bytes exceeds the ${deps.maxMessageBytes}-byte limit for a ride event`,
     );
   }
-  const ride = decodeRide(input.value, headerString(input.headers, Headers.contentType));
+  const ride = decodeRide(input.value, headerString(input.headers, Headers.contentType), deps.catalog);
   // An event that does not say when the ride started is taken to start when it was produced.
   ride.pickupMs ??= Number(input.timestamp);
   return ride as TimedRide;

@@ -10,6 +10,7 @@ import {
   type ModelScorer,
   OutputError,
   type PredictionFormat,
+  type SchemaCatalog,
   StallError,
   type TopicMessages,
   type TopicSettings,
@@ -39,6 +40,8 @@ export interface ScoringConsumerOptions {
   maxBatch: number;
   maxMessageBytes: number;
   format: PredictionFormat;
+  /** Schema ids to write and writer schemas to read (fixed or a registry's, see openSchemaCatalog). */
+  catalog: SchemaCatalog;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   partitionsConsumedConcurrently: number;
@@ -90,9 +93,15 @@ export class ScoringConsumer {
   /** Runs since kafkajs last gave up without a group join in between (see recover). */
   private reruns = 0;
   private rerunTimer: NodeJS.Timeout | undefined;
+  private readonly schemaIds: { predictions: number; shadow?: number };
 
   constructor(options: ScoringConsumerOptions) {
     this.options = options;
+    const { catalog, topics, shadow } = options;
+    this.schemaIds = {
+      predictions: catalog.writeId('ride-prediction', topics.predictions),
+      shadow: shadow && catalog.writeId('ride-prediction', shadow.topic),
+    };
     this.log = options.logger.child({ component: 'scoring-consumer', group: options.groupId });
     const kafka = createKafka(options.kafka, options.logger);
     this.consumer = kafka.consumer({
@@ -350,6 +359,8 @@ export class ScoringConsumer {
           scorer,
           shadow: shadow?.scorer(),
           format: this.options.format,
+          catalog: this.options.catalog,
+          schemaIds: this.schemaIds,
           maxMessageBytes: this.options.maxMessageBytes,
           now: Date.now,
         });

@@ -1,11 +1,13 @@
 import {
-  ContentTypes,
   decodePrediction,
   ErrorCodes,
   EventError,
   encodeRideStarted,
+  encodeRideStartedTagged,
+  framedSchemaId,
   Headers,
   type RideFeatures,
+  SchemaCatalog,
   type ScoreResult,
 } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
@@ -30,28 +32,36 @@ function fakeScorer(calls: RideFeatures[][] = []): BatchDeps['scorer'] {
   };
 }
 
+const rideOf = (id: string, pu: number) => ({
+  ride_id: id,
+  pickup_datetime: 1_612_180_800_000,
+  PULocationID: pu,
+  DOLocationID: 2,
+  trip_distance: 2,
+  vendor_id: null,
+  passenger_count: null,
+});
+
+/** A ride event in the Confluent wire format with no content-type header (and an unrelated header of the caller's). */
 function avroRide(id: string, pu: number, offset: number): InputMessage {
-  const { value, contentType } = encodeRideStarted({
-    ride_id: id,
-    pickup_datetime: 1_612_180_800_000,
-    PULocationID: pu,
-    DOLocationID: 2,
-    trip_distance: 2,
-    vendor_id: null,
-    passenger_count: null,
-  });
   return {
     offset: String(offset),
-    timestamp: '1612180800000',
+    timestamp: String(1_612_180_800_000 + offset),
     key: Buffer.from(id),
-    value,
-    headers: { [Headers.contentType]: contentType, 'trace-id': 'abc' },
+    value: encodeRideStarted(rideOf(id, pu)),
+    headers: { 'trace-id': 'abc' },
   };
 }
 
+const catalog = SchemaCatalog.fixed();
+/** A framed prediction re-stamped with the fixed prediction id, so the default catalog reads it. */
+const withFixedId = (value: Buffer) =>
+  Buffer.concat([value.subarray(0, 1), Buffer.from([0, 0, 0x04, 0xb1]), value.subarray(5)]);
 const deps = (scorer = fakeScorer()): BatchDeps => ({
   scorer,
   format: 'avro',
+  catalog,
+  schemaIds: { predictions: 4242, shadow: 4343 },
   maxMessageBytes: 1024,
   now: () => 1_700_000_000_000,
 });
@@ -85,11 +95,15 @@ describe('processBatch', () => {
     });
   });
 
-  it('stamps predictions with model name and version, event time and scoring time', async () => {
-    const out = await processBatch([avroRide('a', 1, 0)], source, deps());
+  it('stamps predictions with model name and version, event time and scoring time, and no headers', async () => {
+    const out = await processBatch([avroRide('a', 1, 7)], source, deps());
     const message = out.predictions[0]!;
-    expect(message.headers![Headers.modelVersion]).toBe('9.9.9');
-    const p = decodePrediction(message.value as Buffer, message.headers![Headers.contentType] as string);
+    expect(message.headers).toBeUndefined();
+    // The input record's timestamp (Kafka Streams' convention): end-to-end latency needs no header.
+    expect(message.timestamp).toBe(String(1_612_180_800_007));
+    const value = message.value as Buffer;
+    expect(framedSchemaId(value)).toBe(4242);
+    const p = decodePrediction(withFixedId(value));
     expect(p).toEqual({
       ride_id: 'a',
       ride_duration: 6,
@@ -98,6 +112,35 @@ describe('processBatch', () => {
       event_time: 1_612_180_800_000,
       scored_at: 1_700_000_000_000,
     });
+  });
+
+  it('still reads the earlier tagged Avro events and dead-letters a schema id it cannot resolve', async () => {
+    const tagged = encodeRideStartedTagged(rideOf('t', 1));
+    const inputs: InputMessage[] = [
+      {
+        offset: '1',
+        timestamp: '1',
+        key: null,
+        value: tagged.value,
+        headers: { [Headers.contentType]: tagged.contentType },
+      },
+      { offset: '2', timestamp: '1', key: null, value: encodeRideStarted(rideOf('u', 1), 31337) },
+    ];
+    const out = await processBatch(inputs, source, deps());
+    expect(out.predictions.map((m) => m.key)).toEqual(['t']);
+    expect(out.deadLetters[0]!.headers![Headers.errorCode]).toBe(ErrorCodes.UNKNOWN_SCHEMA);
+    expect(String(out.deadLetters[0]!.headers![Headers.errorMessage])).toContain('31337');
+  });
+
+  it('fails the whole batch, refusing none of it, when a writer schema cannot be looked up', async () => {
+    const unreachable = {
+      learn: async () => {
+        throw new Error('registry unreachable');
+      },
+    } as unknown as SchemaCatalog;
+    await expect(
+      processBatch([avroRide('a', 1, 0)], source, { ...deps(), catalog: unreachable }),
+    ).rejects.toThrow('registry unreachable');
   });
 
   it('keeps the original bytes, key and headers in a dead letter and adds the reason and source', async () => {
@@ -128,7 +171,8 @@ describe('processBatch', () => {
     };
     const out = await processBatch([input], source, { ...deps(fakeScorer(calls)), format: 'json' });
     expect(calls[0]![0]!.pickupMs).toBe(1612180800123);
-    expect(out.predictions[0]!.headers![Headers.contentType]).toBe(ContentTypes.json);
+    expect(out.predictions[0]!.headers).toBeUndefined();
+    expect(out.predictions[0]!.timestamp).toBe('1612180800123');
     expect(JSON.parse(String(out.predictions[0]!.value))).toMatchObject({
       model: 'fake',
       version: '9.9.9',
@@ -180,7 +224,7 @@ describe('processBatch', () => {
         expect(out.deadLetters).toEqual([]);
         expect(out.predictions.map((m) => m.key)).toEqual(exact);
         const decoded = out.predictions.map((m) =>
-          decodePrediction(m.value as Buffer, m.headers![Headers.contentType] as string),
+          decodePrediction(format === 'avro' ? withFixedId(m.value as Buffer) : (m.value as Buffer)),
         );
         expect(decoded.map((p) => p.ride_id)).toEqual(exact);
         if (format === 'json') {
@@ -246,12 +290,11 @@ describe('processBatch', () => {
       expect(calls.map((c) => c.map((r) => r.puLocationId))).toEqual([[1, 7]]);
       expect(out.shadow!.predictions.map((m) => m.key)).toEqual(['a']);
       const message = out.shadow!.predictions[0]!;
-      const shadowed = decodePrediction(
-        message.value as Buffer,
-        message.headers![Headers.contentType] as string,
-      );
+      expect(framedSchemaId(message.value as Buffer)).toBe(4343);
+      const shadowed = decodePrediction(withFixedId(message.value as Buffer));
       expect(shadowed).toMatchObject({ ride_id: 'a', ride_duration: 8, model: 'shadow', version: '2.0.0' });
-      expect(message.headers![Headers.modelVersion]).toBe('2.0.0');
+      expect(message.headers).toBeUndefined();
+      expect(message.timestamp).toBe(String(1_612_180_800_010));
       expect(out.shadow!.absDiffs).toEqual([2]);
       expect(out.shadow!.failed).toBe(1);
     });

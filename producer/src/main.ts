@@ -53,6 +53,7 @@ async function main(): Promise<number> {
     topic: config.topics.rides,
     compression: config.compression,
     format: config.format,
+    schemaRegistryUrl: config.schemaRegistryUrl,
     logger,
   });
   const stop = new AbortController();

@@ -3,12 +3,11 @@ import {
   type CompressionName,
   createKafka,
   encodeRideStarted,
-  Headers,
   IdempotentProducer,
   type KafkaSettings,
   type Logger,
   type Message,
-  RIDE_STARTED_LATEST,
+  openSchemaCatalog,
   type RideStarted,
 } from '@ride/shared';
 
@@ -16,10 +15,14 @@ export interface RideProducerOptions {
   kafka: KafkaSettings;
   topic: string;
   compression?: CompressionName;
-  /** 'avro' (default, tagged with its schema version) or the course's JSON event. */
+  /** 'avro' (default, in the Confluent wire format) or the course's JSON event. */
   format?: 'avro' | 'json';
+  /** Registers the ride-started schema under `<topic>-value` and writes its id; unset, the fixed id. */
+  schemaRegistryUrl?: string;
   logger: Logger;
 }
+
+type Settings = Required<Omit<RideProducerOptions, 'kafka' | 'schemaRegistryUrl'>> & { schemaId: number };
 
 export interface SendResult {
   sent: number;
@@ -49,15 +52,16 @@ export function toCourseJson(ride: RideStarted): Buffer {
  */
 export class RideProducer {
   private readonly producer: IdempotentProducer;
-  private readonly options: Required<Omit<RideProducerOptions, 'kafka'>>;
+  private readonly options: Settings;
 
-  private constructor(producer: IdempotentProducer, options: Required<Omit<RideProducerOptions, 'kafka'>>) {
+  private constructor(producer: IdempotentProducer, options: Settings) {
     this.producer = producer;
     this.options = options;
   }
 
   static async connect(options: RideProducerOptions): Promise<RideProducer> {
     const logger = options.logger.child({ component: 'ride-producer' });
+    const catalog = await openSchemaCatalog(options.schemaRegistryUrl, { 'ride-started': [options.topic] });
     // Idempotence gives exactly-once per partition across retries (KIP-98); kafkajs keeps order with 1 in flight.
     const producer = new IdempotentProducer(createKafka(options.kafka, options.logger), logger);
     await producer.connect();
@@ -65,20 +69,16 @@ export class RideProducer {
       topic: options.topic,
       compression: options.compression ?? 'none',
       format: options.format ?? 'avro',
+      schemaId: catalog.writeId('ride-started', options.topic),
       logger,
     });
   }
 
+  /** A ride event with no headers: its value says what it is (framed Avro or JSON). */
   toMessage(ride: RideStarted): Message {
-    if (this.options.format === 'json') {
-      return {
-        key: ride.ride_id,
-        value: toCourseJson(ride),
-        headers: { [Headers.contentType]: 'application/json' },
-      };
-    }
-    const { value, contentType } = encodeRideStarted(ride, RIDE_STARTED_LATEST);
-    return { key: ride.ride_id, value, headers: { [Headers.contentType]: contentType } };
+    const value =
+      this.options.format === 'json' ? toCourseJson(ride) : encodeRideStarted(ride, this.options.schemaId);
+    return { key: ride.ride_id, value };
   }
 
   async send(ride: RideStarted): Promise<void> {

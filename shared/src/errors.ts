@@ -21,6 +21,8 @@ export const ErrorCodes = {
   MODEL_FETCH_FAILED: 'RIDE_MODEL_FETCH_FAILED',
   MODEL_VALIDATION_FAILED: 'RIDE_MODEL_VALIDATION_FAILED',
   PARTITION_STALLED: 'RIDE_PARTITION_STALLED',
+  UNKNOWN_SCHEMA: 'RIDE_UNKNOWN_SCHEMA',
+  SCHEMA_REGISTRY_FAILED: 'RIDE_SCHEMA_REGISTRY_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -97,6 +99,18 @@ export class OutputError extends RideError {
 export class StallError extends RideError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super(ErrorCodes.PARTITION_STALLED, message, { details });
+  }
+}
+
+/**
+ * The schema registry could not be reached or refused a request. Unreachable or 5xx can be retried (`retriable`
+ * makes kafkajs run the consumer again, so the batch that needed the schema is fetched again, never dropped).
+ */
+export class SchemaRegistryError extends RideError {
+  readonly retriable: boolean;
+  constructor(message: string, options: RideErrorOptions = {}) {
+    super(ErrorCodes.SCHEMA_REGISTRY_FAILED, message, options);
+    this.retriable = this.canRetry;
   }
 }
 

@@ -1,8 +1,12 @@
 export {
   createResolver,
+  type OurSchema,
+  parseAvroSchema,
   RIDE_PREDICTION_LATEST,
   RIDE_STARTED_LATEST,
+  ridePredictionSchemas,
   ridePredictionTypes,
+  rideStartedSchemas,
   rideStartedTypes,
 } from './avro/avro-types.js';
 export {
@@ -11,15 +15,33 @@ export {
   decodeRide,
   encodePrediction,
   encodeRideStarted,
+  encodeRideStartedTagged,
+  type PredictionEncoding,
   type PredictionFormat,
   RideStartedReader,
 } from './avro/ride-codec.js';
 export type { RidePrediction, RideStarted, RideStartedV1, RideStartedV2 } from './avro/ride-events.js';
+export {
+  openSchemaCatalog,
+  type RecordKind,
+  SchemaCatalog,
+  valueSubject,
+  type WrittenTopics,
+} from './avro/schema-catalog.js';
+export { SchemaRegistryClient, type SchemaRegistryOptions } from './avro/schema-registry-client.js';
+export {
+  encodeFramed,
+  FRAME_HEADER_BYTES,
+  framedSchemaId,
+  looksFramed,
+  MAGIC_BYTE,
+} from './avro/wire-format.js';
 export { type Env, EnvReader } from './config/env-reader.js';
 export { flagsToEnv } from './config/flags-to-env.js';
 export {
   DEFAULT_TOPICS,
   readKafkaSettings,
+  readSchemaRegistryUrl,
   readTopicSettings,
   type TopicSettings,
 } from './config/kafka-config.js';
@@ -36,6 +58,7 @@ export {
   RequestError,
   RideError,
   type RideErrorOptions,
+  SchemaRegistryError,
   StallError,
 } from './errors.js';
 export { jsonMemberSources } from './json/json-member-sources.js';

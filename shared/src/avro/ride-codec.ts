@@ -7,10 +7,14 @@ import {
   createResolver,
   RIDE_PREDICTION_LATEST,
   RIDE_STARTED_LATEST,
+  ridePredictionSchemas,
   ridePredictionTypes,
+  rideStartedSchemas,
   rideStartedTypes,
 } from './avro-types.js';
 import type { RidePrediction, RideStarted, RideStartedV1 } from './ride-events.js';
+import { SchemaCatalog } from './schema-catalog.js';
+import { encodeFramed, looksFramed } from './wire-format.js';
 
 /**
  * A ride event as the consumer sees it after decoding, whatever the wire format. Field values are not yet
@@ -26,8 +30,22 @@ export interface DecodedRide {
   tripDistance: number;
 }
 
-/** Encodes a ride-started event with the latest schema (or an older one, for compatibility tests). */
+/** Encodes a ride-started event in the Confluent wire format (schema id: the fixed one of `version`, or a registry's). */
 export function encodeRideStarted(
+  event: RideStarted | RideStartedV1,
+  schemaId?: number,
+  version = RIDE_STARTED_LATEST,
+): Buffer {
+  const schema = rideStartedSchemas[version];
+  if (schema === undefined) throw new RangeError(`no ride-started schema version ${version}`);
+  return encodeFramed(schema.type, schemaId ?? schema.fixedId, event);
+}
+
+/**
+ * The earlier contract, still read: a bare Avro body tagged by a content-type header naming its schema version.
+ * For upstream services that have not moved to the wire format yet, and for the tests that keep it readable.
+ */
+export function encodeRideStartedTagged(
   event: RideStarted | RideStartedV1,
   version = RIDE_STARTED_LATEST,
 ): { value: Buffer; contentType: string } {
@@ -70,19 +88,26 @@ export class RideStartedReader {
 
 const defaultReader = new RideStartedReader();
 
-/** Turns a message body into a DecodedRide according to its content-type header (Avro or the course's JSON). */
-export function decodeRide(value: Buffer | null, contentType: string | undefined): DecodedRide {
+const fixedCatalog = SchemaCatalog.fixed();
+
+/**
+ * Turns a message body into a DecodedRide. With no content-type header the body says what it is: a zero byte starts
+ * the Confluent wire format, anything else is the course's JSON. A content-type header (the earlier contract) names
+ * JSON or a tagged Avro schema version.
+ */
+export function decodeRide(
+  value: Buffer | null,
+  contentType: string | undefined,
+  catalog: SchemaCatalog = fixedCatalog,
+): DecodedRide {
   if (value === null || value.length === 0)
     throw new EventError(ErrorCodes.DECODE_FAILED, 'empty message body');
-  if (contentType === undefined || contentType === ContentTypes.json) return decodeJsonRide(value);
-  const avro = parseAvroContentType(contentType);
-  if (avro === undefined || avro.kind !== 'ride-started') {
-    throw new EventError(
-      ErrorCodes.UNSUPPORTED_CONTENT_TYPE,
-      `unsupported content-type ${JSON.stringify(contentType)}`,
-    );
-  }
-  const event = defaultReader.read(value, avro.version);
+  if (contentType === ContentTypes.json || (contentType === undefined && !looksFramed(value)))
+    return decodeJsonRide(value);
+  const event =
+    contentType === undefined
+      ? (catalog.decode('ride-started', value) as RideStartedV1 & Partial<RideStarted>)
+      : defaultReader.read(value, taggedVersion(contentType, 'ride-started'));
   return {
     rideId: event.ride_id,
     rideIdJsonText: JSON.stringify(event.ride_id),
@@ -93,6 +118,18 @@ export function decodeRide(value: Buffer | null, contentType: string | undefined
   };
 }
 
+/** The schema version a tagged-Avro content type names for `kind`; any other content type is unsupported. */
+function taggedVersion(contentType: string, kind: string): number {
+  const avro = parseAvroContentType(contentType);
+  if (avro === undefined || avro.kind !== kind) {
+    throw new EventError(
+      ErrorCodes.UNSUPPORTED_CONTENT_TYPE,
+      `unsupported content-type ${JSON.stringify(contentType)}`,
+    );
+  }
+  return avro.version;
+}
+
 function decodeJsonRide(value: Buffer): DecodedRide {
   const text = value.toString('utf8');
   let body: unknown;
@@ -101,7 +138,7 @@ function decodeJsonRide(value: Buffer): DecodedRide {
   } catch (err) {
     throw new EventError(
       ErrorCodes.DECODE_FAILED,
-      'body is neither JSON nor tagged Avro (no content-type header)',
+      'body is neither JSON nor framed Avro (no content-type header)',
       {
         cause: err,
       },
@@ -148,30 +185,40 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 export type PredictionFormat = 'avro' | 'json';
 
-/** Encodes a prediction: our Avro record, or the course's JSON shape {model, version, prediction: {...}}. */
-export function encodePrediction(
-  prediction: RidePrediction,
-  format: PredictionFormat,
-  rideIdJsonText: string = JSON.stringify(prediction.ride_id),
-): { value: Buffer; contentType: string } {
-  if (format === 'json') {
-    // Written by hand so the ride id goes in as its own JSON text: a number id can have more digits than a double.
-    const s = JSON.stringify;
-    const body =
-      `{"model":${s(prediction.model)},"version":${s(prediction.version)},` +
-      `"prediction":{"ride_duration":${s(prediction.ride_duration)},"ride_id":${rideIdJsonText}},` +
-      `"event_time":${s(prediction.event_time)},"scored_at":${s(prediction.scored_at)}}`;
-    return { value: Buffer.from(body), contentType: ContentTypes.json };
-  }
-  return {
-    value: ridePredictionTypes[RIDE_PREDICTION_LATEST]!.toBuffer(prediction),
-    contentType: ContentTypes.ridePredictionAvro(RIDE_PREDICTION_LATEST),
-  };
+export interface PredictionEncoding {
+  format: PredictionFormat;
+  /** The ride id as JSON text (see DecodedRide), for JSON predictions; defaults to the id as a JSON string. */
+  rideIdJsonText?: string;
+  /** The schema id framed Avro predictions carry: a registry's, or the fixed one by default. */
+  schemaId?: number;
 }
 
-/** Reads a prediction message in either format back into the Avro record shape (for downstream readers and tests). */
-export function decodePrediction(value: Buffer, contentType: string | undefined): RidePrediction {
-  if (contentType === ContentTypes.json) {
+/** Encodes a prediction: our Avro record in the wire format, or the course's JSON {model, version, prediction}. */
+export function encodePrediction(prediction: RidePrediction, encoding: PredictionEncoding): Buffer {
+  if (encoding.format === 'json') {
+    // Written by hand so the ride id goes in as its own JSON text: a number id can have more digits than a double.
+    const s = JSON.stringify;
+    const rideId = encoding.rideIdJsonText ?? s(prediction.ride_id);
+    const body =
+      `{"model":${s(prediction.model)},"version":${s(prediction.version)},` +
+      `"prediction":{"ride_duration":${s(prediction.ride_duration)},"ride_id":${rideId}},` +
+      `"event_time":${s(prediction.event_time)},"scored_at":${s(prediction.scored_at)}}`;
+    return Buffer.from(body);
+  }
+  const schema = ridePredictionSchemas[RIDE_PREDICTION_LATEST]!;
+  return encodeFramed(schema.type, encoding.schemaId ?? schema.fixedId, prediction);
+}
+
+/**
+ * Reads a prediction back into the Avro record shape (for downstream readers and tests): framed Avro or JSON told
+ * apart by the body, or the earlier tagged Avro by its content-type header.
+ */
+export function decodePrediction(
+  value: Buffer,
+  contentType?: string,
+  catalog: SchemaCatalog = fixedCatalog,
+): RidePrediction {
+  if (contentType === ContentTypes.json || (contentType === undefined && !looksFramed(value))) {
     const text = value.toString('utf8');
     const body = JSON.parse(text);
     const source = jsonMemberSources(text, 'ride_id').get('/prediction/ride_id');
@@ -184,8 +231,8 @@ export function decodePrediction(value: Buffer, contentType: string | undefined)
       scored_at: body.scored_at,
     };
   }
-  const avro = contentType === undefined ? undefined : parseAvroContentType(contentType);
-  const type = avro?.kind === 'ride-prediction' ? ridePredictionTypes[avro.version] : undefined;
+  if (contentType === undefined) return catalog.decode('ride-prediction', value) as RidePrediction;
+  const type = ridePredictionTypes[taggedVersion(contentType, 'ride-prediction')];
   if (type === undefined) {
     throw new EventError(
       ErrorCodes.UNSUPPORTED_CONTENT_TYPE,

@@ -82,6 +82,25 @@ export class EnvReader {
     return fallback;
   }
 
+  /** An optional http(s) URL; anything else is a problem naming the variable. */
+  optionalHttpUrl(name: string): string | undefined {
+    const raw = this.optionalString(name);
+    if (raw === undefined) return undefined;
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || !['http:', 'https:'].includes(url.protocol)) {
+      this.problems.push(
+        `${name}=${JSON.stringify(raw)} is not an http(s) URL: give one like http://host:8081`,
+      );
+      return undefined;
+    }
+    return raw;
+  }
+
   /** Throws one ConfigError listing every problem seen so far, unknown flags included. */
   finish(): void {
     const flag = (name: string) => `--${name.toLowerCase().replaceAll('_', '-')}`;

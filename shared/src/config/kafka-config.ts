@@ -61,3 +61,8 @@ export function readTopicSettings(env: EnvReader): TopicSettings {
     }),
   };
 }
+
+/** SCHEMA_REGISTRY_URL: register and resolve our Avro schemas there; unset, the fixed ids of schema-ids.json. */
+export function readSchemaRegistryUrl(env: EnvReader): string | undefined {
+  return env.optionalHttpUrl('SCHEMA_REGISTRY_URL');
+}

@@ -1,4 +1,7 @@
-/** Kafka header names and content types: the wire contract, in one place. */
+/**
+ * Kafka header names and content types, in one place. Records on the hot path carry no headers (the Confluent wire
+ * format says what a value is); content-type is the earlier contract, still read, and dead letters carry x-dlq-*.
+ */
 export const Headers = {
   contentType: 'content-type',
   errorCode: 'x-dlq-error-code',
@@ -7,9 +10,6 @@ export const Headers = {
   sourcePartition: 'x-dlq-source-partition',
   sourceOffset: 'x-dlq-source-offset',
   failedAt: 'x-dlq-failed-at',
-  modelVersion: 'x-model-version',
-  /** On a prediction: the Kafka timestamp (epoch ms) of the ride event it answers, for end-to-end latency. */
-  sourceTimestamp: 'x-source-timestamp',
 } as const;
 
 export const ContentTypes = {

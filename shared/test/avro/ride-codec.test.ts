@@ -6,6 +6,7 @@ import {
   decodeRide,
   encodePrediction,
   encodeRideStarted,
+  encodeRideStartedTagged,
   RideStartedReader,
 } from '../../src/avro/ride-codec.js';
 import type { RidePrediction, RideStarted, RideStartedV1 } from '../../src/avro/ride-events.js';
@@ -68,13 +69,13 @@ describe('Avro contracts', () => {
   });
 
   it('lets a v1 reader read events written with v2 (new fields dropped)', () => {
-    const { value, contentType } = encodeRideStarted(v2, 2);
+    const { value, contentType } = encodeRideStartedTagged(v2, 2);
     expect(contentType).toBe(ContentTypes.rideStartedAvro(2));
     expect(new RideStartedReader(1).read(value, 2)).toEqual(v1);
   });
 
   it('lets a v2 reader read events written with v1 (new fields take their defaults)', () => {
-    const { value } = encodeRideStarted(v1, 1);
+    const { value } = encodeRideStartedTagged(v1, 1);
     expect(new RideStartedReader(2).read(value, 1)).toEqual({
       ...v1,
       vendor_id: null,
@@ -82,9 +83,10 @@ describe('Avro contracts', () => {
     });
   });
 
-  it('decodes tagged Avro and the course JSON event into the same ride', () => {
-    const { value, contentType } = encodeRideStarted(v2);
+  it('decodes framed Avro, tagged Avro and the course JSON event into the same ride', () => {
+    const { value, contentType } = encodeRideStartedTagged(v2);
     const fromAvro = decodeRide(value, contentType);
+    expect(decodeRide(encodeRideStarted(v2), undefined)).toEqual(fromAvro);
     const json = Buffer.from(
       JSON.stringify({ ride: { PULocationID: 130, DOLocationID: 205, trip_distance: 3.66 }, ride_id: 256 }),
     );
@@ -115,20 +117,50 @@ describe('Avro contracts', () => {
       code: ErrorCodes.DECODE_FAILED,
     },
     {
+      name: 'framed Avro cut inside its header',
+      value: encodeRideStarted(v2).subarray(0, 3),
+      type: undefined,
+      code: ErrorCodes.DECODE_FAILED,
+    },
+    {
+      name: 'framed Avro cut inside its body',
+      value: encodeRideStarted(v2).subarray(0, 9),
+      type: undefined,
+      code: ErrorCodes.DECODE_FAILED,
+    },
+    {
+      name: 'framed Avro with trailing bytes',
+      value: Buffer.concat([encodeRideStarted(v2), Buffer.from('xx')]),
+      type: undefined,
+      code: ErrorCodes.DECODE_FAILED,
+    },
+    {
+      name: 'framed Avro with a schema id none of ours',
+      value: encodeRideStarted(v2, 77),
+      type: undefined,
+      code: ErrorCodes.UNKNOWN_SCHEMA,
+    },
+    {
+      name: 'framed Avro whose id is a prediction schema',
+      value: encodeRideStarted(v2, 1201),
+      type: undefined,
+      code: ErrorCodes.UNKNOWN_SCHEMA,
+    },
+    {
       name: 'truncated Avro',
-      value: encodeRideStarted(v2).value.subarray(0, 5),
+      value: encodeRideStartedTagged(v2).value.subarray(0, 5),
       type: ContentTypes.rideStartedAvro(2),
       code: ErrorCodes.DECODE_FAILED,
     },
     {
       name: 'Avro with trailing bytes',
-      value: Buffer.concat([encodeRideStarted(v2).value, Buffer.from('xx')]),
+      value: Buffer.concat([encodeRideStartedTagged(v2).value, Buffer.from('xx')]),
       type: ContentTypes.rideStartedAvro(2),
       code: ErrorCodes.DECODE_FAILED,
     },
     {
       name: 'unknown schema version',
-      value: encodeRideStarted(v2).value,
+      value: encodeRideStartedTagged(v2).value,
       type: ContentTypes.rideStartedAvro(9),
       code: ErrorCodes.UNSUPPORTED_CONTENT_TYPE,
     },
@@ -176,15 +208,15 @@ describe('Avro contracts', () => {
       event_time: 1,
       scored_at: 2,
     };
-    const avro = encodePrediction(p, 'avro');
-    expect(decodePrediction(avro.value, avro.contentType)).toEqual(p);
-    const json = encodePrediction(p, 'json', '256');
-    expect(JSON.parse(json.value.toString())).toMatchObject({
+    const avro = encodePrediction(p, { format: 'avro' });
+    expect(decodePrediction(avro)).toEqual(p);
+    const json = encodePrediction(p, { format: 'json', rideIdJsonText: '256' });
+    expect(JSON.parse(json.toString())).toMatchObject({
       model: 'ride-duration',
       version: '1.0.0',
       prediction: { ride_duration: 12.5, ride_id: 256 },
     });
-    expect(decodePrediction(json.value, json.contentType)).toEqual(p);
+    expect(decodePrediction(json)).toEqual(p);
   });
 
   it.each([
@@ -197,18 +229,24 @@ describe('Avro contracts', () => {
   ])('carries the JSON ride id %s digit for digit into the ride and the JSON prediction', (digits) => {
     const ride = decodeRide(jsonEvent(digits), ContentTypes.json);
     expect(ride.rideId).toBe(digits);
-    const out = encodePrediction({ ...prediction, ride_id: ride.rideId }, 'json', ride.rideIdJsonText);
-    const text = out.value.toString();
+    const out = encodePrediction(
+      { ...prediction, ride_id: ride.rideId },
+      { format: 'json', rideIdJsonText: ride.rideIdJsonText },
+    );
+    const text = out.toString();
     expect(text).toContain(`"ride_id":${digits}}`);
     expect(JSON.parse(text).prediction.ride_id).toBe(Number(digits));
-    expect(decodePrediction(out.value, out.contentType).ride_id).toBe(digits);
+    expect(decodePrediction(out).ride_id).toBe(digits);
   });
 
   it('keeps a string ride id a string, even one of digits', () => {
     const ride = decodeRide(jsonEvent('"9007199254740993"'), ContentTypes.json);
     expect(ride).toMatchObject({ rideId: '9007199254740993', rideIdJsonText: '"9007199254740993"' });
-    const out = encodePrediction({ ...prediction, ride_id: ride.rideId }, 'json', ride.rideIdJsonText);
-    expect(JSON.parse(out.value.toString()).prediction.ride_id).toBe('9007199254740993');
+    const out = encodePrediction(
+      { ...prediction, ride_id: ride.rideId },
+      { format: 'json', rideIdJsonText: ride.rideIdJsonText },
+    );
+    expect(JSON.parse(out.toString()).prediction.ride_id).toBe('9007199254740993');
   });
 
   it('writes the JSON prediction exactly as JSON.stringify would for an id that fits a double', () => {
@@ -220,8 +258,8 @@ describe('Avro contracts', () => {
       event_time: p.event_time,
       scored_at: p.scored_at,
     };
-    expect(encodePrediction(p, 'json').value.toString()).toBe(JSON.stringify(expected));
-    expect(encodePrediction(p, 'json', '256').value.toString()).toBe(
+    expect(encodePrediction(p, { format: 'json' }).toString()).toBe(JSON.stringify(expected));
+    expect(encodePrediction(p, { format: 'json', rideIdJsonText: '256' }).toString()).toBe(
       JSON.stringify({ ...expected, prediction: { ...expected.prediction, ride_id: 256 } }),
     );
   });
