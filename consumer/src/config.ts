@@ -8,7 +8,9 @@ import {
   readModelSourceSettings,
   readSchemaRegistryUrl,
   readTopicSettings,
+  readWireFormat,
   type TopicSettings,
+  type WireFormat,
 } from '@ride/shared';
 
 import { type ProcessingGuarantee, ProcessingGuarantees } from './output-sink.js';
@@ -21,6 +23,7 @@ export interface ConsumerConfig {
   format: PredictionFormat;
   /** SCHEMA_REGISTRY_URL: where our Avro schemas are registered and unknown ids resolved; unset = fixed ids. */
   schemaRegistryUrl: string | undefined;
+  wire: WireFormat;
   fromBeginning: boolean;
   createTopics: boolean;
   maxBatch: number;
@@ -67,6 +70,7 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
     modelPath: r.string('MODEL_PATH', DEFAULT_MODEL_PATH),
     format: r.oneOf('PREDICTION_FORMAT', ['avro', 'json'], 'avro'),
     schemaRegistryUrl: readSchemaRegistryUrl(r),
+    wire: readWireFormat(r),
     fromBeginning: r.bool('FROM_BEGINNING', true),
     createTopics: r.bool('CREATE_TOPICS', false),
     maxBatch: r.int('MAX_BATCH', 2000, { min: 1, max: 100_000 }),

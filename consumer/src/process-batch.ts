@@ -4,12 +4,15 @@ import {
   ErrorCodes,
   EventError,
   encodePrediction,
+  encodePredictionTagged,
   Headers,
   type Message,
   type ModelScorer,
   type PredictionFormat,
   RideError,
+  type RidePrediction,
   type SchemaCatalog,
+  type WireFormat,
 } from '@ride/shared';
 import { deadLetter } from './dead-letter.js';
 import { headerString, type InputMessage, type RecordSource } from './input-message.js';
@@ -21,6 +24,8 @@ export interface BatchDeps {
   /** A second model scoring the same rides for comparison (shadow scoring); its failures never touch the primary. */
   shadow?: Scorer;
   format: PredictionFormat;
+  /** `confluent`: framed values, no headers; `tagged`: the earlier contract (see readWireFormat). */
+  wire: WireFormat;
   /** Writer schemas by id: framed inputs are decoded through it (unknown ids are looked up first). */
   catalog: SchemaCatalog;
   /** The schema ids framed Avro predictions carry, for the predictions topic and the shadow topic. */
@@ -177,18 +182,25 @@ function predictionMessage(
   deps: BatchDeps,
   schemaId: number,
 ): Message {
-  const value = encodePrediction(
-    {
-      ride_id: ride.rideId,
-      ride_duration: duration,
-      model: model.name,
-      version: model.version,
-      event_time: ride.pickupMs,
-      scored_at: scoredAt,
-    },
-    { format: deps.format, rideIdJsonText: ride.rideIdJsonText, schemaId },
-  );
-  return { key: ride.rideId, value, timestamp: input.timestamp };
+  const prediction: RidePrediction = {
+    ride_id: ride.rideId,
+    ride_duration: duration,
+    model: model.name,
+    version: model.version,
+    event_time: ride.pickupMs,
+    scored_at: scoredAt,
+  };
+  const encoding = { format: deps.format, rideIdJsonText: ride.rideIdJsonText, schemaId };
+  if (deps.wire === 'tagged') {
+    const { value, contentType } = encodePredictionTagged(prediction, encoding);
+    const headers = {
+      [Headers.contentType]: contentType,
+      [Headers.modelVersion]: model.version,
+      [Headers.sourceTimestamp]: input.timestamp,
+    };
+    return { key: ride.rideId, value, headers };
+  }
+  return { key: ride.rideId, value: encodePrediction(prediction, encoding), timestamp: input.timestamp };
 }
 
 function decodeInput(input: InputMessage, deps: BatchDeps): TimedRide {

@@ -14,6 +14,7 @@ import {
   StallError,
   type TopicMessages,
   type TopicSettings,
+  type WireFormat,
 } from '@ride/shared';
 import type { ConsumerMetrics } from './metrics.js';
 import { OffsetCommitter, type PartitionOffset } from './offset-committer.js';
@@ -42,6 +43,7 @@ export interface ScoringConsumerOptions {
   format: PredictionFormat;
   /** Schema ids to write and writer schemas to read (fixed or a registry's, see openSchemaCatalog). */
   catalog: SchemaCatalog;
+  wire: WireFormat;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   partitionsConsumedConcurrently: number;
@@ -359,6 +361,7 @@ export class ScoringConsumer {
           scorer,
           shadow: shadow?.scorer(),
           format: this.options.format,
+          wire: this.options.wire,
           catalog: this.options.catalog,
           schemaIds: this.schemaIds,
           maxMessageBytes: this.options.maxMessageBytes,

@@ -60,6 +60,7 @@ const withFixedId = (value: Buffer) =>
 const deps = (scorer = fakeScorer()): BatchDeps => ({
   scorer,
   format: 'avro',
+  wire: 'confluent',
   catalog,
   schemaIds: { predictions: 4242, shadow: 4343 },
   maxMessageBytes: 1024,
@@ -111,6 +112,22 @@ describe('processBatch', () => {
       version: '9.9.9',
       event_time: 1_612_180_800_000,
       scored_at: 1_700_000_000_000,
+    });
+  });
+
+  it('writes the earlier tagged contract when asked (WIRE_FORMAT=tagged): bare Avro named by its headers', async () => {
+    const out = await processBatch([avroRide('a', 1, 7)], source, { ...deps(), wire: 'tagged' });
+    const message = out.predictions[0]!;
+    expect(message.timestamp).toBeUndefined();
+    expect(message.headers).toEqual({
+      [Headers.contentType]: 'application/vnd.nyc-taxi.ride-prediction.v1+avro',
+      [Headers.modelVersion]: '9.9.9',
+      [Headers.sourceTimestamp]: String(1_612_180_800_007),
+    });
+    const contentType = message.headers![Headers.contentType] as string;
+    expect(decodePrediction(message.value as Buffer, contentType)).toMatchObject({
+      ride_id: 'a',
+      version: '9.9.9',
     });
   });
 

@@ -8,7 +8,9 @@ import {
   readKafkaSettings,
   readSchemaRegistryUrl,
   readTopicSettings,
+  readWireFormat,
   type TopicSettings,
+  type WireFormat,
 } from '@ride/shared';
 import type { Pace } from './replay.js';
 
@@ -19,6 +21,7 @@ export interface ProducerConfig {
   compression: CompressionName;
   format: 'avro' | 'json';
   schemaRegistryUrl: string | undefined;
+  wire: WireFormat;
   source:
     | { kind: 'file'; path: string; offset: number; limit: number | undefined }
     | { kind: 'synthetic'; seed: number; limit: number | undefined };
@@ -40,7 +43,7 @@ export const USAGE = `Usage: ride-producer [--file <tlc.parquet> | --synthetic] 
   --format avro|json   avro (default) or the course's JSON event
   --compression <c>    none|gzip (default none; kafkajs ships only the gzip codec)
   --create-topics      create the topics if missing
-Environment: KAFKA_BROKERS, RIDES_TOPIC, TOPIC_PARTITIONS, SCHEMA_REGISTRY_URL, KAFKA_SSL, KAFKA_SASL_*, LOG_LEVEL`;
+Environment: KAFKA_BROKERS, RIDES_TOPIC, TOPIC_PARTITIONS, SCHEMA_REGISTRY_URL, WIRE_FORMAT, KAFKA_SSL, KAFKA_SASL_*, LOG_LEVEL`;
 
 /** Reads flags and environment once, validating everything and reporting all problems together. */
 export function loadProducerConfig(env: Env, argv: readonly string[]): ProducerConfig {
@@ -111,6 +114,7 @@ export function loadProducerConfig(env: Env, argv: readonly string[]): ProducerC
     compression: flags.oneOf('--compression', ['none', 'gzip'], 'none'),
     format: flags.oneOf('--format', ['avro', 'json'], 'avro'),
     schemaRegistryUrl: readSchemaRegistryUrl(reader),
+    wire: readWireFormat(reader),
     source:
       file !== undefined
         ? { kind: 'file', path: file, offset: flags.int('--offset', 0, { min: 0 }), limit }

@@ -54,6 +54,7 @@ async function main(): Promise<number> {
     compression: config.compression,
     format: config.format,
     schemaRegistryUrl: config.schemaRegistryUrl,
+    wire: config.wire,
     logger,
   });
   const stop = new AbortController();

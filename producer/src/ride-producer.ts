@@ -1,14 +1,18 @@
 import {
   Compression,
   type CompressionName,
+  ContentTypes,
   createKafka,
   encodeRideStarted,
+  encodeRideStartedTagged,
+  Headers,
   IdempotentProducer,
   type KafkaSettings,
   type Logger,
   type Message,
   openSchemaCatalog,
   type RideStarted,
+  type WireFormat,
 } from '@ride/shared';
 
 export interface RideProducerOptions {
@@ -19,6 +23,8 @@ export interface RideProducerOptions {
   format?: 'avro' | 'json';
   /** Registers the ride-started schema under `<topic>-value` and writes its id; unset, the fixed id. */
   schemaRegistryUrl?: string;
+  /** `confluent` (default): no headers; `tagged`: the earlier contract with a content-type header. */
+  wire?: WireFormat;
   logger: Logger;
 }
 
@@ -69,6 +75,7 @@ export class RideProducer {
       topic: options.topic,
       compression: options.compression ?? 'none',
       format: options.format ?? 'avro',
+      wire: options.wire ?? 'confluent',
       schemaId: catalog.writeId('ride-started', options.topic),
       logger,
     });
@@ -76,6 +83,13 @@ export class RideProducer {
 
   /** A ride event with no headers: its value says what it is (framed Avro or JSON). */
   toMessage(ride: RideStarted): Message {
+    if (this.options.wire === 'tagged') {
+      const { value, contentType } =
+        this.options.format === 'json'
+          ? { value: toCourseJson(ride), contentType: ContentTypes.json }
+          : encodeRideStartedTagged(ride);
+      return { key: ride.ride_id, value, headers: { [Headers.contentType]: contentType } };
+    }
     const value =
       this.options.format === 'json' ? toCourseJson(ride) : encodeRideStarted(ride, this.options.schemaId);
     return { key: ride.ride_id, value };

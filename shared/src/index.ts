@@ -14,6 +14,7 @@ export {
   decodePrediction,
   decodeRide,
   encodePrediction,
+  encodePredictionTagged,
   encodeRideStarted,
   encodeRideStartedTagged,
   type PredictionEncoding,
@@ -43,7 +44,10 @@ export {
   readKafkaSettings,
   readSchemaRegistryUrl,
   readTopicSettings,
+  readWireFormat,
   type TopicSettings,
+  type WireFormat,
+  WireFormats,
 } from './config/kafka-config.js';
 export { ContentTypes, Headers, parseAvroContentType } from './contracts/headers.js';
 export {

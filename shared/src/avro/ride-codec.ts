@@ -209,6 +209,19 @@ export function encodePrediction(prediction: RidePrediction, encoding: Predictio
   return encodeFramed(schema.type, encoding.schemaId ?? schema.fixedId, prediction);
 }
 
+/** The earlier contract for a prediction: a bare Avro body (or JSON) and the content type that names it. */
+export function encodePredictionTagged(
+  prediction: RidePrediction,
+  encoding: PredictionEncoding,
+): { value: Buffer; contentType: string } {
+  if (encoding.format === 'json')
+    return { value: encodePrediction(prediction, encoding), contentType: ContentTypes.json };
+  return {
+    value: ridePredictionTypes[RIDE_PREDICTION_LATEST]!.toBuffer(prediction),
+    contentType: ContentTypes.ridePredictionAvro(RIDE_PREDICTION_LATEST),
+  };
+}
+
 /**
  * Reads a prediction back into the Avro record shape (for downstream readers and tests): framed Avro or JSON told
  * apart by the body, or the earlier tagged Avro by its content-type header.

@@ -62,6 +62,17 @@ export function readTopicSettings(env: EnvReader): TopicSettings {
   };
 }
 
+/**
+ * How records we write say what they are: `confluent` (default) frames Avro with its schema id and writes no headers;
+ * `tagged` is the earlier contract (bare Avro named by a content-type header), for readers that have not moved yet.
+ */
+export const WireFormats = ['confluent', 'tagged'] as const;
+export type WireFormat = (typeof WireFormats)[number];
+
+export function readWireFormat(env: EnvReader): WireFormat {
+  return env.oneOf('WIRE_FORMAT', WireFormats, 'confluent');
+}
+
 /** SCHEMA_REGISTRY_URL: register and resolve our Avro schemas there; unset, the fixed ids of schema-ids.json. */
 export function readSchemaRegistryUrl(env: EnvReader): string | undefined {
   return env.optionalHttpUrl('SCHEMA_REGISTRY_URL');

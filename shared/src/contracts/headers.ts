@@ -10,6 +10,9 @@ export const Headers = {
   sourcePartition: 'x-dlq-source-partition',
   sourceOffset: 'x-dlq-source-offset',
   failedAt: 'x-dlq-failed-at',
+  /** WIRE_FORMAT=tagged only (the earlier contract): the model version and the input's timestamp on a prediction. */
+  modelVersion: 'x-model-version',
+  sourceTimestamp: 'x-source-timestamp',
 } as const;
 
 export const ContentTypes = {
