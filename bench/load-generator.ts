@@ -1,5 +1,5 @@
 // Child process of bench/run.ts: offers rides at a fixed rate for a while, then prints a JSON summary.
-//   tsx bench/load-generator.ts --brokers h:p --topic t --rate 5000 --seconds 30 --seed 1
+//   tsx bench/load-generator.ts --brokers h:p --topic t --rate 5000 --seconds 30 --seed 1 [--wire tagged]
 // Each ride's pickup_datetime is stamped when its batch is handed to the producer, so a prediction's
 // event_time is the event's creation instant and a downstream reader can compute end-to-end latency alone.
 import { parseArgs } from 'node:util';
@@ -14,12 +14,14 @@ async function main(): Promise<void> {
       rate: { type: 'string' },
       seconds: { type: 'string' },
       seed: { type: 'string', default: '1' },
+      wire: { type: 'string', default: 'confluent' },
     },
   });
   const logger = createLogger({ level: 'warn', name: 'bench-load' });
   const producer = await RideProducer.connect({
     kafka: { brokers: String(values.brokers).split(','), clientId: 'bench-load' },
     topic: String(values.topic),
+    wire: values.wire === 'tagged' ? 'tagged' : 'confluent',
     logger,
   });
   const stamped = (rides: readonly RideStarted[]) => {

@@ -9,6 +9,7 @@ import { type BenchResults, evaluateGoals } from './lib/bench-results.js';
 import { stopAllTracked } from './lib/children.js';
 import { consumerPerformance, producerPerformance } from './lib/kafka-perf-tools.js';
 import { runLatency } from './lib/latency-bench.js';
+import { runLevers } from './lib/lever-bench.js';
 import { loadAverage, machineFacts } from './lib/load-average.js';
 import { peersAvailable, runPeer } from './lib/peer-bench.js';
 import { runPipeline } from './lib/pipeline-bench.js';
@@ -81,6 +82,9 @@ async function measure(config: BenchConfig, broker: BrokerHandle, admin: Admin, 
     notes.push('peers skipped: no bench/peers/.venv (bash bench/peers/setup-venv.sh)');
 
   const latency = await runLatency(admin, brokers, profile, launch, logger);
+  const levers = profile.levers
+    ? await runLevers(admin, brokers, profile.events, profile, launch, logger)
+    : [];
   const partial: Omit<BenchResults, 'goals'> = {
     mode: profile.mode,
     at: new Date().toISOString(),
@@ -97,6 +101,7 @@ async function measure(config: BenchConfig, broker: BrokerHandle, admin: Admin, 
     producer_cli: producerCli,
     pipeline,
     latency,
+    levers,
     peers,
     notes,
     wall_seconds: (performance.now() - started) / 1000,

@@ -15,6 +15,12 @@ export function projectNode(root) {
     `node_modules/${name}`
   ]?.version;
   if (version === undefined) return undefined;
+  return packedNode(root, version);
+}
+
+/** Node `version`'s binary from the npm registry's node-<platform>-<arch> package, fetched once into .cache/node. */
+export function packedNode(root, version) {
+  const name = `node-${process.platform}-${process.arch}`;
   const dir = join(root, '.cache', 'node', `${name}-${version}`);
   const binary = join(dir, 'package', 'bin', 'node');
   if (existsSync(binary)) return binary;

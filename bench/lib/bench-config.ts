@@ -12,6 +12,8 @@ export interface BenchProfile {
   courseEvents: number;
   peers: boolean;
   twoConsumers: boolean;
+  /** Measure each cost lever (Node, headers, client) side by side (see lever-bench.ts). */
+  levers: boolean;
   /** Offered loads for the latency runs, events/s; more are searched above them up to `searchSteps`. */
   rates: readonly number[];
   searchSteps: number;
@@ -27,6 +29,7 @@ const PROFILES: Record<BenchMode, BenchProfile> = {
     courseEvents: 60_000,
     peers: true,
     twoConsumers: true,
+    levers: true,
     rates: [1000, 5000, 20_000],
     searchSteps: 4,
     loadSeconds: 30,
@@ -38,6 +41,7 @@ const PROFILES: Record<BenchMode, BenchProfile> = {
     courseEvents: 25_000,
     peers: true,
     twoConsumers: true,
+    levers: true,
     rates: [1000, 5000, 20_000],
     searchSteps: 2,
     loadSeconds: 10,
@@ -49,6 +53,7 @@ const PROFILES: Record<BenchMode, BenchProfile> = {
     courseEvents: 0,
     peers: false,
     twoConsumers: false,
+    levers: false,
     rates: [1000],
     searchSteps: 0,
     loadSeconds: 5,

@@ -14,6 +14,8 @@ export interface ConsumerLaunch {
   env: NodeJS.ProcessEnv;
   extraEnv: Record<string, string>;
   nodeArgs: readonly string[];
+  /** The Node binary (default: the one running the bench, the project's Node 24). */
+  node?: string;
 }
 
 export interface ConsumerProcess {
@@ -30,7 +32,7 @@ export async function startConsumer(
 ): Promise<ConsumerProcess> {
   const port = await freePort();
   const main = join(REPO_ROOT, 'consumer', 'dist', 'main.js');
-  const tracked = spawnTracked(process.execPath, [...launch.nodeArgs, main], {
+  const tracked = spawnTracked(launch.node ?? process.execPath, [...launch.nodeArgs, main], {
     cwd: REPO_ROOT,
     env: {
       ...launch.env,

@@ -73,7 +73,8 @@ export async function runLatency(
     const backlog = async () =>
       (await recordCount(admin, topics.rides)) - (await recordCount(admin, topics.predictions));
     const run = async (rate: number, seed: number) => {
-      const point = await offer(rate, seed, plan, brokers, topics.rides, readers, backlog, launch.env);
+      const wire = launch.extraEnv.WIRE_FORMAT ?? 'confluent';
+      const point = await offer(rate, seed, plan, brokers, topics.rides, readers, backlog, launch.env, wire);
       logger.info({ point }, 'load point done');
       points.push(point);
       return point;
@@ -102,6 +103,7 @@ async function offer(
   readers: { reader: LatencyReader; baseline: LatencyReader },
   backlog: () => Promise<number>,
   env: NodeJS.ProcessEnv,
+  wire: string,
 ): Promise<LoadPoint> {
   const generator = spawnTracked(
     process.execPath,
@@ -119,6 +121,8 @@ async function offer(
       String(plan.loadSeconds),
       '--seed',
       String(seed),
+      '--wire',
+      wire,
     ],
     { cwd: REPO_ROOT, env },
   );

@@ -79,7 +79,31 @@ function latencyTable(r: BenchResults): string {
   return markdownTable(header, rows);
 }
 
-/** The run as Markdown: machine, throughput, latency, goals. */
+function leverTable(r: BenchResults): string {
+  const rows = r.levers.map((l) => [
+    l.lever,
+    l.node,
+    l.wire === 'tagged' ? 'per-record headers' : 'none (wire format)',
+    l.client,
+    fmtInt(l.events_per_s),
+    fmtNum(l.cpu_s_per_million, 1),
+    `${fmtNum(l.p99_ms_at_5k, 1)} / ${fmtNum(l.kafka_only_p99_ms_at_5k, 1)}${l.sustained_at_5k ? '' : ' (not sustained)'}`,
+    fmtInt(l.peak_rss_mb),
+  ]);
+  const header = [
+    'lever',
+    'Node',
+    'headers',
+    'client',
+    'events/s',
+    'CPU s / 1M',
+    'p99 / Kafka-only p99 ms at 5k',
+    'peak RSS MB',
+  ];
+  return markdownTable(header, rows);
+}
+
+/** The run as Markdown: machine, throughput, latency, levers, goals. */
 export function renderReport(r: BenchResults): string {
   const m = r.machine;
   const sustained = r.latency.filter((p) => p.sustained).map((p) => p.offered_per_s);
@@ -105,7 +129,7 @@ export function renderReport(r: BenchResults): string {
       `. Broker: ${r.broker}. Load average at start ${r.load_average_start}, at end ${r.load_average_end}; ` +
       `wall time ${Math.round(r.wall_seconds)} s.`,
     '',
-    `Throughput: ${fmtInt(r.events)} preloaded ride events (Avro value ${r.event_bytes} B; ${r.record_bytes} B with key and content-type header, the size given to ProducerPerformance) in 6 partitions; ` +
+    `Throughput: ${fmtInt(r.events)} preloaded ride events (framed Avro value ${r.event_bytes} B; ${r.record_bytes} B with its key and no header, the size given to ProducerPerformance) in 6 partitions; ` +
       "timed from the first output record to the last one acknowledged (output topics' end offsets, polled every 100 ms).",
     '',
     throughputTable(r),
@@ -119,6 +143,15 @@ export function renderReport(r: BenchResults): string {
     '',
     `Highest offered load sustained without a growing backlog: ${sustained.length > 0 ? `${fmtInt(Math.max(...sustained))} ev/s` : 'none'}.`,
     '',
+    ...(r.levers.length > 0
+      ? [
+          `Cost levers, one after another in this run: ${fmtInt(r.events)} preloaded rides (written in the lever's ` +
+            'format) through one consumer process, then 5k ev/s offered; the earlier state first, all levers last.',
+          '',
+          leverTable(r),
+          '',
+        ]
+      : []),
     goals,
     ...(r.notes.length > 0 ? ['', ...r.notes.map((n) => `- ${n}`)] : []),
     '',

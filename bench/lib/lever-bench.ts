@@ -1,0 +1,90 @@
+import type { Admin, Logger, WireFormat } from '@ride/shared';
+import { packedNode } from '../../scripts/project-node.mjs';
+import type { ConsumerLaunch } from './consumer-process.js';
+import { runLatency } from './latency-bench.js';
+import { runPipeline } from './pipeline-bench.js';
+import { runProducerCli } from './producer-cli.js';
+import { REPO_ROOT } from './repo-paths.js';
+import { createTopics, uniqueName } from './topics.js';
+
+/** The Node the project ran on before (the machines' system Node), fetched from the npm registry like Node 24. */
+export const NODE_BEFORE = '20.20.2';
+
+/** One combination of the cost levers: the runtime, the output path's headers, the Kafka client. */
+export interface Lever {
+  name: string;
+  node: 'before' | 'project';
+  wire: WireFormat;
+  client: 'kafkajs';
+}
+
+/** Each lever alone against the earlier state, and all together (today's defaults) last. */
+export const LEVERS: readonly Lever[] = [
+  { name: 'before: Node 20, headers', node: 'before', wire: 'tagged', client: 'kafkajs' },
+  { name: 'Node 24 alone', node: 'project', wire: 'tagged', client: 'kafkajs' },
+  { name: 'no headers alone', node: 'before', wire: 'confluent', client: 'kafkajs' },
+  { name: 'all together (default)', node: 'project', wire: 'confluent', client: 'kafkajs' },
+];
+
+export interface LeverRun {
+  lever: string;
+  node: string;
+  wire: WireFormat;
+  client: string;
+  events_per_s: number;
+  cpu_s_per_million: number;
+  peak_rss_mb: number;
+  p99_ms_at_5k: number;
+  kafka_only_p99_ms_at_5k: number;
+  sustained_at_5k: boolean;
+}
+
+/**
+ * Every lever through the same work, one after another in one run: `events` preloaded rides written in the lever's
+ * wire format through one consumer process (throughput, CPU, RSS), then 5k ev/s offered for `loadSeconds` (p99
+ * beside the Kafka-only reader's).
+ */
+export async function runLevers(
+  admin: Admin,
+  brokers: readonly string[],
+  events: number,
+  timing: { loadSeconds: number; warmupSeconds: number },
+  launch: ConsumerLaunch,
+  logger: Logger,
+): Promise<LeverRun[]> {
+  const nodes = { before: packedNode(REPO_ROOT, NODE_BEFORE), project: process.execPath };
+  const preloaded = new Map<WireFormat, string>();
+  for (const wire of new Set(LEVERS.map((l) => l.wire))) {
+    const topic = uniqueName(`lever-rides-${wire}`);
+    await createTopics(admin, [topic], 6);
+    const args = ['--synthetic', '--limit', String(events), '--max'];
+    await runProducerCli(brokers, topic, args, { ...launch.env, WIRE_FORMAT: wire });
+    preloaded.set(wire, topic);
+  }
+  const runs: LeverRun[] = [];
+  for (const lever of LEVERS) {
+    const leverLaunch: ConsumerLaunch = {
+      ...launch,
+      node: nodes[lever.node],
+      extraEnv: { ...launch.extraEnv, WIRE_FORMAT: lever.wire },
+    };
+    logger.info({ lever }, 'lever run started');
+    const rides = preloaded.get(lever.wire)!;
+    const pipeline = await runPipeline(admin, brokers, rides, events, 1, leverLaunch, logger);
+    const plan = { rates: [5000], searchSteps: 0, ...timing };
+    const [point] = await runLatency(admin, brokers, plan, leverLaunch, logger);
+    runs.push({
+      lever: lever.name,
+      node: lever.node === 'before' ? NODE_BEFORE : process.versions.node,
+      wire: lever.wire,
+      client: lever.client,
+      events_per_s: pipeline.events_per_s,
+      cpu_s_per_million: pipeline.cpu_s_per_million,
+      peak_rss_mb: pipeline.peak_rss_mb,
+      p99_ms_at_5k: point!.latency_ms.p99,
+      kafka_only_p99_ms_at_5k: point!.kafka_only_ms.p99,
+      sustained_at_5k: point!.sustained,
+    });
+  }
+  return runs;
+}
