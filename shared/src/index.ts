@@ -70,6 +70,7 @@ export { type JsonRideId, readJsonRideId } from './json/json-ride-id.js';
 export { createTopics, type TopicSpec } from './kafka/create-topics.js';
 export { ensureTopics } from './kafka/ensure-topics.js';
 export { IdempotentProducer, type SendOptions } from './kafka/idempotent-producer.js';
+export { SendCoalescer } from './kafka/send-coalescer.js';
 export {
   type Admin,
   Compression,
