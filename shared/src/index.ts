@@ -70,7 +70,6 @@ export { type JsonRideId, readJsonRideId } from './json/json-ride-id.js';
 export { createTopics, type TopicSpec } from './kafka/create-topics.js';
 export { ensureTopics } from './kafka/ensure-topics.js';
 export { IdempotentProducer, type SendOptions } from './kafka/idempotent-producer.js';
-export { SendCoalescer } from './kafka/send-coalescer.js';
 export {
   type Admin,
   Compression,
@@ -88,6 +87,7 @@ export {
   type TopicMessages,
   type Transaction,
 } from './kafka/kafka-client.js';
+export { SendCoalescer } from './kafka/send-coalescer.js';
 export { createLogger, type Logger, REDACT_PATHS } from './logger.js';
 export { MlflowClient, type MlflowClientOptions, type MlflowModelVersion } from './model/mlflow-client.js';
 export { type ModelLocation, parseModelLocation } from './model/model-location.js';
