@@ -30,6 +30,7 @@ function rides(n: number): RideFeatures[] {
 }
 
 async function pythonColumns(): Promise<Record<string, Column>> {
+  await runToEnd('bash', [join(REPO_ROOT, 'models', 'setup-venv.sh')], { cwd: REPO_ROOT });
   const script = join(REPO_ROOT, 'models', 'bench_model.py');
   const { stdout } = await runToEnd(MODELS_PYTHON, [script, MODEL_DIR, '--rows', String(ROWS), '--onnx']);
   const report = JSON.parse(stdout) as Record<string, Column>;
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   try {
     python = await pythonColumns();
   } catch (err) {
-    pythonError = `${(err as Error).message} (run: bash models/setup-venv.sh)`;
+    pythonError = (err as Error).message;
   }
   const columns = { 'onnxruntime-node (ModelScorer)': node, ...python };
   const result = {

@@ -11,7 +11,7 @@ import { consumerPerformance, producerPerformance } from './lib/kafka-perf-tools
 import { runLatency } from './lib/latency-bench.js';
 import { runLevers } from './lib/lever-bench.js';
 import { loadAverage, machineFacts } from './lib/load-average.js';
-import { peersAvailable, runPeer } from './lib/peer-bench.js';
+import { ensurePeersVenv, runPeer } from './lib/peer-bench.js';
 import { runPipeline } from './lib/pipeline-bench.js';
 import { runProducerCli } from './lib/producer-cli.js';
 import { REPO_ROOT } from './lib/repo-paths.js';
@@ -72,14 +72,14 @@ async function measure(config: BenchConfig, broker: BrokerHandle, admin: Admin, 
     pipeline.push(await runPipeline(admin, brokers, rides, profile.events, 2, launch, logger));
 
   const peers = [];
-  if (profile.peers && peersAvailable()) {
+  if (profile.peers) {
+    await ensurePeersVenv();
     peers.push(await runPeer(admin, brokers, rides, 'course', profile.courseEvents, env, logger));
     peers.push(await runPeer(admin, brokers, rides, 'batched', profile.events, env, logger));
     notes.push(
       `the course-style peer scored the first ${profile.courseEvents.toLocaleString('en-US')} events (its rate is steady long before 1M)`,
     );
-  } else if (profile.peers)
-    notes.push('peers skipped: no bench/peers/.venv (bash bench/peers/setup-venv.sh)');
+  }
 
   const latency = await runLatency(admin, brokers, profile, launch, logger);
   const levers = profile.levers

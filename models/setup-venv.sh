@@ -12,9 +12,12 @@ if ! command -v "$python" >/dev/null 2>&1; then
   exit 1
 fi
 
-if [[ ! -x "$venv/bin/python" ]]; then
+# Installs only when the venv is missing or requirements.txt changed since it was made (callers run this every time).
+stamp="$venv/.requirements"
+if [[ ! -x "$venv/bin/python" ]] || ! cmp -s "$models_dir/requirements.txt" "$stamp"; then
   "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --upgrade pip
+  "$venv/bin/python" -m pip install --quiet -r "$models_dir/requirements.txt"
+  cp "$models_dir/requirements.txt" "$stamp"
 fi
-"$venv/bin/python" -m pip install --quiet --upgrade pip
-"$venv/bin/python" -m pip install --quiet -r "$models_dir/requirements.txt"
 "$venv/bin/python" -c 'import lightgbm, onnx, onnxruntime, onnxmltools, skl2onnx; print("venv ready:", onnxruntime.__version__)'

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Admin, Logger } from '@ride/shared';
-import { spawnTracked, stopTracked } from './children.js';
+import { runToEnd, spawnTracked, stopTracked } from './children.js';
 import { type ThroughputResult, watchOutput } from './output-watch.js';
 import { ProcessSampler } from './proc-stats.js';
 import { PEERS_DIR, PEERS_PYTHON, REPO_ROOT } from './repo-paths.js';
@@ -17,8 +17,10 @@ export interface PeerRun extends ThroughputResult {
   peer: PeerName;
 }
 
-export function peersAvailable(): boolean {
-  return existsSync(PEERS_PYTHON);
+/** Makes bench/peers/.venv with the pinned peer dependencies when it is missing or out of date. */
+export async function ensurePeersVenv(): Promise<void> {
+  await runToEnd('bash', [join(PEERS_DIR, 'setup-venv.sh')], { cwd: REPO_ROOT });
+  if (!existsSync(PEERS_PYTHON)) throw new Error(`bench/peers/setup-venv.sh made no ${PEERS_PYTHON}`);
 }
 
 /** Runs one Python peer over the first `events` rides of the preloaded topic, timed like our consumer. */

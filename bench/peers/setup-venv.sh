@@ -11,9 +11,12 @@ if ! command -v "$python" >/dev/null 2>&1; then
   echo "setup-venv: $python not found; install Python 3.11 or set PYTHON=..." >&2
   exit 1
 fi
-if [[ ! -x "$venv/bin/python" ]]; then
+# Installs only when the venv is missing or requirements.txt changed since it was made (callers run this every time).
+stamp="$venv/.requirements"
+if [[ ! -x "$venv/bin/python" ]] || ! cmp -s "$peers_dir/requirements.txt" "$stamp"; then
   "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --upgrade pip
+  "$venv/bin/python" -m pip install --quiet -r "$peers_dir/requirements.txt"
+  cp "$peers_dir/requirements.txt" "$stamp"
 fi
-"$venv/bin/python" -m pip install --quiet --upgrade pip
-"$venv/bin/python" -m pip install --quiet -r "$peers_dir/requirements.txt"
 "$venv/bin/python" -c 'import confluent_kafka, fastavro, lightgbm, matplotlib; print("peers venv ready: librdkafka", confluent_kafka.libversion()[0])'

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createLogger } from '@ride/shared';
+import { createLogger, routeProcessWarnings } from '@ride/shared';
 import { loadBatchConfig } from './batch/batch-config.js';
 import { createBatchProgress } from './batch/batch-progress.js';
 import { formatSummary } from './batch/format-summary.js';
@@ -11,6 +11,7 @@ import { watchModel } from './model-watcher.js';
 async function main(): Promise<void> {
   const config = loadBatchConfig(process.argv.slice(2), process.env);
   const logger = createLogger({ level: config.logLevel, name: 'ride-batch' }, process.stderr);
+  routeProcessWarnings(logger);
   // One model for the whole file: a batch run never swaps (poll interval ignored).
   const watcher = await watchModel(
     { ...config.modelSource, pollIntervalMs: 0 },

@@ -1,5 +1,12 @@
 #!/usr/bin/env node
-import { createKafka, createLogger, ensureTopics, flagsToEnv, openSchemaCatalog } from '@ride/shared';
+import {
+  createKafka,
+  createLogger,
+  ensureTopics,
+  flagsToEnv,
+  openSchemaCatalog,
+  routeProcessWarnings,
+} from '@ride/shared';
 import { loadConsumerConfig } from './config.js';
 import { reportFatal } from './exit-code.js';
 import { createHttpServer } from './http-server.js';
@@ -11,6 +18,7 @@ import { Shutdown } from './shutdown.js';
 async function main(): Promise<void> {
   const config = loadConsumerConfig(process.env, flagsToEnv(process.argv.slice(2)));
   const logger = createLogger({ level: config.logLevel, name: 'ride-scorer' });
+  routeProcessWarnings(logger);
   const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
   shutdown.listen();
   const metrics = new ConsumerMetrics();

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createLogger } from '@ride/shared';
+import { createLogger, routeProcessWarnings } from '@ride/shared';
 import { reportFatal } from './exit-code.js';
 import { watchModel } from './model-watcher.js';
 import { Shutdown } from './shutdown.js';
@@ -11,6 +11,7 @@ import { WebMetrics } from './web/web-metrics.js';
 async function main(): Promise<void> {
   const config = loadWebConfig(process.env);
   const logger = createLogger({ level: config.logLevel, name: 'ride-web' });
+  routeProcessWarnings(logger);
   const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
   shutdown.listen();
   const metrics = new WebMetrics();

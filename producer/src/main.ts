@@ -6,6 +6,7 @@ import {
   ensureTopics,
   type RideStarted,
   readTrips,
+  routeProcessWarnings,
 } from '@ride/shared';
 import { loadProducerConfig } from './config.js';
 import { createProgress } from './progress.js';
@@ -35,6 +36,7 @@ async function main(): Promise<number> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel, name: 'ride-producer' });
+  routeProcessWarnings(logger);
   const source = config.source;
   let rides: Iterable<RideStarted>;
   let total: number | undefined;

@@ -88,7 +88,7 @@ export {
   type Transaction,
 } from './kafka/kafka-client.js';
 export { SendCoalescer } from './kafka/send-coalescer.js';
-export { createLogger, type Logger, REDACT_PATHS } from './logger.js';
+export { createLogger, type Logger, REDACT_PATHS, routeProcessWarnings } from './logger.js';
 export { MlflowClient, type MlflowClientOptions, type MlflowModelVersion } from './model/mlflow-client.js';
 export { type ModelLocation, parseModelLocation } from './model/model-location.js';
 export { type ModelMetadata, readModelMetadata, type TensorSpec } from './model/model-metadata.js';
