@@ -54,6 +54,11 @@ export interface ScoringConsumerOptions {
   /** See ConsumerConfig.stallTimeoutMs and ProgressWatchdog. */
   stallTimeoutMs: number;
   guarantee: ProcessingGuarantee;
+  /**
+   * At-least-once: a partition's next fetch and scoring overlap its previous chunk's publish (see handleBatch);
+   * off, each chunk's publish is acknowledged before its partition is fetched again.
+   */
+  overlapPublish: boolean;
   /** At-least-once: how often acknowledged progress is committed (0 = after every chunk). */
   commitIntervalMs: number;
   /** kafkajs gave up on the consumer and so did our re-runs (see recover): the process should exit. */
@@ -391,7 +396,7 @@ export class ScoringConsumer {
         const last = chunk[chunk.length - 1]!.offset;
         const next = String(BigInt(last) + 1n);
         const done = { outcome, size: chunk.length, version: scorer.version };
-        if (this.sink.guarantee === 'at_least_once') {
+        if (this.sink.guarantee === 'at_least_once' && this.options.overlapPublish) {
           // The previous chunk's publish first: outputs stay in order and one publish per partition is in flight.
           await this.publishing.get(batch.partition);
           if (abandoned() || this.afterFailure(batch.partition, chunk[0]!.offset)) return;
@@ -409,6 +414,8 @@ export class ScoringConsumer {
           if (abandoned()) return;
           resolveOffset(last);
           this.finished(source.partition, done);
+          if (this.sink.guarantee === 'at_least_once')
+            await this.committer.processed({ ...source, offset: next });
         }
         await heartbeat();
       }
