@@ -61,14 +61,18 @@ describe.each(guaranteesFor('core'))('chaos: a partition stalls inside the clien
           const since = await committedOffsets(admin, groupId, topics.rides);
           const at = Date.now();
           writeFileSync(armFile, '');
+          // The hook's own line names the member, once it reached us: the arm file's rename alone can be seen first.
+          const holder = () =>
+            members.find((m, j) => lines(m, 'holding a produce request').length > held[j]!);
           await waitFor(
-            () => !existsSync(armFile),
+            () => holder() !== undefined,
             30_000,
-            () => 'no member sent a produce request',
+            () =>
+              `no member said it holds a produce request (arm file ${existsSync(armFile) ? 'unclaimed' : 'claimed'})`,
           );
+          expect(existsSync(armFile), 'the holder claimed the arm file').toBe(false);
           rmSync(`${armFile}.claimed`, { force: true });
-          const stalled = members.find((m, j) => lines(m, 'holding a produce request').length > held[j]!);
-          expect(stalled, 'the hook names the member it held').toBeDefined();
+          const stalled = holder();
           const member = stalled!;
           const before = lines(member, 'client running again after a stall').length;
           const counted = await metric(member, 'ride_stall_recoveries_total{outcome="recovered"}');
