@@ -280,6 +280,9 @@ export class ScoringConsumer {
       }
       await this.committer.flush();
       this.generation += 1;
+      // A publish that never settles must not hold its partition's next chunk: the records are fetched again.
+      this.publishing.clear();
+      this.failedFrom.clear();
       const stopped = this.consumer.stop();
       this.abandon.resolve();
       this.abandon = deferred();
