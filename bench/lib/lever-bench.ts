@@ -10,26 +10,33 @@ import { createTopics, uniqueName } from './topics.js';
 /** The Node the project ran on before (the machines' system Node), fetched from the npm registry like Node 24. */
 export const NODE_BEFORE = '20.20.2';
 
-/** One combination of the cost levers: the runtime, the output path's headers, the Kafka client. */
+/**
+ * One combination of the levers: the runtime, the output path's headers, whether a partition's next fetch overlaps
+ * its previous publish (OVERLAP_PUBLISH), the Kafka client.
+ */
 export interface Lever {
   name: string;
   node: 'before' | 'project';
   wire: WireFormat;
+  overlap: boolean;
   client: 'kafkajs';
 }
 
+const BEFORE: Omit<Lever, 'name'> = { node: 'before', wire: 'tagged', overlap: false, client: 'kafkajs' };
 /** Each lever alone against the earlier state, and all together (today's defaults) last. */
 export const LEVERS: readonly Lever[] = [
-  { name: 'before: Node 20, headers', node: 'before', wire: 'tagged', client: 'kafkajs' },
-  { name: 'Node 24 alone', node: 'project', wire: 'tagged', client: 'kafkajs' },
-  { name: 'no headers alone', node: 'before', wire: 'confluent', client: 'kafkajs' },
-  { name: 'all together (default)', node: 'project', wire: 'confluent', client: 'kafkajs' },
+  { ...BEFORE, name: 'before: Node 20, headers, no overlap' },
+  { ...BEFORE, name: 'Node 24 alone', node: 'project' },
+  { ...BEFORE, name: 'no headers alone', wire: 'confluent' },
+  { ...BEFORE, name: 'overlap alone', overlap: true },
+  { name: 'all together (default)', node: 'project', wire: 'confluent', overlap: true, client: 'kafkajs' },
 ];
 
 export interface LeverRun {
   lever: string;
   node: string;
   wire: WireFormat;
+  overlap: boolean;
   client: string;
   events_per_s: number;
   cpu_s_per_million: number;
@@ -66,7 +73,7 @@ export async function runLevers(
     const leverLaunch: ConsumerLaunch = {
       ...launch,
       node: nodes[lever.node],
-      extraEnv: { ...launch.extraEnv, WIRE_FORMAT: lever.wire },
+      extraEnv: { ...launch.extraEnv, WIRE_FORMAT: lever.wire, OVERLAP_PUBLISH: String(lever.overlap) },
     };
     logger.info({ lever }, 'lever run started');
     const rides = preloaded.get(lever.wire)!;
@@ -77,6 +84,7 @@ export async function runLevers(
       lever: lever.name,
       node: lever.node === 'before' ? NODE_BEFORE : process.versions.node,
       wire: lever.wire,
+      overlap: lever.overlap,
       client: lever.client,
       events_per_s: pipeline.events_per_s,
       cpu_s_per_million: pipeline.cpu_s_per_million,

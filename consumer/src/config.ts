@@ -51,6 +51,8 @@ export interface ConsumerConfig {
   onnxThreads: number;
   guarantee: ProcessingGuarantee;
   commitIntervalMs: number;
+  /** OVERLAP_PUBLISH: at-least-once only; see ScoringConsumerOptions.overlapPublish. */
+  overlapPublish: boolean;
   /** MODEL_PATH as a location (folder, URL, models:/...) plus MODEL_CACHE_DIR, MODEL_POLL_INTERVAL_MS, MLFLOW_*. */
   modelSource: ModelSourceSettings;
   /** Shadow scoring: SHADOW_MODEL_PATH (same forms and cache as MODEL_PATH) written to SHADOW_TOPIC; off when unset. */
@@ -97,6 +99,7 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
     onnxThreads: r.int('ONNX_THREADS', 1, { min: 1, max: 64 }),
     guarantee: r.oneOf('PROCESSING_GUARANTEE', ProcessingGuarantees, 'at_least_once'),
     commitIntervalMs: r.int('COMMIT_INTERVAL_MS', 1000, { min: 0, max: 60_000 }),
+    overlapPublish: r.bool('OVERLAP_PUBLISH', true),
     modelSource: readModelSourceSettings(r, DEFAULT_MODEL_PATH),
   };
   const shadowPath = r.optionalString('SHADOW_MODEL_PATH');

@@ -16,6 +16,7 @@ import {
   type TopicSettings,
   type WireFormat,
 } from '@ride/shared';
+import type { RecordSource } from './input-message.js';
 import type { ConsumerMetrics } from './metrics.js';
 import { OffsetCommitter, type PartitionOffset } from './offset-committer.js';
 import {
@@ -53,6 +54,11 @@ export interface ScoringConsumerOptions {
   /** See ConsumerConfig.stallTimeoutMs and ProgressWatchdog. */
   stallTimeoutMs: number;
   guarantee: ProcessingGuarantee;
+  /**
+   * At-least-once: a partition's next fetch and scoring overlap its previous chunk's publish (see handleBatch);
+   * off, each chunk's publish is acknowledged before its partition is fetched again.
+   */
+  overlapPublish: boolean;
   /** At-least-once: how often acknowledged progress is committed (0 = after every chunk). */
   commitIntervalMs: number;
   /** kafkajs gave up on the consumer and so did our re-runs (see recover): the process should exit. */
@@ -81,6 +87,16 @@ export class ScoringConsumer {
   private readonly admin: Admin;
   private readonly watchdog: ProgressWatchdog;
   private readonly active = new Set<Promise<void>>();
+  /**
+   * At-least-once: each partition's publish in flight, resolving to whether it was acknowledged. The partition's
+   * next chunk is scored meanwhile and published once it settles (see handleBatch).
+   */
+  private readonly publishing = new Map<number, Promise<void>>();
+  /**
+   * Partitions whose publish failed, with the failed chunk's first offset: chunks fetched past it before the seek
+   * back took effect are dropped unsent; the chunk that starts there again clears it (so does a group join).
+   */
+  private readonly failedFrom = new Map<number, bigint>();
   /** Bumped when a stall recovery abandons the batches in flight: their late results are ignored. */
   private generation = 0;
   private abandon = deferred();
@@ -156,6 +172,8 @@ export class ScoringConsumer {
         options.metrics.partitionStalled.remove(labels);
       }
       this.committer.retainOnly(options.topics.rides, this.partitions);
+      // Positions start again from the committed offsets, never past a failed chunk.
+      this.failedFrom.clear();
       void this.sink.rejoined();
       this.log.info({ assignment: e.payload.memberAssignment }, 'joined group');
     });
@@ -262,6 +280,9 @@ export class ScoringConsumer {
       }
       await this.committer.flush();
       this.generation += 1;
+      // A publish that never settles must not hold its partition's next chunk: the records are fetched again.
+      this.publishing.clear();
+      this.failedFrom.clear();
       const stopped = this.consumer.stop();
       this.abandon.resolve();
       this.abandon = deferred();
@@ -334,6 +355,7 @@ export class ScoringConsumer {
       // not running yet (a signal during start-up): nothing is in flight
     }
     await Promise.allSettled([...this.active]);
+    await Promise.allSettled([...this.publishing.values()]);
     await this.committer.stop();
     await this.consumer.disconnect();
     await this.sink.disconnect();
@@ -375,24 +397,86 @@ export class ScoringConsumer {
         if (shadow !== undefined && outcome.shadow !== undefined && outcome.shadow.predictions.length > 0)
           outputs.push({ topic: shadow.topic, messages: outcome.shadow.predictions });
         const last = chunk[chunk.length - 1]!.offset;
-        try {
-          await this.sink.publish(source, outputs, String(BigInt(last) + 1n));
-        } catch (err) {
-          throw new OutputError(err);
-        }
-        // Abandoned by a stall recovery: the records are redelivered from the committed offset.
-        if (abandoned()) return;
-        resolveOffset(last);
-        this.progressed(batch.partition);
-        this.record(outcome, chunk.length, scorer.version);
-        if (this.sink.guarantee === 'at_least_once') {
-          await this.committer.processed({ ...source, offset: String(BigInt(last) + 1n) });
+        const next = String(BigInt(last) + 1n);
+        const done = { outcome, size: chunk.length, version: scorer.version };
+        if (this.sink.guarantee === 'at_least_once' && this.options.overlapPublish) {
+          // The previous chunk's publish first: outputs stay in order and one publish per partition is in flight.
+          await this.publishing.get(batch.partition);
+          if (abandoned() || this.afterFailure(batch.partition, chunk[0]!.offset)) return;
+          // kafkajs fetches on from here while this chunk's publish is in flight (fetch, score and produce overlap).
+          resolveOffset(last);
+          const published = this.publishAhead(source, outputs, chunk[0]!.offset, next, done, generation);
+          this.publishing.set(batch.partition, published);
+        } else {
+          try {
+            await this.sink.publish(source, outputs, next);
+          } catch (err) {
+            throw new OutputError(err);
+          }
+          // Abandoned by a stall recovery: the records are redelivered from the committed offset.
+          if (abandoned()) return;
+          resolveOffset(last);
+          this.finished(source.partition, done);
+          if (this.sink.guarantee === 'at_least_once')
+            await this.committer.processed({ ...source, offset: next });
         }
         await heartbeat();
       }
     } finally {
       clearInterval(beat);
     }
+  }
+
+  /**
+   * At-least-once: publishes a chunk while kafkajs fetches on, and records and commits its progress once the
+   * broker acknowledged it. A failed publish seeks the partition back to the chunk's first offset, so its records
+   * are fetched and answered again (kafkajs had moved past them); the chunk scored behind it is dropped unsent.
+   */
+  private async publishAhead(
+    source: RecordSource,
+    outputs: TopicMessages[],
+    first: string,
+    next: string,
+    done: { outcome: Awaited<ReturnType<typeof processBatch>>; size: number; version: string },
+    generation: number,
+  ): Promise<void> {
+    try {
+      await this.sink.publish(source, outputs, next);
+    } catch (err) {
+      this.failedFrom.set(source.partition, BigInt(first));
+      this.log.warn(
+        { err: new OutputError(err), source, offset: first },
+        'publish failed: fetching the chunk again',
+      );
+      try {
+        this.consumer.seek({ topic: source.topic, partition: source.partition, offset: first });
+      } catch {
+        // Not running (a restart is under way): it resumes from the committed offsets, which are not past `first`.
+      }
+      return;
+    }
+    // Abandoned by a stall recovery, or the partition moved to another member: its records are redelivered from
+    // the committed offset, and a late commit here would only move that offset back.
+    if (generation !== this.generation || !this.partitions.includes(source.partition)) return;
+    this.finished(source.partition, done);
+    await this.committer.processed({ ...source, offset: next });
+  }
+
+  /** True when `first` was fetched past a failed chunk of `partition` (drop it); a chunk from there clears it. */
+  private afterFailure(partition: number, first: string): boolean {
+    const failed = this.failedFrom.get(partition);
+    if (failed === undefined) return false;
+    if (BigInt(first) > failed) return true;
+    this.failedFrom.delete(partition);
+    return false;
+  }
+
+  private finished(
+    partition: number,
+    done: { outcome: Awaited<ReturnType<typeof processBatch>>; size: number; version: string },
+  ): void {
+    this.progressed(partition);
+    this.record(done.outcome, done.size, done.version);
   }
 
   /**

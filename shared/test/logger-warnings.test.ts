@@ -16,7 +16,9 @@ describe('routeProcessWarnings', () => {
     const lines = run.stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { level: number; msg: string; warning?: string; err?: { message: string } });
+      .map(
+        (l) => JSON.parse(l) as { level: number; msg: string; warning?: string; err?: { message: string } },
+      );
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({
       level: 20,
