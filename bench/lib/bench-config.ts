@@ -53,7 +53,7 @@ const PROFILES: Record<BenchMode, BenchProfile> = {
     courseEvents: 0,
     peers: false,
     twoConsumers: false,
-    levers: false,
+    levers: true,
     rates: [1000],
     searchSteps: 0,
     loadSeconds: 5,

@@ -78,7 +78,12 @@ export async function runLevers(
     logger.info({ lever }, 'lever run started');
     const rides = preloaded.get(lever.wire)!;
     const pipeline = await runPipeline(admin, brokers, rides, events, 1, leverLaunch, logger);
-    const plan = { rates: [5000], searchSteps: 0, ...timing };
+    const plan = {
+      rates: [5000],
+      searchSteps: 0,
+      loadSeconds: timing.loadSeconds,
+      warmupSeconds: timing.warmupSeconds,
+    };
     const [point] = await runLatency(admin, brokers, plan, leverLaunch, logger);
     runs.push({
       lever: lever.name,
