@@ -29,6 +29,8 @@ export const LEVERS: readonly Lever[] = [
   { ...BEFORE, name: 'Node 24 alone', node: 'project' },
   { ...BEFORE, name: 'no headers alone', wire: 'confluent' },
   { ...BEFORE, name: 'overlap alone', overlap: true },
+  // All but the overlap: what the overlap adds to the rest.
+  { ...BEFORE, name: 'all but overlap', node: 'project', wire: 'confluent' },
   { name: 'all together (default)', node: 'project', wire: 'confluent', overlap: true, client: 'kafkajs' },
 ];
 
