@@ -59,8 +59,14 @@ export class SchemaCatalog {
   private readonly writeIds = new Map<string, number>();
   /** Schema id → writer type, or why that id cannot be read. */
   private readonly writers = new Map<number, AvroType | string>();
-  /** `kind:id` → resolver into our latest reader schema, or why the writer cannot be read as it. */
-  private readonly resolvers = new Map<string, { resolver: AvroResolver | undefined } | string>();
+  /** Per kind, id → resolver into our latest reader schema, or why the writer cannot be read as it. */
+  private readonly resolvers: Record<
+    RecordKind,
+    Map<number, { resolver: AvroResolver | undefined } | string>
+  > = {
+    'ride-started': new Map(),
+    'ride-prediction': new Map(),
+  };
 
   private constructor(registry: SchemaRegistryClient | undefined) {
     this.registry = registry;
@@ -149,12 +155,13 @@ export class SchemaCatalog {
 
   /** The resolver for `kind` records written with schema `id`; undefined when the writer is our reader itself. */
   private resolver(kind: RecordKind, id: number): AvroResolver | undefined {
-    const key = `${kind}:${id}`;
-    let found = this.resolvers.get(key);
+    // Looked up once per decoded record: keyed by kind, then id, with no string built per record.
+    const resolvers = this.resolvers[kind];
+    let found = resolvers.get(id);
     if (found === undefined) {
       found = this.resolve(kind, id);
       // An id a registry was not asked about yet is not remembered: `learn` may still find it.
-      if (this.writers.has(id)) this.resolvers.set(key, found);
+      if (this.writers.has(id)) resolvers.set(id, found);
     }
     if (typeof found === 'string') throw new EventError(ErrorCodes.UNKNOWN_SCHEMA, found);
     return found.resolver;
