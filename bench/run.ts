@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { syntheticRides } from '@ride/producer';
-import { type Admin, createKafka, createLogger, encodeRideStarted, type Logger } from '@ride/shared';
+import { createKafka, createLogger, encodeRideStarted, type KafkaAdmin, type Logger } from '@ride/shared';
 import { type BrokerHandle, startBroker } from '../test/harness/index.js';
 import { type BenchConfig, loadBenchConfig } from './lib/bench-config.js';
 import { type BenchResults, evaluateGoals } from './lib/bench-results.js';
@@ -28,7 +28,7 @@ function eventBytes(): { value: number; record: number } {
   return { value: value.length, record: value.length + Buffer.byteLength(ride.ride_id) };
 }
 
-async function measure(config: BenchConfig, broker: BrokerHandle, admin: Admin, logger: Logger) {
+async function measure(config: BenchConfig, broker: BrokerHandle, admin: KafkaAdmin, logger: Logger) {
   const { profile, childEnv: env } = config;
   const launch = { env, extraEnv: config.consumerEnv, nodeArgs: config.consumerNodeArgs };
   const { brokers } = broker;
@@ -119,7 +119,7 @@ async function main(): Promise<number> {
   }
   const logger = createLogger({ level: 'info', name: 'bench' }, process.stderr);
   let broker: BrokerHandle | undefined;
-  let admin: Admin | undefined;
+  let admin: KafkaAdmin | undefined;
   const cleanup = async () => {
     await stopAllTracked();
     await admin?.disconnect().catch(() => undefined);

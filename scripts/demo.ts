@@ -145,9 +145,9 @@ while (!stopping) {
 say(`Consumer ready (metrics at http://127.0.0.1:${port}/metrics)`);
 
 await tap.connect();
-await tap.subscribe({ topics: [topics.rides, topics.predictions, topics.deadLetters], fromBeginning: false });
+for (const topic of [topics.rides, topics.predictions, topics.deadLetters]) await tap.subscribe(topic);
 await tap.run({
-  eachBatch: async ({ batch }) => {
+  eachBatch: async (batch) => {
     for (const m of batch.messages) {
       const contentType = m.headers?.[Headers.contentType]?.toString();
       if (batch.topic === topics.rides) {

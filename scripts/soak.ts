@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createKafka, createLogger, createTopics } from '@ride/shared';
+import { createKafka, createLogger } from '@ride/shared';
 import { freePort } from '../test/harness/free-port.js';
 import { startBroker } from '../test/harness/index.js';
 import { REPO_ROOT } from '../test/harness/repo-paths.js';
@@ -87,10 +87,7 @@ async function soak(): Promise<void> {
   const kafka = createKafka({ brokers: broker.brokers, clientId: 'soak' }, createLogger({ level: 'error' }));
   const admin = kafka.admin();
   await admin.connect();
-  await createTopics(
-    admin,
-    Object.values(topics).map((topic) => ({ topic, numPartitions: 6 })),
-  );
+  await admin.createTopics(Object.values(topics).map((topic) => ({ topic, numPartitions: 6 })));
 
   const probeFile = join(tmpdir(), `${base}.heap.jsonl`);
   const kafkaEnv = { KAFKA_BROKERS: broker.brokers.join(','), RIDES_TOPIC: topics.rides, LOG_LEVEL: 'warn' };
@@ -113,14 +110,16 @@ async function soak(): Promise<void> {
   );
 
   async function lag(): Promise<number> {
-    const [[committed], ends] = await Promise.all([
-      admin.fetchOffsets({ groupId: `${base}.group`, topics: [topics.rides] }),
-      admin.fetchTopicOffsets(topics.rides),
+    const [committed, ends] = await Promise.all([
+      admin.committedOffsets(`${base}.group`, topics.rides),
+      admin.endOffsets(topics.rides),
     ]);
-    const done = new Map(
-      (committed?.partitions ?? []).map((p) => [p.partition, Math.max(Number(p.offset), 0)]),
-    );
-    return ends.reduce((sum, p) => sum + Number(p.high) - (done.get(p.partition) ?? 0), 0);
+    let behind = 0n;
+    for (const [partition, end] of ends) {
+      const done = committed.get(partition) ?? 0n;
+      behind += end - (done > 0n ? done : 0n);
+    }
+    return Number(behind);
   }
 
   const samples: Sample[] = [];

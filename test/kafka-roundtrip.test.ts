@@ -1,4 +1,4 @@
-import type { Message } from '@ride/shared';
+import type { OutRecord } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
 import { consumeMessages } from './harness/consume-messages.js';
 import { createTestTopic, disconnectAfterTest, testKafka } from './harness/test-kafka.js';
@@ -16,13 +16,13 @@ describe('kafka round trip through the harness broker', () => {
 
     const producer = disconnectAfterTest(kafka.producer({ idempotent: true }));
     await producer.connect();
-    const all: Message[] = [];
+    const all: OutRecord[] = [];
     for (let seq = 0; seq < PER_KEY; seq++) {
       for (let i = 0; i < KEYS; i++) all.push({ key: `ride-${i}`, value: JSON.stringify({ seq }) });
     }
     // Each send is acknowledged before the next, so a key's later sequence numbers never overtake earlier ones.
     for (let start = 0; start < all.length; start += BATCH) {
-      await producer.send({ topic, messages: all.slice(start, start + BATCH) });
+      await producer.send([{ topic, messages: all.slice(start, start + BATCH) }]);
     }
 
     const received = await consumeMessages(kafka, { topic, groupId: uniqueName('group'), count: all.length });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Admin, Logger } from '@ride/shared';
+import type { KafkaAdmin, Logger } from '@ride/shared';
 import { spawnTracked, stopTracked, type Tracked } from './children.js';
 import { type ConsumerLaunch, type ConsumerProcess, startConsumer, waitReady } from './consumer-process.js';
 import { LatencyReader, predictionCreatedAt, rideCreatedAt } from './latency-reader.js';
@@ -36,7 +36,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** One scoring consumer kept running; a load generator process offers each rate in turn; a reader measures. */
 export async function runLatency(
-  admin: Admin,
+  admin: KafkaAdmin,
   brokers: readonly string[],
   plan: LatencyPlan,
   launch: ConsumerLaunch,

@@ -1,4 +1,12 @@
-import { type Consumer, createKafka, decodePrediction, decodeRide, Headers, type Logger } from '@ride/shared';
+import {
+  type BatchConsumer,
+  createKafka,
+  decodePrediction,
+  decodeRide,
+  Headers,
+  type InRecord,
+  type Logger,
+} from '@ride/shared';
 
 /** The creation instant (epoch ms) a record carries, given its value and content type. */
 export type CreatedAt = (value: Buffer, contentType: string | undefined) => number;
@@ -20,12 +28,12 @@ interface Window {
  * open measurement window.
  */
 export class LatencyReader {
-  private readonly consumer: Consumer;
+  private readonly consumer: BatchConsumer;
   private readonly createdAt: CreatedAt;
   private window: Window | undefined;
   received = 0;
 
-  private constructor(consumer: Consumer, createdAt: CreatedAt) {
+  private constructor(consumer: BatchConsumer, createdAt: CreatedAt) {
     this.consumer = consumer;
     this.createdAt = createdAt;
   }
@@ -38,20 +46,20 @@ export class LatencyReader {
     logger: Logger,
   ): Promise<LatencyReader> {
     const kafka = createKafka({ brokers, clientId: 'bench-reader' }, logger);
-    const consumer = kafka.consumer({ groupId: group, minBytes: 1, maxWaitTimeInMs: 100 });
+    const consumer = kafka.consumer({ groupId: group, minBytes: 1, maxWaitMs: 100 });
     const reader = new LatencyReader(consumer, createdAt);
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    const joined = new Promise<void>((resolve) => consumer.on('joined', () => resolve()));
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.subscribe(topic, { fromBeginning: true });
     await consumer.run({
-      partitionsConsumedConcurrently: 6,
-      eachBatch: async ({ batch }) => reader.onMessages(batch.messages),
+      concurrency: 6,
+      eachBatch: async (batch) => reader.onMessages(batch.messages),
     });
     await joined;
     return reader;
   }
 
-  private onMessages(messages: readonly { value: Buffer | null; headers?: Record<string, unknown> }[]): void {
+  private onMessages(messages: readonly InRecord[]): void {
     const now = Date.now();
     this.received += messages.length;
     const window = this.window;

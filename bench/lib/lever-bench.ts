@@ -1,4 +1,4 @@
-import type { Admin, Logger, WireFormat } from '@ride/shared';
+import type { KafkaAdmin, KafkaClientName, Logger, WireFormat } from '@ride/shared';
 import { packedNode } from '../../scripts/project-node.mjs';
 import type { ConsumerLaunch } from './consumer-process.js';
 import { runLatency } from './latency-bench.js';
@@ -19,7 +19,7 @@ export interface Lever {
   node: 'before' | 'project';
   wire: WireFormat;
   overlap: boolean;
-  client: 'kafkajs';
+  client: KafkaClientName;
 }
 
 const BEFORE: Omit<Lever, 'name'> = { node: 'before', wire: 'tagged', overlap: false, client: 'kafkajs' };
@@ -54,7 +54,7 @@ export interface LeverRun {
  * beside the Kafka-only reader's).
  */
 export async function runLevers(
-  admin: Admin,
+  admin: KafkaAdmin,
   brokers: readonly string[],
   events: number,
   timing: { loadSeconds: number; warmupSeconds: number },
@@ -75,7 +75,12 @@ export async function runLevers(
     const leverLaunch: ConsumerLaunch = {
       ...launch,
       node: nodes[lever.node],
-      extraEnv: { ...launch.extraEnv, WIRE_FORMAT: lever.wire, OVERLAP_PUBLISH: String(lever.overlap) },
+      extraEnv: {
+        ...launch.extraEnv,
+        WIRE_FORMAT: lever.wire,
+        OVERLAP_PUBLISH: String(lever.overlap),
+        KAFKA_CLIENT: lever.client,
+      },
     };
     logger.info({ lever }, 'lever run started');
     const rides = preloaded.get(lever.wire)!;

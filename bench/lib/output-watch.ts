@@ -1,4 +1,4 @@
-import type { Admin } from '@ride/shared';
+import type { KafkaAdmin } from '@ride/shared';
 import type { ProcessSampler } from './proc-stats.js';
 import { recordCount } from './topics.js';
 
@@ -12,7 +12,7 @@ export interface ThroughputResult {
 }
 
 export interface WatchOptions {
-  admin: Admin;
+  admin: KafkaAdmin;
   /** Output topics whose records together reach `target` when the job is done (predictions + dead letters). */
   topics: readonly string[];
   target: number;

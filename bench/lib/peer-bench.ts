@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Admin, Logger } from '@ride/shared';
+import type { KafkaAdmin, Logger } from '@ride/shared';
 import { runToEnd, spawnTracked, stopTracked } from './children.js';
 import { type ThroughputResult, watchOutput } from './output-watch.js';
 import { ProcessSampler } from './proc-stats.js';
@@ -25,7 +25,7 @@ export async function ensurePeersVenv(): Promise<void> {
 
 /** Runs one Python peer over the first `events` rides of the preloaded topic, timed like our consumer. */
 export async function runPeer(
-  admin: Admin,
+  admin: KafkaAdmin,
   brokers: readonly string[],
   rides: string,
   peer: PeerName,

@@ -1,4 +1,4 @@
-import type { Admin, Logger } from '@ride/shared';
+import type { KafkaAdmin, Logger } from '@ride/shared';
 import { stopTracked } from './children.js';
 import {
   type ConsumerLaunch,
@@ -21,7 +21,7 @@ export interface PipelineRun extends ThroughputResult {
  * from the first prediction written to the last one acknowledged, with CPU and peak RSS from /proc.
  */
 export async function runPipeline(
-  admin: Admin,
+  admin: KafkaAdmin,
   brokers: readonly string[],
   rides: string,
   events: number,

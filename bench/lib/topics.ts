@@ -1,15 +1,14 @@
-import { type Admin, createTopics as createTopicsWithLeaders } from '@ride/shared';
+import type { KafkaAdmin } from '@ride/shared';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Creates topics (all with the same partition count) and waits until their offsets can be listed. */
 export async function createTopics(
-  admin: Admin,
+  admin: KafkaAdmin,
   names: readonly string[],
   partitions: number,
 ): Promise<void> {
-  await createTopicsWithLeaders(
-    admin,
+  await admin.createTopics(
     names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
   );
   for (const topic of names) await recordCount(admin, topic);
@@ -20,11 +19,11 @@ export async function createTopics(
  * Retries retriable errors: just after a topic is created, kafkajs' admin may still hold leader metadata from
  * before the election and get NOT_LEADER_FOR_PARTITION until its next refresh.
  */
-export async function recordCount(admin: Admin, topic: string, attempts = 50): Promise<number> {
+export async function recordCount(admin: KafkaAdmin, topic: string, attempts = 50): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+      const offsets = await admin.endOffsets(topic);
+      return Number([...offsets.values()].reduce((sum, end) => sum + end, 0n));
     } catch (err) {
       if (attempt >= attempts || (err as { retriable?: boolean }).retriable !== true) throw err;
       await sleep(100);

@@ -1,4 +1,4 @@
-import { Headers, type IHeaders, type Message, type RideError } from '@ride/shared';
+import { Headers, type OutRecord, type RecordHeaders, type RideError } from '@ride/shared';
 import type { InputMessage, RecordSource } from './input-message.js';
 
 /** The dead letter for one input: its original key, bytes and headers, plus why and where it failed. */
@@ -7,8 +7,8 @@ export function deadLetter(
   source: RecordSource,
   error: RideError,
   now: number,
-): Message {
-  const headers: IHeaders = {
+): OutRecord {
+  const headers: RecordHeaders = {
     ...input.headers,
     [Headers.errorCode]: error.code,
     [Headers.errorMessage]: error.message.slice(0, 1000),

@@ -1,4 +1,4 @@
-import type { IHeaders } from '@ride/shared';
+import type { InRecord, RecordHeaders } from '@ride/shared';
 
 /** Where a batch of records was fetched from. */
 export interface RecordSource {
@@ -6,17 +6,10 @@ export interface RecordSource {
   partition: number;
 }
 
-/** One fetched Kafka record (kafkajs' shape, so batches pass through without copying). */
-export interface InputMessage {
-  offset: string;
-  /** Broker or producer timestamp, epoch ms as a string (kafkajs' representation). */
-  timestamp: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers?: IHeaders;
-}
+/** One fetched Kafka record, as the port's batch consumer hands it over (no copy). */
+export type InputMessage = InRecord;
 
-export function headerString(headers: IHeaders | undefined, name: string): string | undefined {
+export function headerString(headers: RecordHeaders | undefined, name: string): string | undefined {
   const value = headers?.[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? undefined : first.toString();

@@ -1,12 +1,11 @@
 import {
-  type Admin,
-  DefaultPartitioner,
   IdempotentProducer,
-  type Kafka,
+  type KafkaAdmin,
+  type KafkaClient,
   type Logger,
-  type Producer,
   SendCoalescer,
-  type TopicMessages,
+  type TopicRecords,
+  type TransactionalProducer,
 } from '@ride/shared';
 import type { RecordSource } from './input-message.js';
 
@@ -27,7 +26,7 @@ export interface OutputSink {
    * Publishes the outputs of records up to (not including) `nextOffset` of `source`. Resolves only once the
    * broker acknowledged them; in exactly-once mode the consumed offset is committed in the same transaction.
    */
-  publish(source: RecordSource, outputs: TopicMessages[], nextOffset: string): Promise<void>;
+  publish(source: RecordSource, outputs: TopicRecords[], nextOffset: string): Promise<void>;
   /** Called after each group join, before any batch of the new generation. */
   rejoined(): Promise<void>;
   /**
@@ -47,13 +46,13 @@ export class AtLeastOnceSink implements OutputSink {
   private readonly producer: IdempotentProducer;
   private sender: SendCoalescer;
 
-  constructor(kafka: Kafka, logger: Logger) {
+  constructor(kafka: KafkaClient, logger: Logger) {
     this.producer = new IdempotentProducer(kafka, logger.child({ component: 'at-least-once-sink' }));
     this.sender = this.newSender();
   }
 
   private newSender(): SendCoalescer {
-    return new SendCoalescer((topicMessages) => this.producer.sendBatch(topicMessages));
+    return new SendCoalescer((topicMessages) => this.producer.send(topicMessages));
   }
 
   connect(): Promise<void> {
@@ -64,7 +63,7 @@ export class AtLeastOnceSink implements OutputSink {
     return undefined;
   }
 
-  async publish(_source: RecordSource, outputs: TopicMessages[]): Promise<void> {
+  async publish(_source: RecordSource, outputs: TopicRecords[]): Promise<void> {
     if (outputs.length > 0) await this.sender.enqueue(outputs);
   }
 
@@ -82,8 +81,8 @@ export class AtLeastOnceSink implements OutputSink {
 }
 
 /**
- * Outputs and consumed offsets in one Kafka transaction (KIP-98). kafkajs predates KIP-447's group-metadata
- * fencing, so zombies are fenced the classic way: one transactional producer per input partition, with a
+ * Outputs and consumed offsets in one Kafka transaction (KIP-98). Our batch consumer (kafkajs's) predates KIP-447's
+ * group-metadata fencing, so zombies are fenced the classic way: one transactional producer per input partition, with a
  * transactional.id derived from group, topic and partition. Whoever owns the partition next re-initialises
  * that id and the broker fences the previous owner.
  *
@@ -95,13 +94,13 @@ export class AtLeastOnceSink implements OutputSink {
  */
 export class ExactlyOnceSink implements OutputSink {
   readonly guarantee = 'exactly_once';
-  private readonly producers = new Map<string, Producer>();
-  private readonly kafka: Kafka;
+  private readonly producers = new Map<string, TransactionalProducer>();
+  private readonly kafka: KafkaClient;
   private readonly groupId: string;
-  private readonly admin: Admin;
+  private readonly admin: KafkaAdmin;
   private readonly log: Logger;
 
-  constructor(kafka: Kafka, groupId: string, logger: Logger) {
+  constructor(kafka: KafkaClient, groupId: string, logger: Logger) {
     this.kafka = kafka;
     this.groupId = groupId;
     this.admin = kafka.admin();
@@ -116,13 +115,12 @@ export class ExactlyOnceSink implements OutputSink {
     if (this.producers.has(key(source))) return undefined;
     const producer = await this.producerFor(source);
     try {
-      // kafkajs registers the transactional id (InitProducerId) on the first transaction, not on connect(). That
-      // bumps the id's epoch: the previous owner's open transaction is aborted, or its ending commit completes.
-      const fence = await producer.transaction();
+      // The first transaction registers the transactional id (InitProducerId). That bumps the id's epoch: the
+      // previous owner's open transaction is aborted, or its ending commit completes.
+      const fence = await producer.begin();
       await fence.abort();
-      const [committed] = await this.admin.fetchOffsets({ groupId: this.groupId, topics: [source.topic] });
-      const offset = committed?.partitions.find((p) => p.partition === source.partition)?.offset;
-      return offset === undefined || BigInt(offset) < 0n ? undefined : offset;
+      const committed = (await this.admin.committedOffsets(this.groupId, source.topic)).get(source.partition);
+      return committed === undefined || committed < 0n ? undefined : String(committed);
     } catch (err) {
       // Not claimed: the next attempt starts over with a fresh producer.
       this.producers.delete(key(source));
@@ -131,21 +129,18 @@ export class ExactlyOnceSink implements OutputSink {
     }
   }
 
-  async publish(source: RecordSource, outputs: TopicMessages[], nextOffset: string): Promise<void> {
+  async publish(source: RecordSource, outputs: TopicRecords[], nextOffset: string): Promise<void> {
     const producer = await this.producerFor(source);
-    const txn = await producer.transaction();
+    const txn = await producer.begin();
     try {
-      for (const output of outputs) await txn.send({ ...output, acks: -1 });
-      await txn.sendOffsets({
-        consumerGroupId: this.groupId,
-        topics: [{ topic: source.topic, partitions: [{ partition: source.partition, offset: nextOffset }] }],
-      });
+      await txn.send(outputs);
+      await txn.sendOffsets(this.groupId, [{ ...source, offset: nextOffset }]);
       await txn.commit();
     } catch (err) {
       this.log.warn({ err, source }, 'transaction failed: aborting; the chunk will be redelivered');
       await txn.abort().catch(() => undefined);
       // A fenced or broken producer is not reused: the next attempt re-initialises the transactional id. Closed in
-      // the background: kafkajs's disconnect waits for the connection's pending requests, however long they take.
+      // the background: a client's disconnect can wait for the connection's pending requests, however long they take.
       this.producers.delete(key(source));
       void producer.disconnect().catch(() => undefined);
       throw err;
@@ -154,7 +149,7 @@ export class ExactlyOnceSink implements OutputSink {
 
   /**
    * Closes every producer, so each owned partition is claimed again before its next batch. Revoked partitions'
-   * ids now belong to their new owners; kept ones need a fresh claim too: kafkajs has just re-read their committed
+   * ids now belong to their new owners; kept ones need a fresh claim too: the consumer has just re-read their committed
    * offsets without KIP-447's "require stable", possibly before this member's own last transaction finished
    * committing (EndTxn returns once the commit is decided; its markers land a moment later).
    */
@@ -174,16 +169,10 @@ export class ExactlyOnceSink implements OutputSink {
     await this.admin.disconnect();
   }
 
-  private async producerFor(source: RecordSource): Promise<Producer> {
+  private async producerFor(source: RecordSource): Promise<TransactionalProducer> {
     let producer = this.producers.get(key(source));
     if (producer === undefined) {
-      producer = this.kafka.producer({
-        transactionalId: `${this.groupId}.${key(source)}`,
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: DefaultPartitioner,
-      });
+      producer = this.kafka.transactionalProducer(`${this.groupId}.${key(source)}`);
       await producer.connect();
       this.producers.set(key(source), producer);
     }

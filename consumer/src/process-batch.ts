@@ -6,8 +6,8 @@ import {
   encodePrediction,
   encodePredictionTagged,
   Headers,
-  type Message,
   type ModelScorer,
+  type OutRecord,
   type PredictionFormat,
   RideError,
   type RidePrediction,
@@ -38,7 +38,7 @@ export interface BatchDeps {
 export interface ShadowOutcome {
   version: string;
   /** Predictions in the same contract, stamped with the shadow model; for the shadow topic. */
-  predictions: Message[];
+  predictions: OutRecord[];
   /** |shadow − primary| in minutes, per ride both scored. */
   absDiffs: number[];
   /** Rides the shadow model refused or could not score. */
@@ -47,8 +47,8 @@ export interface ShadowOutcome {
 }
 
 export interface BatchOutcome {
-  predictions: Message[];
-  deadLetters: Message[];
+  predictions: OutRecord[];
+  deadLetters: OutRecord[];
   /** Dead letters per error code, for metrics. */
   reasons: Map<string, number>;
   /** Record timestamps (epoch ms) of the scored inputs, for end-to-end latency once the send is acknowledged. */
@@ -181,7 +181,7 @@ function predictionMessage(
   scoredAt: number,
   deps: BatchDeps,
   schemaId: number,
-): Message {
+): OutRecord {
   const prediction: RidePrediction = {
     ride_id: ride.rideId,
     ride_duration: duration,

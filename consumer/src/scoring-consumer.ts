@@ -1,10 +1,9 @@
 import {
-  type Admin,
-  BrokerError,
-  type Consumer,
+  type BatchConsumer,
   createKafka,
-  type EachBatchPayload,
-  ErrorCodes,
+  type FetchedBatch,
+  type InRecord,
+  type KafkaAdmin,
   type KafkaSettings,
   type Logger,
   type ModelScorer,
@@ -12,7 +11,7 @@ import {
   type PredictionFormat,
   type SchemaCatalog,
   StallError,
-  type TopicMessages,
+  type TopicRecords,
   type TopicSettings,
   type WireFormat,
 } from '@ride/shared';
@@ -72,7 +71,7 @@ export interface ScoringConsumerOptions {
 }
 
 /**
- * The kafkajs side of the consumer: fetch → processBatch → one send of predictions and dead letters →
+ * The Kafka side of the consumer: fetch → processBatch → one send of predictions and dead letters →
  * resolve and commit offsets only after the broker acknowledged that send (at-least-once), or send and
  * commit offsets in one transaction (exactly-once; see ExactlyOnceSink).
  * Backpressure is structural: the next fetch for a partition waits until its previous batch is acknowledged,
@@ -80,11 +79,11 @@ export interface ScoringConsumerOptions {
  */
 export class ScoringConsumer {
   private readonly options: ScoringConsumerOptions;
-  private readonly consumer: Consumer;
+  private readonly consumer: BatchConsumer;
   private readonly sink: OutputSink;
   private readonly log: Logger;
   private readonly committer: OffsetCommitter;
-  private readonly admin: Admin;
+  private readonly admin: KafkaAdmin;
   private readonly watchdog: ProgressWatchdog;
   private readonly active = new Set<Promise<void>>();
   /**
@@ -124,11 +123,10 @@ export class ScoringConsumer {
     const kafka = createKafka(options.kafka, options.logger);
     this.consumer = kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs,
-      heartbeatInterval: options.heartbeatIntervalMs,
+      sessionTimeoutMs: options.sessionTimeoutMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
       maxBytesPerPartition: options.fetchMaxBytesPerPartition,
-      metadataMaxAge: options.metadataMaxAgeMs,
-      allowAutoTopicCreation: false,
+      metadataMaxAgeMs: options.metadataMaxAgeMs,
     });
     this.sink =
       options.guarantee === 'exactly_once'
@@ -158,12 +156,11 @@ export class ScoringConsumer {
       onStall: (stalls) => void this.recoverStall(stalls),
       logger: options.logger,
     });
-    const { GROUP_JOIN, CRASH, STOP, REBALANCING } = this.consumer.events;
-    this.consumer.on(GROUP_JOIN, (e) => {
+    this.consumer.on('joined', (assignment) => {
       this.joined = true;
       this.reruns = 0;
       const previous = this.partitions;
-      this.partitions = [...(e.payload.memberAssignment[options.topics.rides] ?? [])].sort((a, b) => a - b);
+      this.partitions = [...(assignment[options.topics.rides] ?? [])].sort((a, b) => a - b);
       this.watchdog.reset();
       // Lag and stall state of partitions now owned elsewhere are that member's to report.
       for (const p of previous.filter((p) => !this.partitions.includes(p))) {
@@ -175,15 +172,15 @@ export class ScoringConsumer {
       // Positions start again from the committed offsets, never past a failed chunk.
       this.failedFrom.clear();
       void this.sink.rejoined();
-      this.log.info({ assignment: e.payload.memberAssignment }, 'joined group');
+      this.log.info({ assignment }, 'joined group');
     });
-    this.consumer.on(REBALANCING, () => this.log.info('rebalancing'));
-    this.consumer.on(CRASH, (e) => {
+    this.consumer.on('rebalancing', () => this.log.info('rebalancing'));
+    this.consumer.on('crashed', (error, restart) => {
       this.joined = false;
-      this.log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
-      if (!e.payload.restart) this.recover(e.payload.error);
+      this.log.error({ err: error, restart }, 'consumer crashed');
+      if (!restart) this.recover(error);
     });
-    this.consumer.on(STOP, () => {
+    this.consumer.on('stopped', () => {
       this.joined = false;
       this.partitions = [];
     });
@@ -208,10 +205,7 @@ export class ScoringConsumer {
     await this.sink.connect();
     await this.admin.connect();
     await this.consumer.connect();
-    await this.consumer.subscribe({
-      topic: this.options.topics.rides,
-      fromBeginning: this.options.fromBeginning,
-    });
+    await this.consumer.subscribe(this.options.topics.rides, { fromBeginning: this.options.fromBeginning });
     if (this.stopping) return;
     await this.run();
     this.committer.start();
@@ -220,12 +214,11 @@ export class ScoringConsumer {
 
   private run(): Promise<void> {
     return this.consumer.run({
-      eachBatchAutoResolve: false,
       // Offsets are committed by us: by the OffsetCommitter (at-least-once) or inside the output transaction.
       autoCommit: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-      eachBatch: async (payload) => {
-        const handling = this.handleBatch(payload, this.generation);
+      concurrency: this.options.partitionsConsumedConcurrently,
+      eachBatch: async (batch) => {
+        const handling = this.handleBatch(batch, this.generation);
         this.active.add(handling);
         try {
           // A stall recovery gives kafkajs its worker back even if the batch's I/O never settles.
@@ -302,38 +295,21 @@ export class ScoringConsumer {
     }
   }
 
-  /**
-   * kafkajs resolves commitOffsets without committing anything when its runner is not running (runner.js
-   * commitOffsets: a debug line only), which it is not while it restarts after a crash, e.g. a broker restart.
-   * Only the COMMIT_OFFSETS event says a commit happened; without it the committer keeps the offsets and retries.
-   */
-  private async commitOffsets(offsets: PartitionOffset[]): Promise<void> {
-    let committed = false;
-    const off = this.consumer.on(this.consumer.events.COMMIT_OFFSETS, () => {
-      committed = true;
-    });
-    try {
-      await this.consumer.commitOffsets(offsets);
-    } finally {
-      off();
-    }
-    if (!committed)
-      throw new BrokerError(
-        ErrorCodes.BROKER_UNAVAILABLE,
-        'kafkajs skipped the commit: consumer not running',
-      );
+  /** A commit the client skipped (it is not running, e.g. restarting after a broker restart) rejects: retried. */
+  private commitOffsets(offsets: PartitionOffset[]): Promise<void> {
+    return this.consumer.commit(offsets);
   }
 
   private async readOffsets(partitions: readonly number[]): Promise<PartitionOffsets[]> {
     const topic = this.options.topics.rides;
-    const [[committed], ends] = await Promise.all([
-      this.admin.fetchOffsets({ groupId: this.options.groupId, topics: [topic] }),
-      this.admin.fetchTopicOffsets(topic),
+    const [committed, ends] = await Promise.all([
+      this.admin.committedOffsets(this.options.groupId, topic),
+      this.admin.endOffsets(topic),
     ]);
     return partitions.map((partition) => ({
       partition,
-      committed: BigInt(committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1'),
-      end: BigInt(ends.find((p) => p.partition === partition)?.high ?? '0'),
+      committed: committed.get(partition) ?? -1n,
+      end: ends.get(partition) ?? 0n,
     }));
   }
 
@@ -350,7 +326,7 @@ export class ScoringConsumer {
     // rather than disconnecting clients under a connect in progress.
     await this.starting?.catch(() => undefined);
     try {
-      this.consumer.pause([{ topic: this.options.topics.rides }]);
+      this.consumer.pause(this.options.topics.rides);
     } catch {
       // not running yet (a signal during start-up): nothing is in flight
     }
@@ -362,16 +338,16 @@ export class ScoringConsumer {
     await this.admin.disconnect();
   }
 
-  private async handleBatch(payload: EachBatchPayload, generation: number): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+  private async handleBatch(batch: FetchedBatch, generation: number): Promise<void> {
+    const { resolveOffset, heartbeat, isRunning, isStale } = batch;
     const { metrics, topics, maxBatch } = this.options;
     const source = { topic: batch.topic, partition: batch.partition };
-    metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+    metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.lag()));
     // kafkajs only heartbeats when we call it; keep the membership alive while a long chunk is scored.
     const beat = setInterval(() => heartbeat().catch(() => undefined), this.options.heartbeatIntervalMs);
     try {
       const abandoned = () => generation !== this.generation;
-      const messages = await this.unanswered(payload);
+      const messages = await this.unanswered(batch);
       if (abandoned()) return;
       if (messages.length === 0) this.progressed(batch.partition);
       for (let start = 0; start < messages.length; start += maxBatch) {
@@ -389,7 +365,7 @@ export class ScoringConsumer {
           maxMessageBytes: this.options.maxMessageBytes,
           now: Date.now,
         });
-        const outputs: TopicMessages[] = [];
+        const outputs: TopicRecords[] = [];
         if (outcome.predictions.length > 0)
           outputs.push({ topic: topics.predictions, messages: outcome.predictions });
         if (outcome.deadLetters.length > 0)
@@ -434,7 +410,7 @@ export class ScoringConsumer {
    */
   private async publishAhead(
     source: RecordSource,
-    outputs: TopicMessages[],
+    outputs: TopicRecords[],
     first: string,
     next: string,
     done: { outcome: Awaited<ReturnType<typeof processBatch>>; size: number; version: string },
@@ -449,7 +425,7 @@ export class ScoringConsumer {
         'publish failed: fetching the chunk again',
       );
       try {
-        this.consumer.seek({ topic: source.topic, partition: source.partition, offset: first });
+        this.consumer.seek(source.topic, source.partition, first);
       } catch {
         // Not running (a restart is under way): it resumes from the committed offsets, which are not past `first`.
       }
@@ -484,10 +460,7 @@ export class ScoringConsumer {
    * its position (a previous owner's, or its own before a rebalance; see OutputSink.claim): resolved, or skipped
    * by a seek.
    */
-  private async unanswered({
-    batch,
-    resolveOffset,
-  }: EachBatchPayload): Promise<EachBatchPayload['batch']['messages']> {
+  private async unanswered(batch: FetchedBatch): Promise<InRecord[]> {
     const source = { topic: batch.topic, partition: batch.partition };
     let committed: string | undefined;
     try {
@@ -504,8 +477,8 @@ export class ScoringConsumer {
       { source, committed, skipped: batch.messages.length - rest.length },
       'skipping records already answered: committed after this member read its position',
     );
-    if (rest.length === 0) this.consumer.seek({ ...source, offset: committed });
-    else resolveOffset(String(BigInt(committed) - 1n));
+    if (rest.length === 0) this.consumer.seek(source.topic, source.partition, committed);
+    else batch.resolveOffset(String(BigInt(committed) - 1n));
     return rest;
   }
 

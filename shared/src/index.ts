@@ -67,26 +67,35 @@ export {
 } from './errors.js';
 export { jsonMemberSources } from './json/json-member-sources.js';
 export { type JsonRideId, readJsonRideId } from './json/json-ride-id.js';
-export { createTopics, type TopicSpec } from './kafka/create-topics.js';
 export { ensureTopics } from './kafka/ensure-topics.js';
-export { IdempotentProducer, type SendOptions } from './kafka/idempotent-producer.js';
+export { IdempotentProducer } from './kafka/idempotent-producer.js';
+export { createKafka } from './kafka/kafka-client.js';
 export {
-  type Admin,
-  Compression,
+  type BatchConsumer,
   type CompressionName,
-  type Consumer,
-  createKafka,
-  DefaultPartitioner,
-  type EachBatchPayload,
-  type IHeaders,
-  type Kafka,
-  type KafkaSasl,
-  type KafkaSettings,
-  type Message,
-  type Producer,
-  type TopicMessages,
+  CompressionNames,
+  type ConsumerEvents,
+  type ConsumerSettings,
+  type FetchedBatch,
+  type GroupDescription,
+  type InRecord,
+  type KafkaAdmin,
+  type KafkaClient,
+  type KafkaClientName,
+  KafkaClientNames,
+  type OutRecord,
+  type PartitionOffset,
+  type ProducerSettings,
+  type RecordHeaders,
+  type RecordProducer,
+  type RunOptions,
+  type SendOptions,
+  type TopicRecords,
+  type TopicSpec,
   type Transaction,
-} from './kafka/kafka-client.js';
+  type TransactionalProducer,
+} from './kafka/kafka-port.js';
+export type { KafkaSasl, KafkaSettings } from './kafka/kafka-settings.js';
 export { SendCoalescer } from './kafka/send-coalescer.js';
 export { createLogger, type Logger, REDACT_PATHS, routeProcessWarnings } from './logger.js';
 export { MlflowClient, type MlflowClientOptions, type MlflowModelVersion } from './model/mlflow-client.js';

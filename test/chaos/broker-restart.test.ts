@@ -2,7 +2,7 @@ import { RideProducer, syntheticRides } from '@ride/producer';
 import { createLogger } from '@ride/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type BrokerHandle, startBroker } from '../harness/index.js';
-import { disconnectAfterTest } from '../harness/test-kafka.js';
+import { disconnectAfterTest, testClient } from '../harness/test-kafka.js';
 import { uniqueName } from '../harness/test-names.js';
 import { waitFor } from '../streaming/consumer-process.js';
 import { createStreamTopics } from '../streaming/stream-topics.js';
@@ -87,7 +87,7 @@ describe('chaos: broker restart, producer side', () => {
     await admin.connect();
     const topics = await createStreamTopics(kafka, 6);
     const producer = await RideProducer.connect({
-      kafka: { brokers: broker.brokers, clientId: uniqueName('lib') },
+      kafka: { brokers: broker.brokers, clientId: uniqueName('lib'), ...testClient() },
       topic: topics.rides,
       logger: createLogger({ level: 'silent' }),
     });

@@ -1,7 +1,7 @@
-import { type Admin, createKafka, createLogger, type Kafka } from '@ride/shared';
+import { createKafka, createLogger, type KafkaAdmin, type KafkaClient } from '@ride/shared';
 import { expect, inject } from 'vitest';
 import { keepLog } from '../harness/node-process.js';
-import { disconnectAfterTest } from '../harness/test-kafka.js';
+import { disconnectAfterTest, testClient } from '../harness/test-kafka.js';
 import { uniqueName } from '../harness/test-names.js';
 import { type ConsumerProcess, startConsumer } from '../streaming/consumer-process.js';
 import { checkDelivery, type DeliveryReport } from '../streaming/delivery-check.js';
@@ -15,8 +15,8 @@ import { type ProducerSummary, startStream } from './stream-producer.js';
 /** What a fault gets to work with: the live members (it may replace them) and a way to start more. */
 export interface Pipeline {
   brokers: readonly string[];
-  kafka: Kafka;
-  admin: Admin;
+  kafka: KafkaClient;
+  admin: KafkaAdmin;
   topics: StreamTopics;
   groupId: string;
   partitions: number;
@@ -46,8 +46,11 @@ export interface ScenarioResult {
 // Short sessions so a dead member is noticed in seconds (the broker's floor is 6 s).
 export const FAST_SESSION = { SESSION_TIMEOUT_MS: '6000', HEARTBEAT_INTERVAL_MS: '1000' };
 
-export function kafkaFor(brokers: readonly string[]): Kafka {
-  return createKafka({ brokers, clientId: uniqueName('chaos') }, createLogger({ level: 'error' }));
+export function kafkaFor(brokers: readonly string[]): KafkaClient {
+  return createKafka(
+    { brokers, clientId: uniqueName('chaos'), ...testClient() },
+    createLogger({ level: 'error' }),
+  );
 }
 
 /**

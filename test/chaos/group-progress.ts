@@ -1,23 +1,25 @@
-import type { Admin } from '@ride/shared';
+import type { KafkaAdmin } from '@ride/shared';
 
 export type Offsets = Map<number, number>;
 
+// Test topics stay far below 2^53 records: plain numbers keep the arithmetic below readable.
+const asNumbers = (offsets: Map<number, bigint>): Offsets =>
+  new Map([...offsets].map(([partition, offset]) => [partition, Number(offset)]));
+
 /** The group's committed offset per partition of `topic` (-1 where it never committed). */
-export async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Offsets> {
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  return new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+export async function committedOffsets(admin: KafkaAdmin, groupId: string, topic: string): Promise<Offsets> {
+  return asNumbers(await admin.committedOffsets(groupId, topic));
 }
 
 /** The log-end offset (high watermark) per partition. */
-export async function endOffsets(admin: Admin, topic: string): Promise<Offsets> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return new Map(offsets.map((p) => [p.partition, Number(p.high)]));
+export async function endOffsets(admin: KafkaAdmin, topic: string): Promise<Offsets> {
+  return asNumbers(await admin.endOffsets(topic));
 }
 
 const sum = (offsets: Offsets): number => [...offsets.values()].reduce((a, b) => a + Math.max(b, 0), 0);
 
 /** Records in the topic: the number of inputs the pipeline must answer. */
-export async function recordCount(admin: Admin, topic: string): Promise<number> {
+export async function recordCount(admin: KafkaAdmin, topic: string): Promise<number> {
   return sum(await endOffsets(admin, topic));
 }
 
@@ -42,7 +44,7 @@ async function poll<T>(
  * Returns the milliseconds from `faultAt` — the recovery time of the table.
  */
 export async function waitResumed(
-  admin: Admin,
+  admin: KafkaAdmin,
   groupId: string,
   topic: string,
   since: Offsets,
@@ -71,7 +73,7 @@ export async function waitResumed(
 
 /** Waits until any of `partitions` committed past its current offset (the member is really working). */
 export async function waitProgress(
-  admin: Admin,
+  admin: KafkaAdmin,
   groupId: string,
   topic: string,
   partitions: readonly number[],
@@ -90,7 +92,7 @@ export async function waitProgress(
 
 /** Waits until the group committed every record of the topic (lag zero everywhere). */
 export async function waitCaughtUp(
-  admin: Admin,
+  admin: KafkaAdmin,
   groupId: string,
   topic: string,
   timeoutMs = 120_000,

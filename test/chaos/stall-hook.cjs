@@ -3,24 +3,35 @@
 // settles: nothing is sent and no timeout fires, so the chunk that sent it waits forever, as a stalled partition
 // does. kafkajs waits for every batch of a fetch before the next one, so the member's other partitions stop too.
 // With CHAOS_STALL_ALL=1 every later produce request of that member never settles either: recovery cannot help.
+// Both clients' produce paths are held: kafkajs's broker request, and @platformatic/kafka's send (KAFKA_CLIENT).
 const { renameSync } = require('node:fs');
 const Broker = require('kafkajs/src/broker/index.js');
+// require() of an ES module (Node 22+) yields the instance the product imports, so its prototype is shared.
+const { Producer } = require('@platformatic/kafka');
 
 const armed = process.env.CHAOS_STALL_FILE;
 const holdEvery = process.env.CHAOS_STALL_ALL === '1';
 let holding = false;
+
+/** True when this request is to be held forever. */
+function hold() {
+  if (holding) return true;
+  if (!armed) return false;
+  try {
+    renameSync(armed, `${armed}.claimed`);
+  } catch {
+    return false; // not armed, or another member claimed it
+  }
+  process.stderr.write(`chaos: holding a produce request forever (pid ${process.pid})\n`);
+  holding = holdEvery;
+  return true;
+}
+
 const produce = Broker.prototype.produce;
 Broker.prototype.produce = function stallingProduce(...args) {
-  if (holding) return new Promise(() => {});
-  if (armed) {
-    try {
-      renameSync(armed, `${armed}.claimed`);
-      process.stderr.write(`chaos: holding a produce request forever (pid ${process.pid})\n`);
-      holding = holdEvery;
-      return new Promise(() => {});
-    } catch {
-      // not armed, or another member claimed it
-    }
-  }
-  return produce.apply(this, args);
+  return hold() ? new Promise(() => {}) : produce.apply(this, args);
+};
+const send = Producer.prototype.send;
+Producer.prototype.send = function stallingSend(...args) {
+  return hold() ? new Promise(() => {}) : send.apply(this, args);
 };

@@ -1,4 +1,4 @@
-import type { Kafka } from '@ride/shared';
+import type { KafkaClient } from '@ride/shared';
 import { disconnectAfterTest } from './test-kafka.js';
 
 export interface ReceivedMessage {
@@ -17,7 +17,10 @@ export interface ConsumeOptions {
 }
 
 /** Consumes a topic from the beginning with a consumer group (eachBatch) until `count` messages arrived. */
-export async function consumeMessages(kafka: Kafka, options: ConsumeOptions): Promise<ReceivedMessage[]> {
+export async function consumeMessages(
+  kafka: KafkaClient,
+  options: ConsumeOptions,
+): Promise<ReceivedMessage[]> {
   const consumer = disconnectAfterTest(kafka.consumer({ groupId: options.groupId }));
   const received: ReceivedMessage[] = [];
   let done!: () => void;
@@ -25,9 +28,9 @@ export async function consumeMessages(kafka: Kafka, options: ConsumeOptions): Pr
     done = resolve;
   });
   await consumer.connect();
-  await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+  await consumer.subscribe(options.topic, { fromBeginning: true });
   await consumer.run({
-    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+    eachBatch: async (batch) => {
       for (const message of batch.messages) {
         received.push({
           partition: batch.partition,
@@ -35,9 +38,9 @@ export async function consumeMessages(kafka: Kafka, options: ConsumeOptions): Pr
           key: message.key?.toString('utf8') ?? null,
           value: message.value?.toString('utf8') ?? null,
         });
-        resolveOffset(message.offset);
+        batch.resolveOffset(message.offset);
       }
-      await heartbeat();
+      await batch.heartbeat();
       if (received.length >= options.count) done();
     },
   });

@@ -31,7 +31,7 @@ export interface SecureBrokerHandle extends BrokerHandle {
   readonly caPem: string;
   /** Every client user and its password (SCRAM-SHA-512 credentials created at format time). */
   readonly users: Readonly<Record<string, string>>;
-  /** kafkajs settings (TLS with the CA, SASL as `user`) for this broker. */
+  /** Client settings (TLS with the CA, SASL as `user`) for this broker. */
   clientSettings(user: string, password?: string): Pick<KafkaSettings, 'ssl' | 'sasl'>;
   /** The same as the KAFKA_* variables the producer and consumer read. */
   clientEnv(user: string, password?: string): Record<string, string>;

@@ -1,12 +1,35 @@
-import { type Admin, createKafka, createLogger, createTopics, type Kafka } from '@ride/shared';
+import {
+  createKafka,
+  createLogger,
+  type KafkaAdmin,
+  type KafkaClient,
+  type KafkaClientName,
+  KafkaClientNames,
+  type KafkaSettings,
+} from '@ride/shared';
 import { inject, onTestFinished } from 'vitest';
 import { uniqueName } from './test-names.js';
 
 const logger = createLogger({ level: 'warn', name: 'test' });
 
-/** A kafkajs client for the integration broker (from the global setup). */
-export function testKafka(): Kafka {
-  return createKafka({ brokers: inject('kafkaBrokers'), clientId: uniqueName('test') }, logger);
+/**
+ * The client behind the port for this run: KAFKA_CLIENT=platformatic runs the integration suite through
+ * @platformatic/kafka (the consumer and producer processes inherit the variable); unset, the default client.
+ */
+export function testClient(): Pick<KafkaSettings, 'client'> {
+  const name = process.env.KAFKA_CLIENT;
+  if (name === undefined || name === '') return {};
+  if (!(KafkaClientNames as readonly string[]).includes(name))
+    throw new Error(`KAFKA_CLIENT=${name} is not a client: use one of ${KafkaClientNames.join(', ')}`);
+  return { client: name as KafkaClientName };
+}
+
+/** A client for the integration broker (from the global setup). */
+export function testKafka(): KafkaClient {
+  return createKafka(
+    { brokers: inject('kafkaBrokers'), clientId: uniqueName('test'), ...testClient() },
+    logger,
+  );
 }
 
 /** Registers disconnect at the end of the current test, so a failing test still closes its clients. */
@@ -18,10 +41,14 @@ export function disconnectAfterTest<T extends { disconnect(): Promise<void> }>(c
 }
 
 /** Connects an admin client (disconnected after the test) and creates a fresh topic; returns the admin. */
-export async function createTestTopic(kafka: Kafka, topic: string, numPartitions: number): Promise<Admin> {
+export async function createTestTopic(
+  kafka: KafkaClient,
+  topic: string,
+  numPartitions: number,
+): Promise<KafkaAdmin> {
   const admin = disconnectAfterTest(kafka.admin());
   await admin.connect();
-  const created = await createTopics(admin, [{ topic, numPartitions }]);
+  const created = await admin.createTopics([{ topic, numPartitions }]);
   if (!created) throw new Error(`topic ${topic} already existed`);
   return admin;
 }

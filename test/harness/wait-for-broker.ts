@@ -16,15 +16,21 @@ const quiet = createLogger({ level: 'silent' });
 /** One real metadata round trip: the broker answers only once KRaft has elected itself and registered. */
 async function probe(brokers: readonly string[], client: WaitOptions['client']): Promise<void> {
   const kafka = createKafka(
-    { ...client, brokers, clientId: 'ride-harness-probe', connectionTimeoutMs: 1000, requestTimeoutMs: 3000 },
+    {
+      ...client,
+      brokers,
+      clientId: 'ride-harness-probe',
+      connectionTimeoutMs: 1000,
+      requestTimeoutMs: 3000,
+      retries: 0,
+    },
     quiet,
   );
-  const admin = kafka.admin({ retry: { retries: 0 } });
+  const admin = kafka.admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
-    if (cluster.brokers.length === 0 || cluster.controller === null)
-      throw new Error('no broker registered yet');
+    if (cluster.brokers === 0 || cluster.controllerId === null) throw new Error('no broker registered yet');
   } finally {
     await admin.disconnect();
   }

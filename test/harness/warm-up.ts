@@ -5,7 +5,7 @@ const quiet = createLogger({ level: 'silent' });
 /**
  * Creates __consumer_offsets and __transaction_state up front: Kafka makes them on the first FindCoordinator,
  * and until they load every first group join or InitProducerId fails with retriable "coordinator not
- * available / loading" errors that kafkajs logs at ERROR. Paying this once at start keeps test logs clean.
+ * available / loading" errors that the clients log at ERROR. Paying this once at start keeps test logs clean.
  */
 export async function warmUpCoordinators(
   brokers: readonly string[],
@@ -13,15 +13,14 @@ export async function warmUpCoordinators(
 ): Promise<void> {
   const kafka = createKafka({ ...client, brokers, clientId: 'ride-harness-warm-up' }, quiet);
   const admin = kafka.admin();
-  const producer = kafka.producer({
-    transactionalId: 'ride-harness-warm-up',
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
+  const producer = kafka.transactionalProducer('ride-harness-warm-up');
   try {
     await admin.connect();
-    await admin.describeGroups(['ride-harness-warm-up']);
+    await admin.describeGroup('ride-harness-warm-up');
     await producer.connect();
+    // The first transaction registers the id (InitProducerId): that is what loads the transaction coordinator.
+    const transaction = await producer.begin();
+    await transaction.abort();
   } finally {
     await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
   }

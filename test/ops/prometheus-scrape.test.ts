@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { DefaultPartitioner, ErrorCodes, encodeRideStarted } from '@ride/shared';
+import { ErrorCodes, encodeRideStarted } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
 import { disconnectAfterTest, testKafka } from '../harness/test-kafka.js';
 import { uniqueName } from '../harness/test-names.js';
@@ -47,7 +47,7 @@ describe('Prometheus from Debian scraping the consumer', () => {
     );
 
     // A few rides with an unknown zone, so the dead-letters-by-reason panel has a reason to show.
-    const producer = disconnectAfterTest(kafka.producer({ createPartitioner: DefaultPartitioner }));
+    const producer = disconnectAfterTest(kafka.producer());
     await producer.connect();
     const bad = Array.from({ length: 3 }, (_, i) => {
       const ride = {
@@ -61,7 +61,7 @@ describe('Prometheus from Debian scraping the consumer', () => {
       };
       return { key: ride.ride_id, value: encodeRideStarted(ride) };
     });
-    await producer.send({ topic: topics.rides, messages: bad });
+    await producer.send([{ topic: topics.rides, messages: bad }]);
     // Several seconds of paced rides: rate() needs increases seen by at least two scrapes.
     const run = await runProducer(['--synthetic', '--rate', '300', '--duration', '6'], topics);
     expect(run.code, run.output).toBe(0);

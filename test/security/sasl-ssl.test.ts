@@ -1,10 +1,10 @@
-import { createKafka, createLogger, type Kafka } from '@ride/shared';
+import { createKafka, createLogger, type KafkaClient } from '@ride/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordCount, waitCaughtUp } from '../chaos/group-progress.js';
 import { runConsumerToExit } from '../chaos/run-consumer-to-exit.js';
 import { startStream } from '../chaos/stream-producer.js';
 import { type SecureBrokerHandle, startSaslSslBroker } from '../harness/sasl-ssl.js';
-import { disconnectAfterTest } from '../harness/test-kafka.js';
+import { disconnectAfterTest, testClient } from '../harness/test-kafka.js';
 import { uniqueName } from '../harness/test-names.js';
 import { startConsumer } from '../streaming/consumer-process.js';
 import { checkDelivery } from '../streaming/delivery-check.js';
@@ -15,13 +15,18 @@ const WRONG = 'not-alices-password-0000';
 
 describe('SASL_SSL (SCRAM-SHA-512) broker', () => {
   let broker: SecureBrokerHandle;
-  let kafka: Kafka;
+  let kafka: KafkaClient;
   const alice = (): string => broker.users.alice!;
 
   beforeAll(async () => {
     broker = await startSaslSslBroker({ partitions: 3 });
     kafka = createKafka(
-      { brokers: broker.brokers, clientId: 'security-test', ...broker.clientSettings('alice') },
+      {
+        brokers: broker.brokers,
+        clientId: 'security-test',
+        ...broker.clientSettings('alice'),
+        ...testClient(),
+      },
       createLogger({ level: 'error' }),
     );
   }, 180_000);
@@ -67,8 +72,8 @@ describe('SASL_SSL (SCRAM-SHA-512) broker', () => {
     const admin = disconnectAfterTest(kafka.admin());
     await admin.connect();
     expect(await recordCount(admin, topics.rides)).toBe(0);
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topics.rides] });
-    expect(committed?.partitions.every((p) => p.offset === '-1')).toBe(true);
+    const committed = await admin.committedOffsets(groupId, topics.rides);
+    expect([...committed.values()].every((offset) => offset === -1n)).toBe(true);
   });
 
   it('refuses an unknown user and a client that does not trust the CA', async () => {

@@ -1,10 +1,12 @@
-import type { IHeaders, Kafka } from '@ride/shared';
+import type { KafkaClient, RecordHeaders } from '@ride/shared';
 import { disconnectAfterTest } from '../harness/test-kafka.js';
 import { uniqueName } from '../harness/test-names.js';
 
 export interface RawRecord {
   partition: number;
   offset: string;
+  /** Epoch ms, as fetched. */
+  timestamp: string;
   key: string | null;
   value: Buffer | null;
   headers: Record<string, string>;
@@ -20,26 +22,27 @@ export interface CollectOptions {
 
 /** Reads a topic from the beginning (a fresh group) and returns its records with headers as strings. */
 export async function collectRecords(
-  kafka: Kafka,
+  kafka: KafkaClient,
   topic: string,
   options: CollectOptions = {},
 ): Promise<RawRecord[]> {
   const consumer = disconnectAfterTest(
     kafka.consumer({
       groupId: uniqueName('reader'),
-      readUncommitted: options.isolation !== 'read_committed',
+      readCommitted: options.isolation === 'read_committed',
     }),
   );
   const records: RawRecord[] = [];
   let lastArrival = Date.now();
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe(topic, { fromBeginning: true });
   await consumer.run({
-    eachBatch: async ({ batch }) => {
+    eachBatch: async (batch) => {
       for (const m of batch.messages) {
         records.push({
           partition: batch.partition,
           offset: m.offset,
+          timestamp: m.timestamp,
           key: m.key?.toString() ?? null,
           value: m.value,
           headers: stringHeaders(m.headers),
@@ -59,7 +62,7 @@ export async function collectRecords(
   return records;
 }
 
-export function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
+export function stringHeaders(headers: RecordHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers ?? {})) {
     const first = Array.isArray(v) ? v[0] : v;

@@ -1,12 +1,11 @@
 import {
   ContentTypes,
-  DefaultPartitioner,
   decodePrediction,
   ErrorCodes,
   encodeRideStarted,
   encodeRideStartedTagged,
   Headers,
-  type Message,
+  type OutRecord,
   type RideStarted,
 } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
@@ -26,20 +25,20 @@ const good = (i: number): RideStarted => ({
   passenger_count: null,
 });
 /** A ride in the Confluent wire format, as the producer writes it: no headers. */
-const avro = (ride: RideStarted, key = ride.ride_id): Message => ({ key, value: encodeRideStarted(ride) });
+const avro = (ride: RideStarted, key = ride.ride_id): OutRecord => ({ key, value: encodeRideStarted(ride) });
 /** The earlier contract, still read: bare Avro tagged by a content-type header. */
-const tagged = (ride: RideStarted): Message => {
+const tagged = (ride: RideStarted): OutRecord => {
   const { value, contentType } = encodeRideStartedTagged(ride);
   return { key: ride.ride_id, value, headers: { [Headers.contentType]: contentType } };
 };
-const json = (key: string, body: string): Message => ({
+const json = (key: string, body: string): OutRecord => ({
   key,
   value: Buffer.from(body),
   headers: { [Headers.contentType]: ContentTypes.json },
 });
 
 /** Each bad event, keyed by a name, with the dead-letter reason it must get. */
-const BAD: Array<{ key: string; message: Message; reason: string }> = [
+const BAD: Array<{ key: string; message: OutRecord; reason: string }> = [
   {
     key: 'random-bytes',
     message: { key: 'random-bytes', value: Buffer.from([0xde, 0xad, 0xbe, 0xef]) },
@@ -123,21 +122,21 @@ describe('dead-letter topic', () => {
     const kafka = testKafka();
     const topics = await createStreamTopics(kafka, 3);
     const consumer = await startConsumer(topics, uniqueName('g'));
-    const producer = disconnectAfterTest(kafka.producer({ createPartitioner: DefaultPartitioner }));
+    const producer = disconnectAfterTest(kafka.producer());
     await producer.connect();
 
     const goods = Array.from({ length: 300 }, (_, i) => (i % 10 === 0 ? tagged(good(i)) : avro(good(i))));
     goods.push(
       json('256', '{"ride":{"PULocationID":130,"DOLocationID":205,"trip_distance":3.66},"ride_id":256}'),
     );
-    const mixed: Message[] = [];
+    const mixed: OutRecord[] = [];
     goods.forEach((m, i) => {
       mixed.push(m);
       const bad = i % 29 === 0 ? BAD[i / 29] : undefined;
       if (bad) mixed.push(bad.message);
     });
     for (const b of BAD.slice(Math.ceil(goods.length / 29))) mixed.push(b.message);
-    await producer.send({ topic: topics.rides, messages: mixed });
+    await producer.send([{ topic: topics.rides, messages: mixed }]);
 
     const predictions = await collectRecords(kafka, topics.predictions, { count: goods.length });
     const letters = await collectRecords(kafka, topics.deadLetters, { count: BAD.length });
@@ -190,14 +189,16 @@ describe('dead-letter topic', () => {
     const kafka = testKafka();
     const topics = await createStreamTopics(kafka, 1);
     await startConsumer(topics, uniqueName('g'), { PREDICTION_FORMAT: 'json' });
-    const producer = disconnectAfterTest(kafka.producer({ createPartitioner: DefaultPartitioner }));
+    const producer = disconnectAfterTest(kafka.producer());
     await producer.connect();
-    await producer.send({
-      topic: topics.rides,
-      messages: [
-        json('256', '{"ride":{"PULocationID":130,"DOLocationID":205,"trip_distance":3.66},"ride_id":256}'),
-      ],
-    });
+    await producer.send([
+      {
+        topic: topics.rides,
+        messages: [
+          json('256', '{"ride":{"PULocationID":130,"DOLocationID":205,"trip_distance":3.66},"ride_id":256}'),
+        ],
+      },
+    ]);
     const [record] = await collectRecords(kafka, topics.predictions, { count: 1 });
     const body = JSON.parse(record!.value!.toString());
     expect(Object.keys(body).slice(0, 3)).toEqual(['model', 'version', 'prediction']);

@@ -1,4 +1,4 @@
-import type { Kafka } from '@ride/shared';
+import type { KafkaClient } from '@ride/shared';
 import { disconnectAfterTest } from '../harness/test-kafka.js';
 import { type CollectOptions, collectRecords, type RawRecord } from './collect-records.js';
 import type { StreamTopics } from './stream-topics.js';
@@ -15,7 +15,7 @@ export interface DeliveryReport {
 
 /** The invariant check: every input ends as a prediction or a dead letter; committed offsets never run ahead. */
 export async function checkDelivery(
-  kafka: Kafka,
+  kafka: KafkaClient,
   topics: StreamTopics,
   groupId: string,
   expectedInputs: number,
@@ -32,16 +32,13 @@ export async function checkDelivery(
     answered.set(r.key ?? '', (answered.get(r.key ?? '') ?? 0) + 1);
   const admin = disconnectAfterTest(kafka.admin());
   await admin.connect();
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topics.rides] });
-  const committedByPartition = new Map(
-    (committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
-  );
+  const committed = await admin.committedOffsets(groupId, topics.rides);
   return {
     inputs,
     lost: inputs.filter((r) => !answered.has(r.key ?? '')).map((r) => r.key ?? ''),
     duplicates: [...answered.values()].reduce((sum, n) => sum + n - 1, 0),
     committedWithoutOutcome: inputs.filter(
-      (r) => Number(r.offset) < (committedByPartition.get(r.partition) ?? -1) && !answered.has(r.key ?? ''),
+      (r) => BigInt(r.offset) < (committed.get(r.partition) ?? -1n) && !answered.has(r.key ?? ''),
     ),
   };
 }

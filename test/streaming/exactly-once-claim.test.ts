@@ -24,20 +24,11 @@ describe('exactly-once sink: claiming a partition', () => {
     expect(await first.claim(source)).toBeUndefined();
 
     // A stalled owner with a transaction still open on the partition's transactional id.
-    const zombie = disconnectAfterTest(
-      kafka.producer({
-        transactionalId: `${group}.${topics.rides}.0`,
-        idempotent: true,
-        maxInFlightRequests: 1,
-      }),
-    );
+    const zombie = disconnectAfterTest(kafka.transactionalProducer(`${group}.${topics.rides}.0`));
     await zombie.connect();
-    const open = await zombie.transaction();
-    await open.send({ topic: topics.predictions, messages: [{ key: 'zombie', value: 'zombie' }] });
-    await open.sendOffsets({
-      consumerGroupId: group,
-      topics: [{ topic: topics.rides, partitions: [{ partition: 0, offset: '20' }] }],
-    });
+    const open = await zombie.begin();
+    await open.send([{ topic: topics.predictions, messages: [{ key: 'zombie', value: 'zombie' }] }]);
+    await open.sendOffsets(group, [{ topic: topics.rides, partition: 0, offset: '20' }]);
 
     const second = disconnectAfterTest(new ExactlyOnceSink(kafka, group, logger));
     await second.connect();

@@ -1,4 +1,4 @@
-import { createTopics, type Kafka } from '@ride/shared';
+import type { KafkaClient } from '@ride/shared';
 import { disconnectAfterTest } from '../harness/test-kafka.js';
 import { uniqueName } from '../harness/test-names.js';
 
@@ -9,14 +9,11 @@ export interface StreamTopics {
 }
 
 /** Fresh rides / predictions / dead-letter topics for one test. */
-export async function createStreamTopics(kafka: Kafka, partitions = 6): Promise<StreamTopics> {
+export async function createStreamTopics(kafka: KafkaClient, partitions = 6): Promise<StreamTopics> {
   const base = uniqueName('s');
   const topics = { rides: `${base}.rides`, predictions: `${base}.predictions`, deadLetters: `${base}.dlq` };
   const admin = disconnectAfterTest(kafka.admin());
   await admin.connect();
-  await createTopics(
-    admin,
-    Object.values(topics).map((topic) => ({ topic, numPartitions: partitions })),
-  );
+  await admin.createTopics(Object.values(topics).map((topic) => ({ topic, numPartitions: partitions })));
   return topics;
 }

@@ -1,14 +1,13 @@
 import type { TopicSettings } from '../config/kafka-config.js';
 import type { Logger } from '../logger.js';
-import { createTopics } from './create-topics.js';
-import type { Kafka } from './kafka-client.js';
+import type { KafkaClient } from './kafka-port.js';
 
 /**
  * Creates the rides, predictions and dead-letter topics (and `extra` ones, e.g. a shadow topic) when missing, with
  * the configured partitions; existing topics are left as they are.
  */
 export async function ensureTopics(
-  kafka: Kafka,
+  kafka: KafkaClient,
   topics: TopicSettings,
   logger: Logger,
   extra: readonly string[] = [],
@@ -21,8 +20,7 @@ export async function ensureTopics(
       (t) => !existing.has(t),
     );
     if (wanted.length === 0) return;
-    await createTopics(
-      admin,
+    await admin.createTopics(
       wanted.map((topic) => ({
         topic,
         numPartitions: topics.partitions,

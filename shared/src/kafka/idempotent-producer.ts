@@ -1,24 +1,20 @@
 import type { Logger } from '../logger.js';
-import { DefaultPartitioner, type Kafka, type Producer, type TopicMessages } from './kafka-client.js';
-
-export interface SendOptions {
-  compression?: number;
-}
+import type { KafkaClient, RecordProducer, SendOptions, TopicRecords } from './kafka-port.js';
 
 /**
  * An idempotent producer (KIP-98: acks=all, ordered, no duplicates from its own retries) that starts over after
- * a failed send. kafkajs keeps the failed batch's sequence numbers after an ambiguous failure (a timeout while
- * the broker did append it), and every later send then fails with OUT_OF_ORDER_SEQUENCE_NUMBER
- * (tulios/kafkajs#598); a fresh producer gets a fresh producer id and sequence. The failed batch is still
+ * a failed send. A client can keep the failed batch's sequence numbers after an ambiguous failure (a timeout while
+ * the broker did append it), and every later send then fails with OUT_OF_ORDER_SEQUENCE_NUMBER (kafkajs does:
+ * tulios/kafkajs#598); a fresh producer gets a fresh producer id and sequence. The failed batch is still
  * reported to the caller as failed.
  */
 export class IdempotentProducer {
-  private readonly kafka: Kafka;
+  private readonly kafka: KafkaClient;
   private readonly log: Logger;
   /** The current producer, being connected or connected; shared by concurrent sends. */
-  private producer: Promise<Producer> | undefined;
+  private producer: Promise<RecordProducer> | undefined;
 
-  constructor(kafka: Kafka, logger: Logger) {
+  constructor(kafka: KafkaClient, logger: Logger) {
     this.kafka = kafka;
     this.log = logger;
   }
@@ -27,17 +23,17 @@ export class IdempotentProducer {
     await this.current();
   }
 
-  async sendBatch(topicMessages: TopicMessages[], options: SendOptions = {}): Promise<void> {
+  async send(records: readonly TopicRecords[], options: SendOptions = {}): Promise<void> {
     const producer = await this.current();
     try {
-      await producer.sendBatch({ topicMessages, acks: -1, compression: options.compression });
+      await producer.send(records, options);
     } catch (err) {
       // Concurrent sends share the producer: only the first failure replaces it.
       if (this.producer !== undefined && (await this.producer.catch(() => undefined)) === producer) {
         this.producer = undefined;
       }
       this.log.warn({ err }, 'send failed: replacing the producer so later sends start a fresh sequence');
-      // Not awaited: kafkajs's disconnect waits for every pending request of the connection, other sends' too,
+      // Not awaited: a client's disconnect can wait for every pending request of the connection, other sends' too,
       // and the failure must reach the caller whatever they do.
       void producer.disconnect().catch(() => undefined);
       throw err;
@@ -57,14 +53,9 @@ export class IdempotentProducer {
     await (await producer?.catch(() => undefined))?.disconnect();
   }
 
-  private current(): Promise<Producer> {
+  private current(): Promise<RecordProducer> {
     if (this.producer === undefined) {
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: DefaultPartitioner,
-      });
+      const producer = this.kafka.producer({ idempotent: true });
       const connecting = producer.connect().then(() => producer);
       this.producer = connecting;
       // A failed connect is not kept: the next send tries a fresh producer.

@@ -1,7 +1,7 @@
-import type { TopicMessages } from './kafka-client.js';
+import type { OutRecord, TopicRecords } from './kafka-port.js';
 
 interface Group {
-  byTopic: Map<string, TopicMessages['messages']>;
+  byTopic: Map<string, OutRecord[]>;
   resolve: () => void;
   reject: (err: unknown) => void;
   settled: Promise<void>;
@@ -15,16 +15,16 @@ interface Group {
  * order: groups go out in arrival order and a group keeps each caller's records in the order given.
  */
 export class SendCoalescer {
-  private readonly send: (topicMessages: TopicMessages[]) => Promise<void>;
+  private readonly send: (topicMessages: TopicRecords[]) => Promise<void>;
   private next: Group | undefined;
   private inFlight = false;
 
-  constructor(send: (topicMessages: TopicMessages[]) => Promise<void>) {
+  constructor(send: (topicMessages: TopicRecords[]) => Promise<void>) {
     this.send = send;
   }
 
   /** Resolves once the request carrying `topicMessages` was acknowledged; rejects with that request's error. */
-  enqueue(topicMessages: readonly TopicMessages[]): Promise<void> {
+  enqueue(topicMessages: readonly TopicRecords[]): Promise<void> {
     const group = this.next ?? this.open();
     for (const { topic, messages } of topicMessages) {
       const list = group.byTopic.get(topic);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { IdempotentProducer } from '../../src/kafka/idempotent-producer.js';
-import type { Kafka } from '../../src/kafka/kafka-client.js';
+import type { KafkaClient } from '../../src/kafka/kafka-port.js';
 import { createLogger } from '../../src/logger.js';
 
-/** A kafkajs stand-in: each producer() call makes one whose sends follow `sendBatch` and whose close never ends. */
-function fakeKafka(sendBatch: (n: number) => Promise<unknown>) {
+/** A client stand-in: each producer() call makes one whose sends follow `send` and whose close never ends. */
+function fakeKafka(send: (n: number) => Promise<unknown>) {
   const made: { connects: number; disconnects: number }[] = [];
   const kafka = {
     producer: () => {
@@ -15,7 +15,7 @@ function fakeKafka(sendBatch: (n: number) => Promise<unknown>) {
         connect: async () => {
           stats.connects += 1;
         },
-        sendBatch: () => sendBatch(n),
+        send: () => send(n),
         // kafkajs's disconnect waits for every pending request of the connection, which may never settle.
         disconnect: () => {
           stats.disconnects += 1;
@@ -23,7 +23,7 @@ function fakeKafka(sendBatch: (n: number) => Promise<unknown>) {
         },
       };
     },
-  } as unknown as Kafka;
+  } as unknown as KafkaClient;
   return { kafka, made };
 }
 
@@ -35,10 +35,10 @@ describe('IdempotentProducer', () => {
       if (n === 0) throw new Error('Connection error: ECONNREFUSED');
     });
     const p = new IdempotentProducer(kafka, logger);
-    await expect(p.sendBatch([{ topic: 't', messages: [{ value: 'a' }] }])).rejects.toThrow('ECONNREFUSED');
+    await expect(p.send([{ topic: 't', messages: [{ value: 'a' }] }])).rejects.toThrow('ECONNREFUSED');
     expect(made[0]!.disconnects).toBe(1);
     // The next send starts a fresh producer (fresh producer id and sequence).
-    await p.sendBatch([{ topic: 't', messages: [{ value: 'b' }] }]);
+    await p.send([{ topic: 't', messages: [{ value: 'b' }] }]);
     expect(made).toHaveLength(2);
   });
 
@@ -47,11 +47,11 @@ describe('IdempotentProducer', () => {
       if (n === 0) throw new Error('boom');
     });
     const p = new IdempotentProducer(kafka, logger);
-    const sends = Array.from({ length: 4 }, () => p.sendBatch([{ topic: 't', messages: [{ value: 'x' }] }]));
+    const sends = Array.from({ length: 4 }, () => p.send([{ topic: 't', messages: [{ value: 'x' }] }]));
     const results = await Promise.allSettled(sends);
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
     expect(made).toHaveLength(1);
-    await p.sendBatch([{ topic: 't', messages: [{ value: 'y' }] }]);
+    await p.send([{ topic: 't', messages: [{ value: 'y' }] }]);
     expect(made).toHaveLength(2);
     expect(made[1]!.connects).toBe(1);
   });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { TopicMessages } from '../../src/kafka/kafka-client.js';
+import type { TopicRecords } from '../../src/kafka/kafka-port.js';
 import { SendCoalescer } from '../../src/kafka/send-coalescer.js';
 
 /** A fake request path (a unit test's collaborator): records each request, settled by the test. */
 function fakeSend() {
-  const requests: Array<{ topicMessages: TopicMessages[]; settle: (err?: Error) => void }> = [];
+  const requests: Array<{ topicMessages: TopicRecords[]; settle: (err?: Error) => void }> = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const send = (topicMessages: TopicMessages[]) =>
+  const send = (topicMessages: TopicRecords[]) =>
     new Promise<void>((resolve, reject) => {
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -23,13 +23,12 @@ function fakeSend() {
   return { send, requests, maxInFlight: () => maxInFlight };
 }
 
-const msgs = (topic: string, ...values: string[]): TopicMessages => ({
+const msgs = (topic: string, ...values: string[]): TopicRecords => ({
   topic,
   messages: values.map((value) => ({ key: value, value })),
 });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
-const valuesOf = (t: TopicMessages[]) =>
-  t.map(({ topic, messages }) => [topic, messages.map((m) => m.value)]);
+const valuesOf = (t: TopicRecords[]) => t.map(({ topic, messages }) => [topic, messages.map((m) => m.value)]);
 
 describe('SendCoalescer', () => {
   it('merges sends asked for while one is in flight into the next request, one request at a time', async () => {

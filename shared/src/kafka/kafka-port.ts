@@ -1,0 +1,187 @@
+// Our Kafka port: the few calls the product, its tests, chaos and bench make, in our own types. A client is named
+// only by its adapter (kafkajs-client.ts, platformatic-client.ts); everything else speaks these interfaces.
+
+/** Compression codecs a producer can be asked for. */
+export const CompressionNames = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+export type CompressionName = (typeof CompressionNames)[number];
+
+/** The clients behind the port, selected with KAFKA_CLIENT. */
+export const KafkaClientNames = ['kafkajs', 'platformatic'] as const;
+export type KafkaClientName = (typeof KafkaClientNames)[number];
+
+/** Header values (a name can repeat). */
+export type RecordHeaders = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+
+/** A record to produce. Without `partition`, the key picks it (murmur2, as the Java client). */
+export interface OutRecord {
+  key?: Buffer | string | null;
+  value: Buffer | string | null;
+  headers?: RecordHeaders;
+  /** Epoch ms as a string; unset, the producer's clock. */
+  timestamp?: string;
+  partition?: number;
+}
+
+export interface TopicRecords {
+  topic: string;
+  messages: OutRecord[];
+}
+
+/** A fetched record. Offsets and timestamps are decimal strings, as the batch consumer hands them over. */
+export interface InRecord {
+  offset: string;
+  /** Broker or producer timestamp, epoch ms. */
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: RecordHeaders;
+}
+
+/** A consumed position to commit: the next offset to read. */
+export interface PartitionOffset {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface SendOptions {
+  compression?: CompressionName;
+}
+
+/** Every producer we make waits for all in-sync replicas (acks=all) and never creates topics. */
+export interface RecordProducer {
+  connect(): Promise<void>;
+  /** Resolves once the broker acknowledged every record. */
+  send(records: readonly TopicRecords[], options?: SendOptions): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface ProducerSettings {
+  /** KIP-98 idempotence: ordered, no duplicates from the producer's own retries (default true). */
+  idempotent?: boolean;
+}
+
+/** A producer with a transactional.id; one transaction at a time. */
+export interface TransactionalProducer {
+  connect(): Promise<void>;
+  /**
+   * Opens a transaction. The first one registers the transactional id with the coordinator (InitProducerId), which
+   * fences an earlier producer of the same id: its open transaction is aborted, or its ending commit completes.
+   */
+  begin(): Promise<Transaction>;
+  disconnect(): Promise<void>;
+}
+
+export interface Transaction {
+  send(records: readonly TopicRecords[]): Promise<void>;
+  /** Commits the group's consumed offsets with the transaction (TxnOffsetCommit). */
+  sendOffsets(groupId: string, offsets: readonly PartitionOffset[]): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+  replicationFactor?: number;
+}
+
+export interface GroupDescription {
+  /** The coordinator's state name, e.g. Stable, Empty, Dead. */
+  state: string;
+  members: number;
+}
+
+export interface KafkaAdmin {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  listTopics(): Promise<string[]>;
+  /**
+   * Creates the topics that are missing and waits until every partition has a leader. Returns false when every
+   * topic already existed.
+   */
+  createTopics(specs: readonly TopicSpec[], timeoutMs?: number): Promise<boolean>;
+  /** The group's committed offset per partition of `topic`; -1 where it has none. */
+  committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>>;
+  /** The log end offset (high watermark) per partition of `topic`. */
+  endOffsets(topic: string): Promise<Map<number, bigint>>;
+  describeGroup(groupId: string): Promise<GroupDescription>;
+  /** The brokers the cluster reports and its controller (null until one is elected); fails when none answers. */
+  describeCluster(): Promise<{ brokers: number; controllerId: number | null }>;
+}
+
+export interface ConsumerSettings {
+  groupId: string;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  maxBytesPerPartition?: number;
+  /** How often cluster metadata is refreshed (bounds how long a partition with a moved leader goes unfetched). */
+  metadataMaxAgeMs?: number;
+  /** Default true: transactions' aborted records and open ones' are not handed over. */
+  readCommitted?: boolean;
+  minBytes?: number;
+  maxWaitMs?: number;
+}
+
+/** One partition's fetched records, handed to `eachBatch`. */
+export interface FetchedBatch {
+  topic: string;
+  partition: number;
+  messages: InRecord[];
+  /** Records between the batch's last offset and the partition's high watermark. */
+  lag(): bigint;
+  /** Marks records up to and including `offset` consumed: the next fetch starts after it. */
+  resolveOffset(offset: string): void;
+  /** Keeps the group membership alive during a long batch. */
+  heartbeat(): Promise<void>;
+  isRunning(): boolean;
+  /** True when a rebalance or seek made this batch's position obsolete. */
+  isStale(): boolean;
+}
+
+export interface RunOptions {
+  eachBatch(batch: FetchedBatch): Promise<void>;
+  /** Partitions processed at the same time (default 1). */
+  concurrency?: number;
+  /**
+   * Default true: every batch is marked consumed once `eachBatch` returns and positions are committed by the client.
+   * False: only resolveOffset moves positions and only `commit` commits.
+   */
+  autoCommit?: boolean;
+}
+
+export interface ConsumerEvents {
+  /** A group join; `assignment` lists this member's partitions by topic. */
+  joined: (assignment: Record<string, number[]>) => void;
+  rebalancing: () => void;
+  /** The client's run loop failed; `restart` says whether the client runs it again itself. */
+  crashed: (error: Error, restart: boolean) => void;
+  stopped: () => void;
+}
+
+/** A consumer-group member that hands over fetched records partition batch by partition batch. */
+export interface BatchConsumer {
+  connect(): Promise<void>;
+  subscribe(topic: string, options?: { fromBeginning?: boolean }): Promise<void>;
+  /** Starts the fetch loop; resolves once it runs. */
+  run(options: RunOptions): Promise<void>;
+  /** Subscribes to an event; returns the unsubscribe. */
+  on<E extends keyof ConsumerEvents>(event: E, listener: ConsumerEvents[E]): () => void;
+  pause(topic: string): void;
+  /** The partition's next fetch starts at `offset`. Throws when the loop is not running. */
+  seek(topic: string, partition: number, offset: string): void;
+  /** Commits positions; rejects (BrokerError) when the commit did not happen. */
+  commit(offsets: readonly PartitionOffset[]): Promise<void>;
+  /** Stops the fetch loop and leaves the group; the consumer can run again. */
+  stop(): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** The entry to one cluster through one client. */
+export interface KafkaClient {
+  readonly name: KafkaClientName;
+  producer(settings?: ProducerSettings): RecordProducer;
+  transactionalProducer(transactionalId: string): TransactionalProducer;
+  admin(): KafkaAdmin;
+  consumer(settings: ConsumerSettings): BatchConsumer;
+}

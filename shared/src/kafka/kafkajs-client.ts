@@ -1,0 +1,331 @@
+// The kafkajs adapter of our Kafka port (kafka-port.ts): the only file that imports kafkajs.
+import {
+  type Admin,
+  CompressionTypes,
+  type Consumer,
+  type EachBatchPayload,
+  Kafka,
+  type KafkaConfig,
+  logLevel,
+  Partitioners,
+  type Producer,
+  type SASLOptions,
+  type TopicMessages,
+} from 'kafkajs';
+import { BrokerError, ErrorCodes } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type {
+  BatchConsumer,
+  CompressionName,
+  ConsumerEvents,
+  ConsumerSettings,
+  FetchedBatch,
+  GroupDescription,
+  KafkaAdmin,
+  KafkaClient,
+  PartitionOffset,
+  ProducerSettings,
+  RecordProducer,
+  RunOptions,
+  SendOptions,
+  TopicRecords,
+  TopicSpec,
+  Transaction,
+  TransactionalProducer,
+} from './kafka-port.js';
+import type { KafkaSettings } from './kafka-settings.js';
+import { waitForLeaders } from './wait-for-leaders.js';
+
+const compressions: Record<CompressionName, CompressionTypes> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+  snappy: CompressionTypes.Snappy,
+  lz4: CompressionTypes.LZ4,
+  zstd: CompressionTypes.ZSTD,
+};
+
+const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs 2's default partitioner: murmur2, as the Java client (passing it also silences the v2 warning). */
+const partitioner = Partitioners.DefaultPartitioner;
+
+/** A kafkajs client whose own logs flow into our pino logger (component=kafkajs). */
+export function kafkajsClient(settings: KafkaSettings, logger: Logger): KafkaClient {
+  const log = logger.child({ component: 'kafkajs' });
+  const config: KafkaConfig = {
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    connectionTimeout: settings.connectionTimeoutMs ?? 3000,
+    requestTimeout: settings.requestTimeoutMs ?? 30000,
+    logLevel: logLevel.WARN,
+    // Ride out a broker restart (tens of seconds) before a request is reported failed.
+    retry: { retries: settings.retries ?? 10, initialRetryTime: 300, maxRetryTime: 5000 },
+    logCreator:
+      () =>
+      ({ level, log: entry }) => {
+        const { message, timestamp: _ts, logger: _name, ...rest } = entry;
+        log[levelNames[level] ?? 'info']({ kafkajs: rest }, message);
+      },
+  };
+  if (settings.ssl !== undefined) config.ssl = settings.ssl;
+  if (settings.sasl !== undefined) config.sasl = settings.sasl as SASLOptions;
+  const kafka = new Kafka(config);
+  return {
+    name: 'kafkajs',
+    producer: (options) => new KafkajsProducer(kafka, options),
+    transactionalProducer: (id) => new KafkajsTransactionalProducer(kafka, id),
+    admin: () => new KafkajsAdmin(kafka.admin()),
+    consumer: (options) => new KafkajsConsumer(kafka, options),
+  };
+}
+
+function topicMessages(records: readonly TopicRecords[]): TopicMessages[] {
+  // Our records are kafkajs's message shape: they pass through without a copy.
+  return records as TopicMessages[];
+}
+
+class KafkajsProducer implements RecordProducer {
+  private readonly producer: Producer;
+
+  constructor(kafka: Kafka, settings: ProducerSettings = {}) {
+    const idempotent = settings.idempotent ?? true;
+    this.producer = kafka.producer({
+      idempotent,
+      // kafkajs keeps an idempotent producer's order only with one request in flight per broker.
+      maxInFlightRequests: idempotent ? 1 : undefined,
+      allowAutoTopicCreation: false,
+      createPartitioner: partitioner,
+    });
+  }
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  async send(records: readonly TopicRecords[], options: SendOptions = {}): Promise<void> {
+    await this.producer.sendBatch({
+      topicMessages: topicMessages(records),
+      acks: -1,
+      compression: compressions[options.compression ?? 'none'],
+    });
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
+
+class KafkajsTransactionalProducer implements TransactionalProducer {
+  private readonly producer: Producer;
+
+  constructor(kafka: Kafka, transactionalId: string) {
+    this.producer = kafka.producer({
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: partitioner,
+    });
+  }
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  async begin(): Promise<Transaction> {
+    // kafkajs registers the transactional id (InitProducerId) on the first transaction, not on connect().
+    const txn = await this.producer.transaction();
+    return {
+      send: async (records) => {
+        for (const { topic, messages } of records) await txn.send({ topic, messages, acks: -1 });
+      },
+      sendOffsets: (groupId, offsets) =>
+        txn.sendOffsets({ consumerGroupId: groupId, topics: byTopic(offsets) }),
+      commit: () => txn.commit(),
+      abort: () => txn.abort(),
+    };
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
+
+function byTopic(offsets: readonly PartitionOffset[]) {
+  const topics = new Map<string, { partition: number; offset: string }[]>();
+  for (const { topic, partition, offset } of offsets) {
+    const list = topics.get(topic) ?? [];
+    list.push({ partition, offset });
+    topics.set(topic, list);
+  }
+  return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
+}
+
+class KafkajsAdmin implements KafkaAdmin {
+  private readonly admin: Admin;
+
+  constructor(admin: Admin) {
+    this.admin = admin;
+  }
+
+  connect(): Promise<void> {
+    return this.admin.connect();
+  }
+
+  disconnect(): Promise<void> {
+    return this.admin.disconnect();
+  }
+
+  listTopics(): Promise<string[]> {
+    return this.admin.listTopics();
+  }
+
+  /** kafkajs's own `waitForLeaders` retries only LEADER_NOT_AVAILABLE and fails on KRaft's metadata lag. */
+  async createTopics(specs: readonly TopicSpec[], timeoutMs = 30_000): Promise<boolean> {
+    const created = await this.admin.createTopics({ topics: [...specs], waitForLeaders: false });
+    await waitForLeaders(
+      async (topics) => {
+        const metadata = await this.admin.fetchTopicMetadata({ topics });
+        const leaders = new Map(metadata.topics.map((t) => [t.name, t.partitions.map((p) => p.leader)]));
+        // The leaders also answer for their partitions (ListOffsets), as the first produce and fetch need.
+        if ([...leaders.values()].every((l) => l.length > 0 && l.every((leader) => leader >= 0)))
+          await Promise.all(topics.map((topic) => this.admin.fetchTopicOffsets(topic)));
+        return leaders;
+      },
+      specs,
+      timeoutMs,
+    );
+    return created;
+  }
+
+  async committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>> {
+    const [committed] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    return new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+  }
+
+  async endOffsets(topic: string): Promise<Map<number, bigint>> {
+    const offsets = await this.admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((p) => [p.partition, BigInt(p.high)]));
+  }
+
+  async describeGroup(groupId: string): Promise<GroupDescription> {
+    const [group] = (await this.admin.describeGroups([groupId])).groups;
+    return { state: group?.state ?? 'Dead', members: group?.members.length ?? 0 };
+  }
+
+  async describeCluster(): Promise<{ brokers: number; controllerId: number | null }> {
+    const cluster = await this.admin.describeCluster();
+    return { brokers: cluster.brokers.length, controllerId: cluster.controller };
+  }
+}
+
+class KafkajsConsumer implements BatchConsumer {
+  private readonly consumer: Consumer;
+
+  constructor(kafka: Kafka, settings: ConsumerSettings) {
+    this.consumer = kafka.consumer({
+      groupId: settings.groupId,
+      sessionTimeout: settings.sessionTimeoutMs,
+      heartbeatInterval: settings.heartbeatIntervalMs,
+      maxBytesPerPartition: settings.maxBytesPerPartition,
+      metadataMaxAge: settings.metadataMaxAgeMs,
+      readUncommitted: settings.readCommitted === false,
+      minBytes: settings.minBytes,
+      maxWaitTimeInMs: settings.maxWaitMs,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  connect(): Promise<void> {
+    return this.consumer.connect();
+  }
+
+  subscribe(topic: string, options: { fromBeginning?: boolean } = {}): Promise<void> {
+    return this.consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? false });
+  }
+
+  run(options: RunOptions): Promise<void> {
+    const autoCommit = options.autoCommit ?? true;
+    return this.consumer.run({
+      autoCommit,
+      eachBatchAutoResolve: autoCommit,
+      partitionsConsumedConcurrently: options.concurrency ?? 1,
+      eachBatch: (payload) => options.eachBatch(fetchedBatch(payload)),
+    });
+  }
+
+  on<E extends keyof ConsumerEvents>(event: E, listener: ConsumerEvents[E]): () => void {
+    const { GROUP_JOIN, REBALANCING, CRASH, STOP } = this.consumer.events;
+    switch (event) {
+      case 'joined': {
+        const joined = listener as ConsumerEvents['joined'];
+        return this.consumer.on(GROUP_JOIN, (e) => joined({ ...e.payload.memberAssignment }));
+      }
+      case 'rebalancing':
+        return this.consumer.on(REBALANCING, () => (listener as ConsumerEvents['rebalancing'])());
+      case 'crashed': {
+        const crashed = listener as ConsumerEvents['crashed'];
+        return this.consumer.on(CRASH, (e) => crashed(e.payload.error, e.payload.restart));
+      }
+      default:
+        return this.consumer.on(STOP, () => (listener as ConsumerEvents['stopped'])());
+    }
+  }
+
+  pause(topic: string): void {
+    this.consumer.pause([{ topic }]);
+  }
+
+  seek(topic: string, partition: number, offset: string): void {
+    this.consumer.seek({ topic, partition, offset });
+  }
+
+  /**
+   * kafkajs resolves commitOffsets without committing anything when its runner is not running (runner.js
+   * commitOffsets: a debug line only), which it is not while it restarts after a crash, e.g. a broker restart.
+   * Only the COMMIT_OFFSETS event says a commit happened; without it the commit is reported failed.
+   */
+  async commit(offsets: readonly PartitionOffset[]): Promise<void> {
+    let committed = false;
+    const off = this.consumer.on(this.consumer.events.COMMIT_OFFSETS, () => {
+      committed = true;
+    });
+    try {
+      await this.consumer.commitOffsets([...offsets]);
+    } finally {
+      off();
+    }
+    if (!committed)
+      throw new BrokerError(
+        ErrorCodes.BROKER_UNAVAILABLE,
+        'kafkajs skipped the commit: consumer not running',
+      );
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.stop();
+  }
+
+  disconnect(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}
+
+function fetchedBatch(payload: EachBatchPayload): FetchedBatch {
+  const { batch } = payload;
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    messages: batch.messages,
+    lag: () => BigInt(batch.offsetLag()),
+    resolveOffset: payload.resolveOffset,
+    heartbeat: payload.heartbeat,
+    isRunning: payload.isRunning,
+    isStale: payload.isStale,
+  };
+}
