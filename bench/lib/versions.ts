@@ -29,6 +29,7 @@ export async function versions(): Promise<Record<string, string>> {
     Java: await commandVersion('java', ['-version'], /version "([^"]+)"/),
     Node: process.version,
     kafkajs: packageVersion('kafkajs'),
+    '@platformatic/kafka': packageVersion('@platformatic/kafka'),
     'onnxruntime-node': packageVersion('onnxruntime-node'),
     Python: await commandVersion(PEERS_PYTHON, ['--version'], /Python (\S+)/),
     commit: await sourceState(),
