@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syntheticRides } from '@ride/producer';
-import { ModelScorer, type RideFeatures } from '@ride/shared';
+import { ModelScorer, type RideFeatures } from '@ride/shared/model';
 import { runToEnd } from './lib/children.js';
 import { loadAverage, machineFacts } from './lib/load-average.js';
 import { fmtInt, fmtNum, markdownTable } from './lib/markdown-table.js';

@@ -1,4 +1,4 @@
-import type { ModelScorer, RideFeatures } from '@ride/shared';
+import type { ModelScorer, RideFeatures } from '@ride/shared/model';
 import { percentile } from './percentiles.js';
 
 export interface CallTiming {

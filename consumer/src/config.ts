@@ -2,16 +2,15 @@ import {
   type Env,
   EnvReader,
   type KafkaSettings,
-  type ModelSourceSettings,
   type PredictionFormat,
   readKafkaSettings,
-  readModelSourceSettings,
   readSchemaRegistryUrl,
   readTopicSettings,
   readWireFormat,
   type TopicSettings,
   type WireFormat,
 } from '@ride/shared';
+import { type ModelSourceSettings, readModelSourceSettings } from '@ride/shared/model';
 
 import { type ProcessingGuarantee, ProcessingGuarantees } from './output-sink.js';
 

@@ -1,13 +1,12 @@
+import { type Logger, ModelError } from '@ride/shared';
 import {
   createModelSource,
-  type Logger,
-  ModelError,
   ModelScorer,
   type ModelSource,
   type ModelSourceSettings,
   type ResolvedModel,
   validateModel,
-} from '@ride/shared';
+} from '@ride/shared/model';
 import type { ModelMetrics } from './model-metrics.js';
 
 export type SwapResult = 'unchanged' | 'swapped' | 'refused' | 'unreachable';

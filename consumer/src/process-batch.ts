@@ -6,7 +6,6 @@ import {
   encodePrediction,
   encodePredictionTagged,
   Headers,
-  type ModelScorer,
   type OutRecord,
   type PredictionFormat,
   RideError,
@@ -14,6 +13,7 @@ import {
   type SchemaCatalog,
   type WireFormat,
 } from '@ride/shared';
+import type { ModelScorer } from '@ride/shared/model';
 import { deadLetter } from './dead-letter.js';
 import { headerString, type InputMessage, type RecordSource } from './input-message.js';
 

@@ -6,7 +6,6 @@ import {
   type KafkaAdmin,
   type KafkaSettings,
   type Logger,
-  type ModelScorer,
   OutputError,
   type PredictionFormat,
   type SchemaCatalog,
@@ -15,6 +14,7 @@ import {
   type TopicSettings,
   type WireFormat,
 } from '@ride/shared';
+import type { ModelScorer } from '@ride/shared/model';
 import type { RecordSource } from './input-message.js';
 import type { ConsumerMetrics } from './metrics.js';
 import { OffsetCommitter, type PartitionOffset } from './offset-committer.js';

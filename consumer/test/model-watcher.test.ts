@@ -2,7 +2,8 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, ModelError, ModelScorer, type ModelSource, type ResolvedModel } from '@ride/shared';
+import { createLogger, ModelError } from '@ride/shared';
+import { ModelScorer, type ModelSource, type ResolvedModel } from '@ride/shared/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsumerMetrics } from '../src/metrics.js';
 import { ModelWatcher } from '../src/model-watcher.js';

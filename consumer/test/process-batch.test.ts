@@ -6,10 +6,9 @@ import {
   encodeRideStartedTagged,
   framedSchemaId,
   Headers,
-  type RideFeatures,
   SchemaCatalog,
-  type ScoreResult,
 } from '@ride/shared';
+import type { RideFeatures, ScoreResult } from '@ride/shared/model';
 import { describe, expect, it } from 'vitest';
 import type { InputMessage } from '../src/input-message.js';
 import { type BatchDeps, processBatch } from '../src/process-batch.js';

@@ -98,18 +98,8 @@ export {
 export type { KafkaSasl, KafkaSettings } from './kafka/kafka-settings.js';
 export { SendCoalescer } from './kafka/send-coalescer.js';
 export { createLogger, type Logger, REDACT_PATHS, routeProcessWarnings } from './logger.js';
-export { MlflowClient, type MlflowClientOptions, type MlflowModelVersion } from './model/mlflow-client.js';
-export { type ModelLocation, parseModelLocation } from './model/model-location.js';
-export { type ModelMetadata, readModelMetadata, type TensorSpec } from './model/model-metadata.js';
-export { type ModelRow, ModelScorer, type RideFeatures, type ScoreResult } from './model/model-scorer.js';
-export {
-  createModelSource,
-  type ModelSource,
-  type ModelSourceOptions,
-  type ResolvedModel,
-} from './model/model-source.js';
-export { type ModelSourceSettings, readModelSourceSettings } from './model/model-source-settings.js';
+// nyc-time has no native import and the TLC reader and request parsing need it; the rest of model/ is at
+// `@ride/shared/model` because the scorer loads onnxruntime's native library (issue #13).
 export { NYC_TIME_ZONE, nycLocalToEpochMs, nycTimeParts, nycWallToEpochMs } from './model/nyc-time.js';
-export { validateModel } from './model/validate-model.js';
 export { isCourseDuration, readTrips, type TlcTrip } from './tlc/read-trips.js';
 export { readZones, type Zone } from './tlc/zone-names.js';

@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createModelSource, ErrorCodes, ModelScorer, nycLocalToEpochMs } from '@ride/shared';
+import { ErrorCodes, nycLocalToEpochMs } from '@ride/shared';
+import { createModelSource, ModelScorer } from '@ride/shared/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MlflowServer, startMlflowServer } from './mlflow-server.js';
 import { copyModel, MODEL_100 } from './model-versions.js';

@@ -1,4 +1,5 @@
-import { decodePrediction, ModelScorer, readTrips } from '@ride/shared';
+import { decodePrediction, readTrips } from '@ride/shared';
+import { ModelScorer } from '@ride/shared/model';
 import { describe, expect, it } from 'vitest';
 import { testKafka } from '../harness/test-kafka.js';
 import { uniqueName } from '../harness/test-names.js';

@@ -1,11 +1,6 @@
 import { parseArgs } from 'node:util';
-import {
-  ConfigError,
-  type Env,
-  EnvReader,
-  type ModelSourceSettings,
-  readModelSourceSettings,
-} from '@ride/shared';
+import { ConfigError, type Env, EnvReader } from '@ride/shared';
+import { type ModelSourceSettings, readModelSourceSettings } from '@ride/shared/model';
 import { DEFAULT_MODEL_PATH } from '../config.js';
 
 export interface BatchConfig {

@@ -1,4 +1,5 @@
-import { isCourseDuration, type ModelScorer, readTrips, type TlcTrip } from '@ride/shared';
+import { isCourseDuration, readTrips, type TlcTrip } from '@ride/shared';
+import type { ModelScorer } from '@ride/shared/model';
 import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
 import { type PredictionColumns, PredictionWriter } from './prediction-writer.js';
 

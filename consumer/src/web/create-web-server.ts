@@ -1,11 +1,5 @@
-import {
-  ErrorCodes,
-  type EventError,
-  type Logger,
-  type ModelScorer,
-  RequestError,
-  RideError,
-} from '@ride/shared';
+import { ErrorCodes, type EventError, type Logger, RequestError, RideError } from '@ride/shared';
+import type { ModelScorer } from '@ride/shared/model';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { parsePredictRequest } from './parse-predict-request.js';
 import { keepRawJsonText, rawJsonBody } from './raw-json-body.js';

@@ -1,4 +1,5 @@
-import { EventError, jsonMemberSources, RequestError, type RideFeatures, readJsonRideId } from '@ride/shared';
+import { EventError, jsonMemberSources, RequestError, readJsonRideId } from '@ride/shared';
+import type { RideFeatures } from '@ride/shared/model';
 import { parsePickupTime } from './parse-pickup-time.js';
 import type { RawJsonBody } from './raw-json-body.js';
 

@@ -1,4 +1,5 @@
-import { type Env, EnvReader, type ModelSourceSettings, readModelSourceSettings } from '@ride/shared';
+import { type Env, EnvReader } from '@ride/shared';
+import { type ModelSourceSettings, readModelSourceSettings } from '@ride/shared/model';
 import { DEFAULT_MODEL_PATH } from '../config.js';
 
 export interface WebConfig {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { createLogger, ErrorCodes, ModelScorer, nycLocalToEpochMs } from '@ride/shared';
+import { createLogger, ErrorCodes, nycLocalToEpochMs } from '@ride/shared';
+import { ModelScorer } from '@ride/shared/model';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebServer } from '../../src/web/create-web-server.js';
