@@ -59,6 +59,7 @@ async function main(): Promise<void> {
   if (config.schemaRegistryUrl !== undefined) logger.info('Avro schemas registered with the schema registry');
   const consumer = new ScoringConsumer({
     ...config,
+    client: createKafka(config.kafka, logger),
     catalog,
     scorer,
     shadow: shadow && { scorer: () => shadow.watcher.current, topic: shadow.topic },

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { createModelMetrics } from './model-metrics.js';
+import type { BatchOutcome } from './process-batch.js';
 
 /** The consumer's Prometheus metrics, on a registry of its own (no global state). */
 export class ConsumerMetrics {
@@ -83,4 +84,28 @@ export class ConsumerMetrics {
   private readonly model = createModelMetrics(this.registry);
   readonly modelInfo = this.model.modelInfo;
   readonly modelSwaps = this.model.modelSwaps;
+
+  /** A chunk's outcome, once the broker acknowledged its outputs at `ackedAt` (epoch ms). */
+  recordBatch(outcome: BatchOutcome, size: number, modelVersion: string, ackedAt: number): void {
+    this.eventsIn.inc(size);
+    this.batchSize.observe(size);
+    this.scoringSeconds.observe(outcome.scoringMs / 1000);
+    this.predictionsOut.inc({ model_version: modelVersion }, outcome.predictions.length);
+    for (const [reason, count] of outcome.reasons) this.deadLetters.inc({ reason }, count);
+    for (const ts of outcome.recordTimestamps) this.latencySeconds.observe((ackedAt - ts) / 1000);
+    const { shadow } = outcome;
+    if (shadow !== undefined) {
+      this.shadowScoringSeconds.observe(shadow.scoringMs / 1000);
+      this.shadowPredictions.inc({ model_version: shadow.version }, shadow.predictions.length);
+      if (shadow.failed > 0) this.shadowFailures.inc(shadow.failed);
+      for (const diff of shadow.absDiffs) this.shadowAbsDiffMinutes.observe(diff);
+    }
+  }
+
+  /** Lag and stall state of a partition now owned elsewhere are that member's to report. */
+  forgetPartition(topic: string, partition: number): void {
+    const labels = { topic, partition: String(partition) };
+    this.lag.remove(labels);
+    this.partitionStalled.remove(labels);
+  }
 }

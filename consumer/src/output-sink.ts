@@ -8,6 +8,7 @@ import {
   type TransactionalProducer,
 } from '@ride/shared';
 import type { RecordSource } from './input-message.js';
+import { OffsetCommitter, type PartitionOffset } from './offset-committer.js';
 
 export const ProcessingGuarantees = ['at_least_once', 'exactly_once'] as const;
 export type ProcessingGuarantee = (typeof ProcessingGuarantees)[number];
@@ -16,6 +17,8 @@ export type ProcessingGuarantee = (typeof ProcessingGuarantees)[number];
 export interface OutputSink {
   readonly guarantee: ProcessingGuarantee;
   connect(): Promise<void>;
+  /** Starts committing acknowledged progress (the consumer runs). */
+  start(): void;
   /**
    * Readies the output path of `source` before a batch of it is processed. Returns the group's committed offset
    * when it may have moved since this member fetched its position (a previous owner's last transaction), so the
@@ -27,8 +30,15 @@ export interface OutputSink {
    * broker acknowledged them; in exactly-once mode the consumed offset is committed in the same transaction.
    */
   publish(source: RecordSource, outputs: TopicRecords[], nextOffset: string): Promise<void>;
-  /** Called after each group join, before any batch of the new generation. */
-  rejoined(): Promise<void>;
+  /**
+   * The outputs of `source` up to `nextOffset` were published and their chunk is done: commit that progress
+   * (at-least-once; exactly-once committed it inside the transaction).
+   */
+  acknowledged(source: RecordSource, nextOffset: string): Promise<void>;
+  /** Commits acknowledged progress now (before a stall recovery or a stop, while still a group member). */
+  flush(): Promise<void>;
+  /** Called after each group join with this member's partitions of `topic`, before any batch of the generation. */
+  rejoined(topic: string, partitions: readonly number[]): Promise<void>;
   /**
    * Drops every producer, so the next batch starts on fresh ones: after a stall, one may hold a send that never
    * settles. The old ones close in the background (closing waits for their pending requests).
@@ -38,16 +48,25 @@ export interface OutputSink {
 }
 
 /**
- * One idempotent producer; the consumer commits offsets itself after publish resolves. The partitions' concurrent
- * publishes share requests (SendCoalescer): one round trip for all of them instead of one each, in turn.
+ * One idempotent producer; acknowledged progress is committed through the group (OffsetCommitter) after publish
+ * resolved. The partitions' concurrent publishes share requests (SendCoalescer): one round trip for all of them
+ * instead of one each, in turn.
  */
 export class AtLeastOnceSink implements OutputSink {
   readonly guarantee = 'at_least_once';
   private readonly producer: IdempotentProducer;
+  private readonly committer: OffsetCommitter;
   private sender: SendCoalescer;
 
-  constructor(kafka: KafkaClient, logger: Logger) {
+  /** `commit` commits consumed positions as the group member (the consumer's commit); every `commitIntervalMs`. */
+  constructor(
+    kafka: KafkaClient,
+    commit: (offsets: PartitionOffset[]) => Promise<void>,
+    commitIntervalMs: number,
+    logger: Logger,
+  ) {
     this.producer = new IdempotentProducer(kafka, logger.child({ component: 'at-least-once-sink' }));
+    this.committer = new OffsetCommitter(commit, commitIntervalMs, logger);
     this.sender = this.newSender();
   }
 
@@ -59,6 +78,10 @@ export class AtLeastOnceSink implements OutputSink {
     return this.producer.connect();
   }
 
+  start(): void {
+    this.committer.start();
+  }
+
   async claim(): Promise<undefined> {
     return undefined;
   }
@@ -67,7 +90,17 @@ export class AtLeastOnceSink implements OutputSink {
     if (outputs.length > 0) await this.sender.enqueue(outputs);
   }
 
-  async rejoined(): Promise<void> {}
+  acknowledged(source: RecordSource, nextOffset: string): Promise<void> {
+    return this.committer.processed({ ...source, offset: nextOffset });
+  }
+
+  flush(): Promise<void> {
+    return this.committer.flush();
+  }
+
+  async rejoined(topic: string, partitions: readonly number[]): Promise<void> {
+    this.committer.retainOnly(topic, partitions);
+  }
 
   reset(): void {
     // A request that never settles holds its coalescer for good: later sends start on a fresh one.
@@ -75,8 +108,9 @@ export class AtLeastOnceSink implements OutputSink {
     this.producer.reset();
   }
 
-  disconnect(): Promise<void> {
-    return this.producer.disconnect();
+  async disconnect(): Promise<void> {
+    await this.committer.stop();
+    await this.producer.disconnect();
   }
 }
 
@@ -110,6 +144,8 @@ export class ExactlyOnceSink implements OutputSink {
   connect(): Promise<void> {
     return this.admin.connect();
   }
+
+  start(): void {}
 
   async claim(source: RecordSource): Promise<string | undefined> {
     if (this.producers.has(key(source))) return undefined;
@@ -146,6 +182,11 @@ export class ExactlyOnceSink implements OutputSink {
       throw err;
     }
   }
+
+  /** Committed with the chunk's transaction. */
+  async acknowledged(): Promise<void> {}
+
+  async flush(): Promise<void> {}
 
   /**
    * Closes every producer, so each owned partition is claimed again before its next batch. Revoked partitions'

@@ -1,10 +1,9 @@
 import {
   type BatchConsumer,
-  createKafka,
   type FetchedBatch,
   type InRecord,
   type KafkaAdmin,
-  type KafkaSettings,
+  type KafkaClient,
   type Logger,
   OutputError,
   type PredictionFormat,
@@ -15,9 +14,9 @@ import {
   type WireFormat,
 } from '@ride/shared';
 import type { ModelScorer } from '@ride/shared/model';
+import { batchOutputs, type OutputTopics } from './batch-outputs.js';
 import type { RecordSource } from './input-message.js';
 import type { ConsumerMetrics } from './metrics.js';
-import { OffsetCommitter, type PartitionOffset } from './offset-committer.js';
 import {
   AtLeastOnceSink,
   ExactlyOnceSink,
@@ -26,14 +25,14 @@ import {
 } from './output-sink.js';
 import { processBatch } from './process-batch.js';
 import { type PartitionOffsets, ProgressWatchdog, type Stall } from './progress-watchdog.js';
+import { RerunBackoff } from './rerun-backoff.js';
 
-/** Consecutive runs after kafkajs gave up (about 31 s of backoff) before the process is told to exit. */
-const MAX_RERUNS = 5;
 /** Stall recoveries in a row with no batch finished in between before the process is told to exit. */
 const MAX_STALL_RECOVERIES = 3;
 
 export interface ScoringConsumerOptions {
-  kafka: KafkaSettings;
+  /** The cluster, through our port (createKafka). */
+  client: KafkaClient;
   topics: TopicSettings;
   groupId: string;
   fromBeginning: boolean;
@@ -82,7 +81,6 @@ export class ScoringConsumer {
   private readonly consumer: BatchConsumer;
   private readonly sink: OutputSink;
   private readonly log: Logger;
-  private readonly committer: OffsetCommitter;
   private readonly admin: KafkaAdmin;
   private readonly watchdog: ProgressWatchdog;
   private readonly active = new Set<Promise<void>>();
@@ -108,7 +106,10 @@ export class ScoringConsumer {
   private joined = false;
   private partitions: number[] = [];
   /** Runs since kafkajs last gave up without a group join in between (see recover). */
-  private reruns = 0;
+  private readonly reruns = new RerunBackoff();
+  /** At-least-once with OVERLAP_PUBLISH (see handleBatch). */
+  private readonly overlap: boolean;
+  private readonly outputTopics: OutputTopics;
   private rerunTimer: NodeJS.Timeout | undefined;
   private readonly schemaIds: { predictions: number; shadow?: number };
 
@@ -120,7 +121,13 @@ export class ScoringConsumer {
       shadow: shadow && catalog.writeId('ride-prediction', shadow.topic),
     };
     this.log = options.logger.child({ component: 'scoring-consumer', group: options.groupId });
-    const kafka = createKafka(options.kafka, options.logger);
+    const kafka = options.client;
+    this.overlap = options.overlapPublish && options.guarantee === 'at_least_once';
+    this.outputTopics = {
+      predictions: topics.predictions,
+      deadLetters: topics.deadLetters,
+      shadow: shadow?.topic,
+    };
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeoutMs: options.sessionTimeoutMs,
@@ -131,12 +138,12 @@ export class ScoringConsumer {
     this.sink =
       options.guarantee === 'exactly_once'
         ? new ExactlyOnceSink(kafka, options.groupId, options.logger)
-        : new AtLeastOnceSink(kafka, options.logger);
-    this.committer = new OffsetCommitter(
-      (offsets) => this.commitOffsets(offsets),
-      options.commitIntervalMs,
-      options.logger,
-    );
+        : new AtLeastOnceSink(
+            kafka,
+            (offsets) => this.consumer.commit(offsets),
+            options.commitIntervalMs,
+            options.logger,
+          );
     this.admin = kafka.admin();
     this.watchdog = new ProgressWatchdog({
       topic: options.topics.rides,
@@ -158,20 +165,15 @@ export class ScoringConsumer {
     });
     this.consumer.on('joined', (assignment) => {
       this.joined = true;
-      this.reruns = 0;
+      this.reruns.reset();
       const previous = this.partitions;
       this.partitions = [...(assignment[options.topics.rides] ?? [])].sort((a, b) => a - b);
       this.watchdog.reset();
-      // Lag and stall state of partitions now owned elsewhere are that member's to report.
-      for (const p of previous.filter((p) => !this.partitions.includes(p))) {
-        const labels = { topic: options.topics.rides, partition: String(p) };
-        options.metrics.lag.remove(labels);
-        options.metrics.partitionStalled.remove(labels);
-      }
-      this.committer.retainOnly(options.topics.rides, this.partitions);
+      for (const p of previous.filter((p) => !this.partitions.includes(p)))
+        options.metrics.forgetPartition(options.topics.rides, p);
       // Positions start again from the committed offsets, never past a failed chunk.
       this.failedFrom.clear();
-      void this.sink.rejoined();
+      void this.sink.rejoined(options.topics.rides, this.partitions);
       this.log.info({ assignment }, 'joined group');
     });
     this.consumer.on('rebalancing', () => this.log.info('rebalancing'));
@@ -208,7 +210,7 @@ export class ScoringConsumer {
     await this.consumer.subscribe(this.options.topics.rides, { fromBeginning: this.options.fromBeginning });
     if (this.stopping) return;
     await this.run();
-    this.committer.start();
+    this.sink.start();
     this.watchdog.start();
   }
 
@@ -233,18 +235,20 @@ export class ScoringConsumer {
   /**
    * kafkajs restarts the consumer after errors it deems retriable, but gives up on the others, among them "group
    * coordinator not found" when a broker restart outlasts its retries. Most of those pass once the broker is back,
-   * so the consumer runs again after a backoff (1, 2, 4, 8, 16 s), at most MAX_RERUNS times without a group join in
-   * between; then `onFatal` (the process exits and its supervisor decides).
+   * so the consumer runs again after a backoff (RerunBackoff: 1, 2, 4, 8, 16 s) without a group join in between;
+   * then `onFatal` (the process exits and its supervisor decides).
    */
   private recover(err: Error): void {
     if (this.stopping) return;
-    if (this.reruns >= MAX_RERUNS) {
+    const delayMs = this.reruns.next();
+    if (delayMs === undefined) {
       this.options.onFatal?.(err);
       return;
     }
-    const delayMs = 1000 * 2 ** this.reruns;
-    this.reruns += 1;
-    this.log.warn({ attempt: this.reruns, delayMs }, 'kafkajs gave up on the consumer: running it again');
+    this.log.warn(
+      { attempt: this.reruns.attempts, delayMs },
+      'kafkajs gave up on the consumer: running it again',
+    );
     this.rerunTimer = setTimeout(() => {
       if (!this.stopping) this.run().catch((e: Error) => this.recover(e));
     }, delayMs);
@@ -271,7 +275,7 @@ export class ScoringConsumer {
       if (this.stallRecoveries > MAX_STALL_RECOVERIES) {
         throw new StallError(`partitions stalled again after ${MAX_STALL_RECOVERIES} recoveries`, { stalls });
       }
-      await this.committer.flush();
+      await this.sink.flush();
       this.generation += 1;
       // A publish that never settles must not hold its partition's next chunk: the records are fetched again.
       this.publishing.clear();
@@ -293,11 +297,6 @@ export class ScoringConsumer {
     } finally {
       this.recovering = false;
     }
-  }
-
-  /** A commit the client skipped (it is not running, e.g. restarting after a broker restart) rejects: retried. */
-  private commitOffsets(offsets: PartitionOffset[]): Promise<void> {
-    return this.consumer.commit(offsets);
   }
 
   private async readOffsets(partitions: readonly number[]): Promise<PartitionOffsets[]> {
@@ -332,7 +331,7 @@ export class ScoringConsumer {
     }
     await Promise.allSettled([...this.active]);
     await Promise.allSettled([...this.publishing.values()]);
-    await this.committer.stop();
+    await this.sink.flush();
     await this.consumer.disconnect();
     await this.sink.disconnect();
     await this.admin.disconnect();
@@ -340,7 +339,7 @@ export class ScoringConsumer {
 
   private async handleBatch(batch: FetchedBatch, generation: number): Promise<void> {
     const { resolveOffset, heartbeat, isRunning, isStale } = batch;
-    const { metrics, topics, maxBatch } = this.options;
+    const { metrics, maxBatch } = this.options;
     const source = { topic: batch.topic, partition: batch.partition };
     metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.lag()));
     // kafkajs only heartbeats when we call it; keep the membership alive while a long chunk is scored.
@@ -365,17 +364,11 @@ export class ScoringConsumer {
           maxMessageBytes: this.options.maxMessageBytes,
           now: Date.now,
         });
-        const outputs: TopicRecords[] = [];
-        if (outcome.predictions.length > 0)
-          outputs.push({ topic: topics.predictions, messages: outcome.predictions });
-        if (outcome.deadLetters.length > 0)
-          outputs.push({ topic: topics.deadLetters, messages: outcome.deadLetters });
-        if (shadow !== undefined && outcome.shadow !== undefined && outcome.shadow.predictions.length > 0)
-          outputs.push({ topic: shadow.topic, messages: outcome.shadow.predictions });
+        const outputs = batchOutputs(outcome, this.outputTopics);
         const last = chunk[chunk.length - 1]!.offset;
         const next = String(BigInt(last) + 1n);
         const done = { outcome, size: chunk.length, version: scorer.version };
-        if (this.sink.guarantee === 'at_least_once' && this.options.overlapPublish) {
+        if (this.overlap) {
           // The previous chunk's publish first: outputs stay in order and one publish per partition is in flight.
           await this.publishing.get(batch.partition);
           if (abandoned() || this.afterFailure(batch.partition, chunk[0]!.offset)) return;
@@ -393,8 +386,7 @@ export class ScoringConsumer {
           if (abandoned()) return;
           resolveOffset(last);
           this.finished(source.partition, done);
-          if (this.sink.guarantee === 'at_least_once')
-            await this.committer.processed({ ...source, offset: next });
+          await this.sink.acknowledged(source, next);
         }
         await heartbeat();
       }
@@ -435,7 +427,7 @@ export class ScoringConsumer {
     // the committed offset, and a late commit here would only move that offset back.
     if (generation !== this.generation || !this.partitions.includes(source.partition)) return;
     this.finished(source.partition, done);
-    await this.committer.processed({ ...source, offset: next });
+    await this.sink.acknowledged(source, next);
   }
 
   /** True when `first` was fetched past a failed chunk of `partition` (drop it); a chunk from there clears it. */
@@ -452,7 +444,17 @@ export class ScoringConsumer {
     done: { outcome: Awaited<ReturnType<typeof processBatch>>; size: number; version: string },
   ): void {
     this.progressed(partition);
-    this.record(done.outcome, done.size, done.version);
+    this.options.metrics.recordBatch(done.outcome, done.size, done.version, Date.now());
+    this.log.debug(
+      {
+        batch: {
+          size: done.size,
+          predictions: done.outcome.predictions.length,
+          deadLetters: done.outcome.deadLetters.length,
+        },
+      },
+      'batch done',
+    );
   }
 
   /**
@@ -485,32 +487,6 @@ export class ScoringConsumer {
   private progressed(partition: number): void {
     this.stallRecoveries = 0;
     this.watchdog.progressed(partition);
-  }
-
-  private record(
-    outcome: Awaited<ReturnType<typeof processBatch>>,
-    size: number,
-    modelVersion: string,
-  ): void {
-    const { metrics } = this.options;
-    const ackedAt = Date.now();
-    metrics.eventsIn.inc(size);
-    metrics.batchSize.observe(size);
-    metrics.scoringSeconds.observe(outcome.scoringMs / 1000);
-    metrics.predictionsOut.inc({ model_version: modelVersion }, outcome.predictions.length);
-    for (const [reason, count] of outcome.reasons) metrics.deadLetters.inc({ reason }, count);
-    for (const ts of outcome.recordTimestamps) metrics.latencySeconds.observe((ackedAt - ts) / 1000);
-    const { shadow } = outcome;
-    if (shadow !== undefined) {
-      metrics.shadowScoringSeconds.observe(shadow.scoringMs / 1000);
-      metrics.shadowPredictions.inc({ model_version: shadow.version }, shadow.predictions.length);
-      if (shadow.failed > 0) metrics.shadowFailures.inc(shadow.failed);
-      for (const diff of shadow.absDiffs) metrics.shadowAbsDiffMinutes.observe(diff);
-    }
-    this.log.debug(
-      { batch: { size, predictions: outcome.predictions.length, deadLetters: outcome.deadLetters.length } },
-      'batch done',
-    );
   }
 }
 
