@@ -1,13 +1,23 @@
 import { createKafka, createLogger } from '@ride/shared';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { consumeMessages } from './harness/consume-messages.js';
-import { startBroker } from './harness/index.js';
+import { startLocalBroker } from './harness/local-broker.js';
 import { disconnectAfterTest, testClient } from './harness/test-kafka.js';
 import { uniqueName } from './harness/test-names.js';
 
+/** Signal 0 checks that a process exists without touching it. */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('local broker restart (for fault tests)', () => {
   it('comes back on the same address with its data', async () => {
-    const broker = await startBroker({ mode: 'local' });
+    const broker = await startLocalBroker();
     onTestFinished(() => broker.stop());
     const kafka = createKafka(
       { brokers: broker.brokers, clientId: uniqueName('restart'), ...testClient() },
@@ -21,7 +31,15 @@ describe('local broker restart (for fault tests)', () => {
     await producer.connect();
     await producer.send([{ topic, messages: [{ key: 'before', value: 'restart' }] }]);
 
-    await broker.restart?.();
+    const before = broker.jvmPid();
+    expect(before).toBeTypeOf('number');
+    await broker.restart();
+    // A new JVM serves the same address, and the old one is gone: the data below survived a real restart.
+    const after = broker.jvmPid();
+    expect(after).toBeTypeOf('number');
+    expect(after).not.toBe(before);
+    expect(running(before!)).toBe(false);
+    expect(running(after!)).toBe(true);
 
     await producer.send([{ topic, messages: [{ key: 'after', value: 'restart' }] }]);
     const received = await consumeMessages(kafka, { topic, groupId: uniqueName('group'), count: 2 });

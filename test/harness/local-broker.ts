@@ -14,6 +14,13 @@ import { runCommand, tail } from './run-command.js';
 import { waitForBroker } from './wait-for-broker.js';
 import { warmUpCoordinators } from './warm-up.js';
 
+/** A local broker can always restart; its JVM pid lets a test see that a restart really replaced the process. */
+export interface LocalBrokerHandle extends BrokerHandle {
+  restart(options?: { downMs?: number }): Promise<void>;
+  /** The pid of the broker JVM now running (a new one after each restart); undefined if it failed to spawn. */
+  jvmPid(): number | undefined;
+}
+
 interface BrokerFiles {
   dir: string;
   properties: string;
@@ -77,7 +84,7 @@ async function formatStorage(libs: string, files: BrokerFiles): Promise<void> {
 }
 
 /** A single KRaft node (broker + controller) run from the Maven jars, on 127.0.0.1 and free ports. */
-export async function startLocalBroker(options: BrokerOptions = {}): Promise<BrokerHandle> {
+export async function startLocalBroker(options: BrokerOptions = {}): Promise<LocalBrokerHandle> {
   const libs = await resolveKafkaJars();
   const files = await prepareFiles(options);
   const brokers = [`127.0.0.1:${files.port}`];
@@ -134,5 +141,5 @@ export async function startLocalBroker(options: BrokerOptions = {}): Promise<Bro
     await new Promise((r) => setTimeout(r, downMs));
     await launch();
   };
-  return { brokers, kind: 'local', stop, restart };
+  return { brokers, kind: 'local', stop, restart, jvmPid: () => jvm?.pid };
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { testKafka } from '../harness/test-kafka.js';
+import { committedOffsets, endOffsets } from '../chaos/group-progress.js';
+import { disconnectAfterTest, testKafka } from '../harness/test-kafka.js';
 import { uniqueName } from '../harness/test-names.js';
 import { startConsumer, waitFor } from './consumer-process.js';
 import { checkDelivery } from './delivery-check.js';
+import { countBelow, waitMidStream } from './mid-stream.js';
 import { runProducer } from './producer-process.js';
 import { createStreamTopics } from './stream-topics.js';
 
@@ -22,20 +24,27 @@ describe('consumer group', () => {
       () => 'the two members never split the partitions 3/3',
     );
     expect([...(await partitionsOf(a)), ...(await partitionsOf(b))].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    const handedOver = await partitionsOf(a);
+    const admin = disconnectAfterTest(kafka.admin());
+    await admin.connect();
 
     const rides = 6000;
     const producing = runProducer(
       ['--synthetic', '--seed', '7', '--limit', String(rides), '--rate', '1500'],
       topics,
     );
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitMidStream(admin, group, topics.rides, rides, handedOver);
     expect(await a.stop('SIGTERM')).toBe(0);
+    const atStop = await committedOffsets(admin, group, topics.rides);
     await waitFor(
       async () => (await partitionsOf(b)).length === 6,
       30_000,
       () => 'the survivor never took all partitions',
     );
     expect((await producing).code).toBe(0);
+    // The stop was mid-stream for a's partitions: b had rides on them left to answer, so a hand-over happened.
+    const ends = await endOffsets(admin, topics.rides);
+    expect(countBelow(atStop, handedOver)).toBeLessThan(countBelow(ends, handedOver));
 
     const report = await checkDelivery(kafka, topics, group, rides);
     expect(report.inputs.length).toBe(rides);
@@ -48,13 +57,15 @@ describe('consumer group', () => {
     const kafka = testKafka();
     const topics = await createStreamTopics(kafka, 6);
     const group = uniqueName('g');
+    const admin = disconnectAfterTest(kafka.admin());
+    await admin.connect();
     const first = await startConsumer(topics, group, { MAX_BATCH: '200' });
     const rides = 8000;
     const producing = runProducer(
       ['--synthetic', '--seed', '11', '--limit', String(rides), '--rate', '4000'],
       topics,
     );
-    await new Promise((r) => setTimeout(r, 1200));
+    await waitMidStream(admin, group, topics.rides, rides);
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(first.output()).toContain('stopped cleanly');
     expect((await producing).code).toBe(0);

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { testKafka } from '../harness/test-kafka.js';
+import { committedOffsets } from '../chaos/group-progress.js';
+import { disconnectAfterTest, testKafka } from '../harness/test-kafka.js';
 import { uniqueName } from '../harness/test-names.js';
 import { collectRecords } from './collect-records.js';
 import { startConsumer, waitFor } from './consumer-process.js';
 import { checkDelivery } from './delivery-check.js';
+import { countBelow, waitMidStream } from './mid-stream.js';
 import { runProducer } from './producer-process.js';
 import { createStreamTopics } from './stream-topics.js';
 
@@ -11,6 +13,8 @@ describe('exactly-once mode', () => {
   it('commits predictions and offsets together: a consumer killed mid-stream leaves no duplicate for read_committed readers', async () => {
     const kafka = testKafka();
     const topics = await createStreamTopics(kafka, 3);
+    const admin = disconnectAfterTest(kafka.admin());
+    await admin.connect();
     const group = uniqueName('g');
     const env = {
       PROCESSING_GUARANTEE: 'exactly_once',
@@ -24,8 +28,10 @@ describe('exactly-once mode', () => {
       ['--synthetic', '--seed', '5', '--limit', String(rides), '--rate', '2500'],
       topics,
     );
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitMidStream(admin, group, topics.rides, rides);
     await first.stop('SIGKILL');
+    // Killed mid-stream: it had committed transactions (the wait) and left rides for the second consumer.
+    expect(countBelow(await committedOffsets(admin, group, topics.rides))).toBeLessThan(rides);
     expect((await producing).code).toBe(0);
 
     const second = await startConsumer(topics, group, env);
