@@ -1,0 +1,249 @@
+import {
+  type BatchConsumer,
+  type ConsumerEvents,
+  createLogger,
+  DEFAULT_TOPICS,
+  decodePrediction,
+  encodeRideStarted,
+  type FetchedBatch,
+  type InRecord,
+  type KafkaAdmin,
+  type KafkaClient,
+  type PartitionOffset,
+  type RecordProducer,
+  type RunOptions,
+  SchemaCatalog,
+  type TopicRecords,
+} from '@ride/shared';
+import type { ModelScorer, RideFeatures, ScoreResult } from '@ride/shared/model';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConsumerMetrics } from '../src/metrics.js';
+import { ScoringConsumer, type ScoringConsumerOptions } from '../src/scoring-consumer.js';
+
+// The loop around processBatch, against a fake of our Kafka port (a unit test's collaborator): what it sends,
+// commits and resolves, and in which order it stops.
+
+const TOPICS = { ...DEFAULT_TOPICS, partitions: 1 };
+
+/** A scorer that predicts distance × 3. */
+const scorer = {
+  name: 'fake',
+  version: '9.9.9',
+  async score(rides: readonly RideFeatures[]): Promise<ScoreResult> {
+    const durations = Float64Array.from(rides, (r) => r.tripDistance * 3);
+    return { durations, errors: rides.map(() => undefined), invalidCount: 0 };
+  },
+} as unknown as ModelScorer;
+
+class FakeConsumer implements BatchConsumer {
+  readonly calls: string[] = [];
+  readonly commits: PartitionOffset[][] = [];
+  runs: RunOptions[] = [];
+  private readonly listeners = new Map<string, ((...args: never[]) => void)[]>();
+  async connect() {
+    this.calls.push('consumer.connect');
+  }
+  async subscribe(topic: string) {
+    this.calls.push(`subscribe ${topic}`);
+  }
+  async run(options: RunOptions) {
+    this.runs.push(options);
+  }
+  on<E extends keyof ConsumerEvents>(event: E, listener: ConsumerEvents[E]) {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return () => {};
+  }
+  emit<E extends keyof ConsumerEvents>(event: E, ...args: Parameters<ConsumerEvents[E]>) {
+    for (const l of this.listeners.get(event) ?? []) (l as (...a: unknown[]) => void)(...args);
+  }
+  pause(topic: string) {
+    this.calls.push(`pause ${topic}`);
+  }
+  seek(topic: string, partition: number, offset: string) {
+    this.calls.push(`seek ${topic}/${partition}@${offset}`);
+  }
+  async commit(offsets: readonly PartitionOffset[]) {
+    this.calls.push('commit');
+    this.commits.push([...offsets]);
+  }
+  async stop() {
+    this.calls.push('consumer.stop');
+  }
+  async disconnect() {
+    this.calls.push('consumer.disconnect');
+  }
+}
+
+function fakeClient(send: (records: readonly TopicRecords[]) => Promise<void>) {
+  const consumer = new FakeConsumer();
+  const sent: TopicRecords[][] = [];
+  const producer: RecordProducer = {
+    connect: async () => {},
+    send: async (records) => {
+      sent.push(records.map((r) => ({ ...r, messages: [...r.messages] })));
+      await send(records);
+    },
+    disconnect: async () => {
+      consumer.calls.push('producer.disconnect');
+    },
+  };
+  const admin = {
+    connect: async () => {},
+    disconnect: async () => {},
+    committedOffsets: async () => new Map([[0, -1n]]),
+    endOffsets: async () => new Map([[0, 0n]]),
+  } as unknown as KafkaAdmin;
+  const client: KafkaClient = {
+    name: 'kafkajs',
+    producer: () => producer,
+    transactionalProducer: () => {
+      throw new Error('not used at least once');
+    },
+    admin: () => admin,
+    consumer: () => consumer,
+  };
+  return { client, consumer, sent };
+}
+
+function options(client: KafkaClient, extra: Partial<ScoringConsumerOptions> = {}): ScoringConsumerOptions {
+  return {
+    client,
+    topics: TOPICS,
+    groupId: 'g',
+    fromBeginning: true,
+    maxBatch: 1000,
+    maxMessageBytes: 1_000_000,
+    format: 'avro',
+    catalog: SchemaCatalog.fixed(),
+    wire: 'confluent',
+    sessionTimeoutMs: 10_000,
+    heartbeatIntervalMs: 3_000,
+    partitionsConsumedConcurrently: 1,
+    fetchMaxBytesPerPartition: 1_000_000,
+    metadataMaxAgeMs: 30_000,
+    stallTimeoutMs: 600_000,
+    guarantee: 'at_least_once',
+    overlapPublish: false,
+    commitIntervalMs: 0,
+    scorer: () => scorer,
+    metrics: new ConsumerMetrics(),
+    logger: createLogger({ level: 'silent' }),
+    ...extra,
+  };
+}
+
+const ride = (offset: number): InRecord => ({
+  offset: String(offset),
+  timestamp: String(1_612_180_800_000 + offset),
+  key: Buffer.from(`r${offset}`),
+  value: encodeRideStarted({
+    ride_id: `r${offset}`,
+    pickup_datetime: 1_612_180_800_000,
+    PULocationID: 1,
+    DOLocationID: 2,
+    trip_distance: offset,
+    vendor_id: null,
+    passenger_count: null,
+  }),
+});
+
+function batchOf(messages: InRecord[]) {
+  const resolved: string[] = [];
+  const batch: FetchedBatch = {
+    topic: TOPICS.rides,
+    partition: 0,
+    messages,
+    lag: () => 0n,
+    resolveOffset: (offset) => resolved.push(offset),
+    heartbeat: async () => {},
+    isRunning: () => true,
+    isStale: () => false,
+  };
+  return { batch, resolved };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('ScoringConsumer', () => {
+  it('publishes a chunk, then resolves and commits past its last record (at-least-once)', async () => {
+    const { client, consumer, sent } = fakeClient(async () => {});
+    const scoring = new ScoringConsumer(options(client));
+    await scoring.start();
+    consumer.emit('joined', { [TOPICS.rides]: [0] });
+    expect(scoring.assignedPartitions).toEqual([0]);
+    const { batch, resolved } = batchOf([ride(5), ride(6), ride(7)]);
+    await consumer.runs[0]!.eachBatch(batch);
+
+    expect(sent).toHaveLength(1);
+    const [predictions] = sent[0]!;
+    expect(predictions!.topic).toBe(TOPICS.predictions);
+    const values = predictions!.messages.map((m) => decodePrediction(m.value as Buffer));
+    expect(values.map((p) => [p.ride_id, p.ride_duration])).toEqual([
+      ['r5', 15],
+      ['r6', 18],
+      ['r7', 21],
+    ]);
+    expect(resolved).toEqual(['7']);
+    expect(consumer.commits).toEqual([[{ topic: TOPICS.rides, partition: 0, offset: '8' }]]);
+    await scoring.stop();
+  });
+
+  it('fails the batch with RIDE_PRODUCE_FAILED and neither resolves nor commits when the publish fails', async () => {
+    const { client, consumer } = fakeClient(async () => {
+      throw new Error('broker gone');
+    });
+    const scoring = new ScoringConsumer(options(client));
+    await scoring.start();
+    consumer.emit('joined', { [TOPICS.rides]: [0] });
+    const { batch, resolved } = batchOf([ride(1)]);
+    await expect(consumer.runs[0]!.eachBatch(batch)).rejects.toMatchObject({ code: 'RIDE_PRODUCE_FAILED' });
+    expect(resolved).toEqual([]);
+    expect(consumer.commits).toEqual([]);
+    await scoring.stop();
+  });
+
+  it('runs the client again with a backoff after it gave up, and reports fatal once the backoff is spent', async () => {
+    vi.useFakeTimers();
+    const { client, consumer } = fakeClient(async () => {});
+    const onFatal = vi.fn();
+    const scoring = new ScoringConsumer(options(client, { onFatal }));
+    await scoring.start();
+    const delays = [1000, 2000, 4000, 8000, 16000];
+    for (const [i, delay] of delays.entries()) {
+      consumer.emit('crashed', new Error('coordinator not found'), false);
+      await vi.advanceTimersByTimeAsync(delay - 1);
+      expect(consumer.runs).toHaveLength(i + 1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(consumer.runs).toHaveLength(i + 2);
+    }
+    expect(onFatal).not.toHaveBeenCalled();
+    consumer.emit('crashed', new Error('still not found'), false);
+    expect(onFatal).toHaveBeenCalledOnce();
+    // A crash the client restarts from itself is not ours to re-run.
+    consumer.emit('crashed', new Error('retriable'), true);
+    expect(onFatal).toHaveBeenCalledOnce();
+    vi.useRealTimers();
+    await scoring.stop();
+  });
+
+  it('stops by pausing, committing acknowledged progress while still a member, then leaving and closing', async () => {
+    const { client, consumer } = fakeClient(async () => {});
+    const scoring = new ScoringConsumer(options(client, { commitIntervalMs: 60_000 }));
+    await scoring.start();
+    consumer.emit('joined', { [TOPICS.rides]: [0] });
+    await consumer.runs[0]!.eachBatch(batchOf([ride(3)]).batch);
+    // With an interval, nothing is committed per chunk.
+    expect(consumer.commits).toEqual([]);
+    consumer.calls.length = 0;
+    await scoring.stop();
+    expect(consumer.calls).toEqual([
+      `pause ${TOPICS.rides}`,
+      'commit',
+      'consumer.disconnect',
+      'producer.disconnect',
+    ]);
+    expect(consumer.commits).toEqual([[{ topic: TOPICS.rides, partition: 0, offset: '4' }]]);
+  });
+});
