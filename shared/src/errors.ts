@@ -29,21 +29,35 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 export interface RideErrorOptions {
   cause?: unknown;
-  canRetry?: boolean;
   details?: Record<string, unknown>;
 }
 
-export class RideError extends Error {
+/** Options of the errors whose failure a retry may cure, depending on how it failed. */
+export interface RetriableErrorOptions extends RideErrorOptions {
+  /** True when doing the same again may succeed: the service was unreachable, or answered 5xx or 429. */
+  retriable?: boolean;
+}
+
+/** The base of our errors; each code is raised by exactly one subclass (shared/test/errors.test.ts checks). */
+export abstract class RideError extends Error {
   readonly code: ErrorCode;
-  readonly canRetry: boolean;
+  /**
+   * Whether a retry can help: the one retry flag, named as kafkajs reads it. A batch that throws a retriable
+   * error makes kafkajs restart the consumer (rejoin, fetch again from the committed offsets) instead of stopping
+   * it for good. kafkajs judges the deepest `cause` (consumer/index.js), so a retriable error keeps what caused it
+   * in `details.clientError`, not as its `cause`.
+   */
+  readonly retriable: boolean;
   readonly details: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, options: RideErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  // `retriable` is the subclass's to pass, not an option: only the classes that document it can be retried.
+  protected constructor(code: ErrorCode, message: string, options: RideErrorOptions, retriable = false) {
+    const { cause, details = {} } = options;
+    super(message, cause === undefined || retriable ? undefined : { cause });
     this.name = new.target.name;
     this.code = code;
-    this.canRetry = options.canRetry ?? false;
-    this.details = options.details ?? {};
+    this.retriable = retriable;
+    this.details = retriable && cause !== undefined ? { ...details, clientError: summary(cause) } : details;
   }
 
   // pino's err serializer picks up enumerable fields; make code and details visible in logs.
@@ -52,10 +66,15 @@ export class RideError extends Error {
       name: this.name,
       code: this.code,
       message: this.message,
-      canRetry: this.canRetry,
+      retriable: this.retriable,
       ...this.details,
     };
   }
+}
+
+function summary(cause: unknown): { type: string; message: string } {
+  const err = cause instanceof Error ? cause : new Error(String(cause));
+  return { type: err.name, message: err.message };
 }
 
 /** Configuration is wrong: every problem found is listed, each naming the variable and the fix. */
@@ -69,29 +88,65 @@ export class ConfigError extends RideError {
   }
 }
 
-/** The model folder cannot be served: missing, corrupted, or its graph does not match its metadata. */
-export class ModelError extends RideError {}
+/**
+ * The model folder cannot be served: missing, corrupted, or its graph does not match its metadata. `retriable`
+ * when a fetch failed in a way the next one may not (unreachable, 5xx, 429). Nothing retries on it: the model
+ * watcher polls again at its interval whatever failed, and a failure at start-up ends the process (exit code 3).
+ */
+export class ModelError extends RideError {
+  static readonly codes = [
+    ErrorCodes.MODEL_NOT_FOUND,
+    ErrorCodes.MODEL_CHECKSUM_MISMATCH,
+    ErrorCodes.MODEL_SIGNATURE_MISMATCH,
+    ErrorCodes.MODEL_METADATA_INVALID,
+    ErrorCodes.MODEL_FETCH_FAILED,
+    ErrorCodes.MODEL_VALIDATION_FAILED,
+  ] as const;
+  declare readonly code: ModelErrorCode;
+  constructor(code: ModelErrorCode, message: string, options: RetriableErrorOptions = {}) {
+    super(code, message, options, options.retriable);
+  }
+}
 
-/** One input event cannot become a prediction; the code is the dead-letter reason. */
-export class EventError extends RideError {}
+export type ModelErrorCode = (typeof ModelError.codes)[number];
+
+/** One input event cannot become a prediction; the code is the dead-letter reason. Never retriable. */
+export class EventError extends RideError {
+  static readonly codes = [
+    ErrorCodes.DECODE_FAILED,
+    ErrorCodes.UNSUPPORTED_CONTENT_TYPE,
+    ErrorCodes.MESSAGE_TOO_LARGE,
+    ErrorCodes.INVALID_RIDE,
+    ErrorCodes.INVALID_RIDE_ID,
+    ErrorCodes.UNKNOWN_ZONE,
+    ErrorCodes.INVALID_DISTANCE,
+    ErrorCodes.INVALID_TIME,
+    ErrorCodes.SCORING_FAILED,
+    ErrorCodes.UNKNOWN_SCHEMA,
+  ] as const;
+  declare readonly code: EventErrorCode;
+  constructor(code: EventErrorCode, message: string, options: RideErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
+
+export type EventErrorCode = (typeof EventError.codes)[number];
 
 /** The broker could not be reached or refused an operation. */
-export class BrokerError extends RideError {}
+export class BrokerError extends RideError {
+  constructor(message: string, options: RideErrorOptions = {}) {
+    super(ErrorCodes.BROKER_UNAVAILABLE, message, options);
+  }
+}
 
 /**
  * A batch's outputs could not be published (or its transaction committed). Nothing of the batch was committed,
- * so consuming it again from the last committed offset is always right: the error is marked `retriable`, which
- * makes kafkajs restart the consumer (rejoin, refetch) instead of stopping it for good. kafkajs judges the
- * deepest `cause` (consumer/index.js), so the client's own error is kept in the details, not as the cause.
+ * so consuming it again from the last committed offset is always right: always retriable.
  */
 export class OutputError extends RideError {
-  readonly retriable = true;
   constructor(err: unknown) {
-    const original = err instanceof Error ? err : new Error(String(err));
-    super(ErrorCodes.PRODUCE_FAILED, `publishing a batch's outputs failed: ${original.message}`, {
-      canRetry: true,
-      details: { clientError: { type: original.name, message: original.message } },
-    });
+    const message = err instanceof Error ? err.message : String(err);
+    super(ErrorCodes.PRODUCE_FAILED, `publishing a batch's outputs failed: ${message}`, { cause: err }, true);
   }
 }
 
@@ -107,10 +162,8 @@ export class StallError extends RideError {
  * makes kafkajs run the consumer again, so the batch that needed the schema is fetched again, never dropped).
  */
 export class SchemaRegistryError extends RideError {
-  readonly retriable: boolean;
-  constructor(message: string, options: RideErrorOptions = {}) {
-    super(ErrorCodes.SCHEMA_REGISTRY_FAILED, message, options);
-    this.retriable = this.canRetry;
+  constructor(message: string, options: RetriableErrorOptions = {}) {
+    super(ErrorCodes.SCHEMA_REGISTRY_FAILED, message, options, options.retriable);
   }
 }
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BrokerError, createKafka, createLogger, ErrorCodes, type KafkaSettings } from '@ride/shared';
+import { BrokerError, createKafka, createLogger, type KafkaSettings } from '@ride/shared';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -58,12 +58,8 @@ export async function waitForBroker(brokers: readonly string[], options: WaitOpt
       ? `not ready within ${options.timeoutMs} ms`
       : `exited (${String(died)}) before it was ready`;
   const log = options.logTail?.() ?? '';
-  throw new BrokerError(
-    ErrorCodes.BROKER_UNAVAILABLE,
-    `Kafka at ${brokers.join(',')} ${why}${log ? `; broker log tail:\n${log}` : ''}`,
-    {
-      cause: lastError,
-      details: { brokers },
-    },
-  );
+  throw new BrokerError(`Kafka at ${brokers.join(',')} ${why}${log ? `; broker log tail:\n${log}` : ''}`, {
+    cause: lastError,
+    details: { brokers },
+  });
 }

@@ -65,14 +65,14 @@ export class SchemaRegistryClient {
     } catch (err) {
       throw new SchemaRegistryError(`${what} failed: ${(err as Error).message}`, {
         cause: err,
-        canRetry: true,
+        retriable: true,
       });
     }
     if (res.status === 404) return undefined;
     const text = await res.text().catch(() => '');
     if (!res.ok) {
       throw new SchemaRegistryError(`${what} answered ${res.status}: ${text.slice(0, 300)}`, {
-        canRetry: res.status >= 500 || res.status === 429,
+        retriable: res.status >= 500 || res.status === 429,
         details: { status: res.status },
       });
     }

@@ -12,7 +12,7 @@ import {
   type SASLOptions,
   type TopicMessages,
 } from 'kafkajs';
-import { BrokerError, ErrorCodes } from '../errors.js';
+import { BrokerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type {
   BatchConsumer,
@@ -191,11 +191,7 @@ class KafkajsAdmin implements KafkaAdmin {
     await waitForLeaders(
       async (topics) => {
         const metadata = await this.admin.fetchTopicMetadata({ topics });
-        const leaders = new Map(metadata.topics.map((t) => [t.name, t.partitions.map((p) => p.leader)]));
-        // The leaders also answer for their partitions (ListOffsets), as the first produce and fetch need.
-        if ([...leaders.values()].every((l) => l.length > 0 && l.every((leader) => leader >= 0)))
-          await Promise.all(topics.map((topic) => this.admin.fetchTopicOffsets(topic)));
-        return leaders;
+        return new Map(metadata.topics.map((t) => [t.name, t.partitions.map((p) => p.leader)]));
       },
       specs,
       timeoutMs,
@@ -300,11 +296,7 @@ class KafkajsConsumer implements BatchConsumer {
     } finally {
       off();
     }
-    if (!committed)
-      throw new BrokerError(
-        ErrorCodes.BROKER_UNAVAILABLE,
-        'kafkajs skipped the commit: consumer not running',
-      );
+    if (!committed) throw new BrokerError('kafkajs skipped the commit: consumer not running');
   }
 
   stop(): Promise<void> {

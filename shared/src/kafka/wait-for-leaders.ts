@@ -1,4 +1,4 @@
-import { BrokerError, ErrorCodes } from '../errors.js';
+import { BrokerError } from '../errors.js';
 import type { TopicSpec } from './kafka-port.js';
 
 /** Leader ids per partition of each topic asked for (a topic not yet known is left out; -1 = no leader yet). */
@@ -36,7 +36,6 @@ export async function waitForLeaders(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new BrokerError(
-    ErrorCodes.BROKER_UNAVAILABLE,
     `topics ${specs.map((s) => s.topic).join(', ')} have no leaders after ${timeoutMs} ms (${last})`,
   );
 }

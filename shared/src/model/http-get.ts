@@ -20,7 +20,7 @@ export async function httpGet(url: string, options: HttpGetOptions = {}): Promis
       `GET ${redact(url)} failed: ${(err as Error).message}`,
       {
         cause: err,
-        canRetry: true,
+        retriable: true,
       },
     );
   }
@@ -32,7 +32,7 @@ export async function httpGet(url: string, options: HttpGetOptions = {}): Promis
       ? ErrorCodes.MODEL_NOT_FOUND
       : ErrorCodes.MODEL_FETCH_FAILED,
     `GET ${redact(url)} answered ${res.status}: ${body}`,
-    { canRetry: res.status >= 500 || res.status === 429, details: { status: res.status } },
+    { retriable: res.status >= 500 || res.status === 429, details: { status: res.status } },
   );
 }
 

@@ -175,7 +175,6 @@ export class ModelScorer {
     } catch (err) {
       throw new EventError(ErrorCodes.SCORING_FAILED, `model run failed: ${(err as Error).message}`, {
         cause: err,
-        canRetry: false,
       });
     }
   }

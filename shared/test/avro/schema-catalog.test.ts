@@ -32,7 +32,7 @@ function fakeRegistry(preloaded: Record<number, string> = {}) {
     },
     async schemaById(id: number) {
       calls.push(`get ${id}`);
-      if (down) throw new SchemaRegistryError('registry down', { canRetry: true });
+      if (down) throw new SchemaRegistryError('registry down', { retriable: true });
       return byId.get(id);
     },
   };
