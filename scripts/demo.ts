@@ -98,7 +98,7 @@ const env = {
   HTTP_PORT: String(port),
   FROM_BEGINNING: 'false',
 };
-const consumer = spawnLogged('consumer/dist/main.js', [], env, 'consumer.log');
+const consumer = spawnLogged('consumer/dist/stream/main.js', [], env, 'consumer.log');
 const stats = new DemoStats();
 const zones = await readZones(join(REPO_ROOT, 'data/taxi_zone_lookup.csv')).catch(() => new Map());
 const tap = kafka.consumer({ groupId: `demo-view-${process.pid}` });

@@ -91,7 +91,7 @@ async function soak(): Promise<void> {
 
   const probeFile = join(tmpdir(), `${base}.heap.jsonl`);
   const kafkaEnv = { KAFKA_BROKERS: broker.brokers.join(','), RIDES_TOPIC: topics.rides, LOG_LEVEL: 'warn' };
-  const consumer = spawnNode('consumer/dist/main.js', [], {
+  const consumer = spawnNode('consumer/dist/stream/main.js', [], {
     ...kafkaEnv,
     PREDICTIONS_TOPIC: topics.predictions,
     DLQ_TOPIC: topics.dlq,

@@ -23,7 +23,7 @@ export interface ConsumerProcess {
   port: number;
 }
 
-/** Starts `node consumer/dist/main.js` (the deployable, compiled) configured only through its environment. */
+/** Starts `node consumer/dist/stream/main.js` (the deployable, compiled) configured only through its environment. */
 export async function startConsumer(
   brokers: readonly string[],
   topics: ConsumerTopics,
@@ -31,7 +31,7 @@ export async function startConsumer(
   launch: ConsumerLaunch,
 ): Promise<ConsumerProcess> {
   const port = await freePort();
-  const main = join(REPO_ROOT, 'consumer', 'dist', 'main.js');
+  const main = join(REPO_ROOT, 'consumer', 'dist', 'stream', 'main.js');
   const tracked = spawnTracked(launch.node ?? process.execPath, [...launch.nodeArgs, main], {
     cwd: REPO_ROOT,
     env: {

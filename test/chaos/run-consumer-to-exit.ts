@@ -10,7 +10,7 @@ export async function runConsumerToExit(
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<{ code: number | null; output: string }> {
-  const run = spawnNode('consumer/dist/main.js', [], { ...consumerEnv(topics, groupId, 0), ...env });
+  const run = spawnNode('consumer/dist/stream/main.js', [], { ...consumerEnv(topics, groupId, 0), ...env });
   // A consumer that does not give up on its own is a failure too: kill it and say so.
   let note = '';
   const timer = setTimeout(() => {

@@ -27,7 +27,7 @@ interface AutocannonResult {
 }
 
 const port = await freePort();
-const web = spawn(process.execPath, [join(REPO_ROOT, 'consumer/dist/web-main.js')], {
+const web = spawn(process.execPath, [join(REPO_ROOT, 'consumer/dist/web/main.js')], {
   env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn' },
   stdio: 'inherit',
 });

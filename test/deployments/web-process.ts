@@ -12,7 +12,7 @@ export interface WebProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export const WEB_MAIN = join(REPO_ROOT, 'consumer/dist/web-main.js');
+export const WEB_MAIN = join(REPO_ROOT, 'consumer/dist/web/main.js');
 
 /** Starts the compiled web service on a free loopback port; killed at the end of the test. */
 export async function startWeb(env: Record<string, string> = {}): Promise<WebProcess> {
@@ -21,7 +21,7 @@ export async function startWeb(env: Record<string, string> = {}): Promise<WebPro
     child,
     output: read,
     exited,
-  } = spawnNode('consumer/dist/web-main.js', [], {
+  } = spawnNode('consumer/dist/web/main.js', [], {
     HOST: '127.0.0.1',
     PORT: String(port),
     LOG_LEVEL: 'info',

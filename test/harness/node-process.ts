@@ -13,7 +13,7 @@ export interface NodeProcess {
 }
 
 /**
- * Runs one of the repo's compiled scripts (e.g. consumer/dist/main.js) under this node with its output captured;
+ * Runs one of the repo's compiled scripts (e.g. consumer/dist/stream/main.js) under this node with its output captured;
  * SIGKILLed at the end of the current test if it is still running, so no test leaves a process behind.
  */
 export function spawnNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv): NodeProcess {

@@ -78,7 +78,7 @@ describe('docker-compose.yml (static: no Docker engine here)', () => {
 
   it('lets Prometheus find every consumer replica by the service name, on the port the consumer serves', () => {
     const { scrape_configs } = deployFile('prometheus/prometheus.yml');
-    const dns = scrape_configs.find((j: { job_name: string }) => j.job_name === 'ride-consumer')
+    const dns = scrape_configs.find((j: { job_name: string }) => j.job_name === 'ride-scorer')
       .dns_sd_configs[0];
     expect(dns).toMatchObject({ names: ['consumer'], type: 'A', port: 8080 });
     expect(readCompose().services.consumer).toMatchObject({ expose: ['8080'] });

@@ -40,7 +40,7 @@ describe('Dockerfiles (static: no Docker engine here)', () => {
     const lines = instructions(read('consumer/Dockerfile'));
     const check = lines.find((l) => l.startsWith('HEALTHCHECK '));
     expect(check).toMatch(/CMD \["node", "-e", ".*\/healthz/);
-    expect(lines).toContain('CMD ["node", "consumer/dist/main.js"]');
+    expect(lines).toContain('CMD ["node", "consumer/dist/stream/main.js"]');
   });
 
   it('producer: no health check (a CLI job without a server; its exit code is its health)', () => {

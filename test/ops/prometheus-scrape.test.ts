@@ -41,7 +41,7 @@ describe('Prometheus from Debian scraping the consumer', () => {
     const consumer = await startConsumer(topics, uniqueName('g'));
     const prometheus = await startPrometheus(loopbackConfig([`127.0.0.1:${consumer.port}`]));
     await waitFor(
-      async () => numbers(await samples(prometheus, 'up{job="ride-consumer"}'))[0] === 1,
+      async () => numbers(await samples(prometheus, 'up{job="ride-scorer"}'))[0] === 1,
       30_000,
       () => `prometheus never scraped the consumer:\n${prometheus.output()}`,
     );

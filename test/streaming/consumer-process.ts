@@ -45,7 +45,7 @@ export async function startConsumer(
     child,
     output: read,
     exited,
-  } = spawnNode('consumer/dist/main.js', [], {
+  } = spawnNode('consumer/dist/stream/main.js', [], {
     ...consumerEnv(topics, groupId, port),
     // TEST_CONSUMER_LOG_LEVEL=debug (with KAFKAJS_LOG_LEVEL=debug) when a test needs the members' full story.
     LOG_LEVEL: process.env.TEST_CONSUMER_LOG_LEVEL ?? 'info',

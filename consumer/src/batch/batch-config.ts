@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, type Env, EnvReader } from '@ride/shared';
 import { type ModelSourceSettings, readModelSourceSettings } from '@ride/shared/model';
-import { DEFAULT_MODEL_PATH } from '../config.js';
+import { DEFAULT_MODEL_PATH } from '../common/default-model-path.js';
 
 export interface BatchConfig {
   input: string;

@@ -1,6 +1,6 @@
 import { type Env, EnvReader } from '@ride/shared';
 import { type ModelSourceSettings, readModelSourceSettings } from '@ride/shared/model';
-import { DEFAULT_MODEL_PATH } from '../config.js';
+import { DEFAULT_MODEL_PATH } from '../common/default-model-path.js';
 
 export interface WebConfig {
   host: string;

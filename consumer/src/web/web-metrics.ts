@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry } from 'prom-client';
-import { createModelMetrics } from '../model-metrics.js';
+import { createModelMetrics } from '../common/model-metrics.js';
 
 /** The web service's Prometheus metrics, on a registry of its own. */
 export class WebMetrics {

@@ -12,6 +12,7 @@ import {
 } from '@ride/shared';
 import { type ModelSourceSettings, readModelSourceSettings } from '@ride/shared/model';
 
+import { DEFAULT_MODEL_PATH } from '../common/default-model-path.js';
 import { type ProcessingGuarantee, ProcessingGuarantees } from './output-sink.js';
 
 export interface ConsumerConfig {
@@ -58,8 +59,6 @@ export interface ConsumerConfig {
   shadow?: { source: ModelSourceSettings; topic: string };
 }
 
-export const DEFAULT_MODEL_PATH = 'models/ride-duration/1.0.0';
-
 /** Every setting the consumer reads, validated at once; see the README's configuration table. */
 export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
   const r = new EnvReader(env, flags);
@@ -67,7 +66,7 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
   const config: ConsumerConfig = {
     kafka: readKafkaSettings(r, 'ride-scorer'),
     topics: readTopicSettings(r),
-    groupId: r.string('CONSUMER_GROUP', 'ride-duration-scorer'),
+    groupId: r.string('CONSUMER_GROUP', 'ride-scorer'),
     modelPath: r.string('MODEL_PATH', DEFAULT_MODEL_PATH),
     format: r.oneOf('PREDICTION_FORMAT', ['avro', 'json'], 'avro'),
     schemaRegistryUrl: readSchemaRegistryUrl(r),

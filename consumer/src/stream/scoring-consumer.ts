@@ -15,8 +15,8 @@ import {
 } from '@ride/shared';
 import type { ModelScorer } from '@ride/shared/model';
 import { batchOutputs, type OutputTopics } from './batch-outputs.js';
+import type { ConsumerMetrics } from './consumer-metrics.js';
 import type { RecordSource } from './input-message.js';
-import type { ConsumerMetrics } from './metrics.js';
 import {
   AtLeastOnceSink,
   ExactlyOnceSink,

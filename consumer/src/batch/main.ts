@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { createLogger, routeProcessWarnings } from '@ride/shared';
-import { loadBatchConfig } from './batch/batch-config.js';
-import { createBatchProgress } from './batch/batch-progress.js';
-import { formatSummary } from './batch/format-summary.js';
-import { scoreFile } from './batch/score-file.js';
-import { reportFatal } from './exit-code.js';
-import { watchModel } from './model-watcher.js';
+import { reportFatal } from '../common/exit-code.js';
+import { watchModel } from '../common/model-watcher.js';
+import { loadBatchConfig } from './batch-config.js';
+import { createBatchProgress } from './batch-progress.js';
+import { formatSummary } from './format-summary.js';
+import { scoreFile } from './score-file.js';
 
 /** Batch scoring of a TLC parquet file into the course's prediction parquet; see batch-config.ts for usage. */
 async function main(): Promise<void> {

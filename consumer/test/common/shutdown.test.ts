@@ -1,6 +1,6 @@
 import { createLogger } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
-import { Shutdown } from '../src/shutdown.js';
+import { Shutdown } from '../../src/common/shutdown.js';
 
 const logger = createLogger({ level: 'silent' });
 

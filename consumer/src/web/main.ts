@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { createLogger, routeProcessWarnings } from '@ride/shared';
-import { reportFatal } from './exit-code.js';
-import { watchModel } from './model-watcher.js';
-import { Shutdown } from './shutdown.js';
-import { createWebServer } from './web/create-web-server.js';
-import { loadWebConfig } from './web/web-config.js';
-import { WebMetrics } from './web/web-metrics.js';
+import { reportFatal } from '../common/exit-code.js';
+import { watchModel } from '../common/model-watcher.js';
+import { Shutdown } from '../common/shutdown.js';
+import { createWebServer } from './create-web-server.js';
+import { loadWebConfig } from './web-config.js';
+import { WebMetrics } from './web-metrics.js';
 
 /** The ride-duration model as a web service: POST /predict, /healthz, /metrics. Configuration: web-config.ts. */
 async function main(): Promise<void> {

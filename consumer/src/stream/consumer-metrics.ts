@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { createModelMetrics } from './model-metrics.js';
+import { createModelMetrics } from '../common/model-metrics.js';
 import type { BatchOutcome } from './process-batch.js';
 
 /** The consumer's Prometheus metrics, on a registry of its own (no global state). */

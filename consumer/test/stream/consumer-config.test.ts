@@ -1,6 +1,6 @@
 import { ConfigError } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
-import { loadConsumerConfig } from '../src/config.js';
+import { loadConsumerConfig } from '../../src/stream/consumer-config.js';
 
 describe('consumer config: shadow scoring', () => {
   it('is off unless SHADOW_MODEL_PATH is set', () => {

@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, ModelError } from '@ride/shared';
 import { ModelScorer, type ModelSource, type ResolvedModel } from '@ride/shared/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConsumerMetrics } from '../src/metrics.js';
-import { ModelWatcher } from '../src/model-watcher.js';
+import { ModelWatcher } from '../../src/common/model-watcher.js';
+import { ConsumerMetrics } from '../../src/stream/consumer-metrics.js';
 
-const MODEL_DIR = fileURLToPath(new URL('../../models/ride-duration/1.0.0', import.meta.url));
+const MODEL_DIR = fileURLToPath(new URL('../../../models/ride-duration/1.0.0', import.meta.url));
 let root: string;
 
 beforeAll(async () => {

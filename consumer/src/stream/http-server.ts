@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { ConsumerMetrics } from './metrics.js';
+import type { ConsumerMetrics } from './consumer-metrics.js';
 
 export interface HealthState {
   /** In the consumer group with partitions assigned (or waiting for them) and a model loaded. */

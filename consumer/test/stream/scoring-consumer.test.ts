@@ -17,8 +17,8 @@ import {
 } from '@ride/shared';
 import type { ModelScorer, RideFeatures, ScoreResult } from '@ride/shared/model';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConsumerMetrics } from '../src/metrics.js';
-import { ScoringConsumer, type ScoringConsumerOptions } from '../src/scoring-consumer.js';
+import { ConsumerMetrics } from '../../src/stream/consumer-metrics.js';
+import { ScoringConsumer, type ScoringConsumerOptions } from '../../src/stream/scoring-consumer.js';
 
 // The loop around processBatch, against a fake of our Kafka port (a unit test's collaborator): what it sends,
 // commits and resolves, and in which order it stops.

@@ -7,13 +7,13 @@ import {
   openSchemaCatalog,
   routeProcessWarnings,
 } from '@ride/shared';
-import { loadConsumerConfig } from './config.js';
-import { reportFatal } from './exit-code.js';
+import { reportFatal } from '../common/exit-code.js';
+import { watchModel } from '../common/model-watcher.js';
+import { Shutdown } from '../common/shutdown.js';
+import { loadConsumerConfig } from './consumer-config.js';
+import { ConsumerMetrics } from './consumer-metrics.js';
 import { createHttpServer } from './http-server.js';
-import { ConsumerMetrics } from './metrics.js';
-import { watchModel } from './model-watcher.js';
 import { ScoringConsumer } from './scoring-consumer.js';
-import { Shutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
   const config = loadConsumerConfig(process.env, flagsToEnv(process.argv.slice(2)));
