@@ -1,7 +1,5 @@
-import { parseArgs } from 'node:util';
 import {
   type CompressionName,
-  ConfigError,
   type Env,
   EnvReader,
   type KafkaSettings,
@@ -29,102 +27,93 @@ export interface ProducerConfig {
   batchSize: number;
   durationMs: number | undefined;
   createTopics: boolean;
+  shutdownTimeoutMs: number;
 }
 
-export const USAGE = `Usage: ride-producer [--file <tlc.parquet> | --synthetic] [--rate <ev/s> | --speedup <x> | --max]
-  --file <path>        replay a TLC green-taxi parquet file (ride ids: <file>:<row>)
-  --synthetic          an endless seeded synthetic stream (--seed <n>)
-  --rate <n>           fixed rate in events per second
-  --speedup <x>        the file's own pickup pace, x times faster
-  --max                as fast as the broker acknowledges (default)
-  --limit <n>          stop after n rides; --offset <n> skips rows of the file
-  --duration <s>       stop after s seconds
-  --batch-size <n>     rides per send (default 500)
-  --format avro|json   avro (default) or the course's JSON event
-  --compression <c>    none|gzip (default none; kafkajs ships only the gzip codec)
-  --create-topics      create the topics if missing
-Environment: KAFKA_BROKERS, RIDES_TOPIC, TOPIC_PARTITIONS, SCHEMA_REGISTRY_URL, WIRE_FORMAT, KAFKA_SSL, KAFKA_SASL_*, LOG_LEVEL`;
+/**
+ * The producer's own flags and the variables they set (README, configuration table). Any other variable can be
+ * given as the flag it names, as for every program: `--kafka-brokers` is KAFKA_BROKERS, `--create-topics`
+ * CREATE_TOPICS=true.
+ */
+export const PRODUCER_FLAGS = {
+  file: 'PRODUCER_FILE',
+  synthetic: 'PRODUCER_SYNTHETIC',
+  seed: 'PRODUCER_SEED',
+  rate: 'PRODUCER_RATE',
+  speedup: 'PRODUCER_SPEEDUP',
+  max: 'PRODUCER_MAX',
+  limit: 'PRODUCER_LIMIT',
+  offset: 'PRODUCER_OFFSET',
+  duration: 'PRODUCER_DURATION_S',
+  'batch-size': 'PRODUCER_BATCH_SIZE',
+  format: 'PRODUCER_FORMAT',
+  compression: 'PRODUCER_COMPRESSION',
+} as const;
 
-/** Reads flags and environment once, validating everything and reporting all problems together. */
-export function loadProducerConfig(env: Env, argv: readonly string[]): ProducerConfig {
-  const reader = new EnvReader(env);
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        file: { type: 'string' },
-        synthetic: { type: 'boolean' },
-        seed: { type: 'string' },
-        rate: { type: 'string' },
-        speedup: { type: 'string' },
-        max: { type: 'boolean' },
-        limit: { type: 'string' },
-        offset: { type: 'string' },
-        duration: { type: 'string' },
-        'batch-size': { type: 'string' },
-        format: { type: 'string' },
-        compression: { type: 'string' },
-        'create-topics': { type: 'boolean' },
-      },
-    }).values;
-  } catch (err) {
-    throw new ConfigError([`${(err as Error).message}\n${USAGE}`]);
-  }
-  // Flags win over environment variables of the same meaning.
-  const flag = (name: string, envName: string) => ({ [envName]: values[name] as string | undefined });
-  const flags = new EnvReader({
-    ...flag('seed', 'seed'),
-    ...flag('rate', '--rate'),
-    ...flag('speedup', '--speedup'),
-    ...flag('limit', '--limit'),
-    ...flag('offset', '--offset'),
-    ...flag('duration', '--duration'),
-    ...flag('batch-size', '--batch-size'),
-    '--format': (values.format as string | undefined) ?? env.PRODUCER_FORMAT,
-    '--compression': (values.compression as string | undefined) ?? env.PRODUCER_COMPRESSION,
-  });
-  const limitValue = flags.int('--limit', -1, { min: 1 });
-  const limit = limitValue === -1 ? undefined : limitValue;
-  const file = values.file as string | undefined;
-  if (file !== undefined && values.synthetic)
-    reader.problems.push('--file and --synthetic exclude each other: pick one');
-  if (file === undefined && !values.synthetic)
-    reader.problems.push(`give --file <tlc.parquet> or --synthetic\n${USAGE}`);
-  const paces = [values.rate !== undefined, values.speedup !== undefined, values.max === true].filter(
-    Boolean,
-  ).length;
-  if (paces > 1) reader.problems.push('--rate, --speedup and --max exclude each other: pick one');
-  let pace: Pace = { kind: 'max' };
-  if (values.rate !== undefined)
-    pace = { kind: 'rate', perSecond: flags.number('--rate', 1000, { min: 0.001 }) };
-  if (values.speedup !== undefined)
-    pace = { kind: 'speedup', factor: flags.number('--speedup', 60, { min: 0.001 }) };
-  if (pace.kind === 'speedup' && file === undefined)
-    reader.problems.push('--speedup needs --file (synthetic rides have no pace of their own)');
-  const durationS = flags.number('--duration', -1, { min: 0.001 });
+const F = PRODUCER_FLAGS;
+
+export const USAGE = `Usage: ride-producer [--file <tlc.parquet> | --synthetic] [--rate <ev/s> | --speedup <x> | --max]
+  --file <path>        PRODUCER_FILE           replay a TLC green-taxi parquet file (ride ids: <file>:<row>)
+  --synthetic          PRODUCER_SYNTHETIC      an endless seeded synthetic stream (--seed <n>, PRODUCER_SEED)
+  --rate <n>           PRODUCER_RATE           fixed rate in events per second
+  --speedup <x>        PRODUCER_SPEEDUP        the file's own pickup pace, x times faster
+  --max                PRODUCER_MAX            as fast as the broker acknowledges (default)
+  --limit <n>          PRODUCER_LIMIT          stop after n rides; --offset <n> (PRODUCER_OFFSET) skips rows of the file
+  --duration <s>       PRODUCER_DURATION_S     stop after s seconds
+  --batch-size <n>     PRODUCER_BATCH_SIZE     rides per send (default 500)
+  --format avro|json   PRODUCER_FORMAT         avro (default) or the course's JSON event
+  --compression <c>    PRODUCER_COMPRESSION    none|gzip (default none; kafkajs ships only the gzip codec)
+  --create-topics      CREATE_TOPICS           create the topics if missing
+Flags win over the variables. Any other variable is also a flag (--kafka-brokers is KAFKA_BROKERS): KAFKA_BROKERS,
+RIDES_TOPIC, TOPIC_PARTITIONS, SCHEMA_REGISTRY_URL, WIRE_FORMAT, KAFKA_SSL, KAFKA_SASL_*, LOG_LEVEL, SHUTDOWN_TIMEOUT_MS`;
+
+/** Reads flags (see flagsToEnv and PRODUCER_FLAGS) and environment once, reporting all problems together. */
+export function loadProducerConfig(env: Env, flags: Env = {}): ProducerConfig {
+  const r = new EnvReader(env, flags, PRODUCER_FLAGS);
+  const file = r.optionalString(F.file);
+  const synthetic = r.bool(F.synthetic, false);
+  if (file !== undefined && synthetic)
+    r.problems.push(`${r.label(F.file)} and ${r.label(F.synthetic)} exclude each other: pick one`);
+  if (file === undefined && !synthetic)
+    r.problems.push(`give --file <tlc.parquet> or --synthetic (${F.file}, ${F.synthetic}=true)\n${USAGE}`);
+  const limit = r.optionalInt(F.limit, { min: 1 });
+  // Both read whatever the source, so neither is refused as an unknown flag; each applies to its source only.
+  const offset = r.int(F.offset, 0, { min: 0 });
+  const seed = r.int(F.seed, 42);
+  const durationS = r.optionalNumber(F.duration, { min: 0.001 });
   const config: ProducerConfig = {
-    kafka: readKafkaSettings(reader, 'ride-producer'),
-    topics: readTopicSettings(reader),
-    logLevel: reader.oneOf(
-      'LOG_LEVEL',
-      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
-      'info',
-    ),
-    compression: flags.oneOf('--compression', ['none', 'gzip'], 'none'),
-    format: flags.oneOf('--format', ['avro', 'json'], 'avro'),
-    schemaRegistryUrl: readSchemaRegistryUrl(reader),
-    wire: readWireFormat(reader),
+    kafka: readKafkaSettings(r, 'ride-producer'),
+    topics: readTopicSettings(r),
+    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    compression: r.oneOf(F.compression, ['none', 'gzip'], 'none'),
+    format: r.oneOf(F.format, ['avro', 'json'], 'avro'),
+    schemaRegistryUrl: readSchemaRegistryUrl(r),
+    wire: readWireFormat(r),
     source:
-      file !== undefined
-        ? { kind: 'file', path: file, offset: flags.int('--offset', 0, { min: 0 }), limit }
-        : { kind: 'synthetic', seed: flags.int('seed', 42), limit },
-    pace,
-    batchSize: flags.int('--batch-size', 500, { min: 1, max: 100_000 }),
-    durationMs: durationS === -1 ? undefined : durationS * 1000,
-    createTopics: values['create-topics'] === true,
+      file !== undefined ? { kind: 'file', path: file, offset, limit } : { kind: 'synthetic', seed, limit },
+    pace: readPace(r, file !== undefined),
+    batchSize: r.int(F['batch-size'], 500, { min: 1, max: 100_000 }),
+    durationMs: durationS === undefined ? undefined : durationS * 1000,
+    createTopics: r.bool('CREATE_TOPICS', false),
+    // Longer than a batch in flight needs to be acknowledged by a healthy broker; bounds a stop during an outage.
+    shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 1000 }),
   };
-  reader.problems.push(...flags.problems);
-  reader.finish();
+  r.finish();
   return Object.freeze(config);
+}
+
+/** One of PRODUCER_RATE, PRODUCER_SPEEDUP (a file's own pace) or PRODUCER_MAX (the default). */
+function readPace(r: EnvReader, hasFile: boolean): Pace {
+  const rate = r.optionalNumber(F.rate, { min: 0.001 });
+  const speedup = r.optionalNumber(F.speedup, { min: 0.001 });
+  const max = r.bool(F.max, false);
+  const chosen = [rate !== undefined && F.rate, speedup !== undefined && F.speedup, max && F.max]
+    .filter((name) => name !== false)
+    .map((name) => r.label(name));
+  if (chosen.length > 1) r.problems.push(`${chosen.join(', ')} exclude each other: pick one`);
+  if (speedup !== undefined && !hasFile)
+    r.problems.push(`${r.label(F.speedup)} needs a file (synthetic rides have no pace of their own)`);
+  if (rate !== undefined) return { kind: 'rate', perSecond: rate };
+  if (speedup !== undefined) return { kind: 'speedup', factor: speedup };
+  return { kind: 'max' };
 }

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 import {
-  ConfigError,
   createKafka,
   createLogger,
   ensureTopics,
+  ExitCodes,
+  flagsToEnv,
   type RideStarted,
   readTrips,
+  reportFatal,
   routeProcessWarnings,
+  Shutdown,
 } from '@ride/shared';
-import { loadProducerConfig } from './config.js';
+import { loadProducerConfig, PRODUCER_FLAGS, USAGE } from './config.js';
 import { createProgress } from './progress.js';
 import { replay } from './replay.js';
 import { RideProducer } from './ride-producer.js';
@@ -24,19 +27,17 @@ function* take<T>(items: Iterable<T>, limit: number | undefined): Generator<T> {
   }
 }
 
-async function main(): Promise<number> {
-  let config: ReturnType<typeof loadProducerConfig>;
-  try {
-    config = loadProducerConfig(process.env, process.argv.slice(2));
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 2;
-    }
-    throw err;
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help')) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
   }
+  const config = loadProducerConfig(process.env, flagsToEnv(argv, PRODUCER_FLAGS));
   const logger = createLogger({ level: config.logLevel, name: 'ride-producer' });
   routeProcessWarnings(logger);
+  const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
+  shutdown.listen();
   const source = config.source;
   let rides: Iterable<RideStarted>;
   let total: number | undefined;
@@ -59,37 +60,32 @@ async function main(): Promise<number> {
     wire: config.wire,
     logger,
   });
-  const stop = new AbortController();
-  const onSignal = (signal: string) => {
-    if (stop.signal.aborted) process.exit(130); // a second signal forces exit
-    logger.info({ signal }, 'stopping: flushing the batch in flight');
-    stop.abort();
-  };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  shutdown.add('producer', () => producer.close());
   const progress = createProgress(total, process.stderr.isTTY === true, logger);
   logger.info(
     { source, pace: config.pace, topic: config.topics.rides, format: config.format },
     'replay starting',
   );
-  const stats = await replay(rides, producer, {
+  const stop = new AbortController();
+  const replaying = replay(rides, producer, {
     pace: config.pace,
     batchSize: config.batchSize,
     durationMs: config.durationMs,
     signal: stop.signal,
     onProgress: (s) => progress.update(s),
   });
+  // A signal stops the replay after the batch in flight is acknowledged, before the producer closes; the replay
+  // then ends as if done, below, and its outcome sets the exit code of the shutdown the signal began.
+  shutdown.add('replay', async () => {
+    stop.abort();
+    await replaying;
+  });
+  const stats = await replaying;
   progress.stop();
-  await producer.close();
   logger.info({ summary: { ...stats, rate: Math.round(stats.rate) } }, 'replay finished');
-  return stats.failed > 0 ? 1 : 0;
+  await shutdown.run('replay done', stats.failed > 0 ? ExitCodes.FAILED : ExitCodes.OK);
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    console.error(err);
-    process.exitCode = 1;
-  },
-);
+main().catch((err) => {
+  process.exit(reportFatal(err, 'ride-producer'));
+});

@@ -38,7 +38,7 @@ export {
   MAGIC_BYTE,
 } from './avro/wire-format.js';
 export { type Env, EnvReader } from './config/env-reader.js';
-export { flagsToEnv } from './config/flags-to-env.js';
+export { type FlagNames, flagsToEnv } from './config/flags-to-env.js';
 export {
   DEFAULT_TOPICS,
   readKafkaSettings,
@@ -100,6 +100,9 @@ export {
 } from './kafka/kafka-port.js';
 export type { KafkaSasl, KafkaSettings } from './kafka/kafka-settings.js';
 export { SendCoalescer } from './kafka/send-coalescer.js';
+export { type ExitCode, ExitCodes } from './lifecycle/exit-codes.js';
+export { reportFatal } from './lifecycle/report-fatal.js';
+export { Shutdown } from './lifecycle/shutdown.js';
 export { createLogger, type Logger, REDACT_PATHS, routeProcessWarnings } from './logger.js';
 // nyc-time has no native import and the TLC reader and request parsing need it; the rest of model/ is at
 // `@ride/shared/model` because the scorer loads onnxruntime's native library (issue #13).

@@ -10,6 +10,7 @@ export interface BatchConfig {
   chunkSize: number;
   onnxThreads: number;
   logLevel: string;
+  shutdownTimeoutMs: number;
   /** Print the summary as one JSON line instead of text. */
   json: boolean;
 }
@@ -39,6 +40,7 @@ export function loadBatchConfig(argv: readonly string[], env: Env): BatchConfig 
     chunkSize,
     onnxThreads: r.int('ONNX_THREADS', 1, { min: 1, max: 64 }),
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'warn'),
+    shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 1000 }),
     json: values.json ?? false,
   };
   r.finish();

@@ -12,7 +12,9 @@ export interface BatchSummary {
   input: string;
   output: string;
   model: { name: string; version: string };
+  /** All the file's rows, unless `signal` stopped the run first (then `complete` is false). */
   rowsRead: number;
+  complete: boolean;
   /** Rows kept by the course's cleaning (1..60 minutes) and written. */
   rowsWritten: number;
   /** Written rows the model refused (unknown zone, bad distance or time): predicted_duration is null. */
@@ -30,6 +32,8 @@ export interface ScoreFileOptions {
   /** Rows read, scored (one graph run) and written (one row group) together. */
   chunkSize: number;
   onProgress?: (progress: BatchProgress) => void;
+  /** Stops between chunks; what was scored so far is written as a valid file. */
+  signal?: AbortSignal;
 }
 
 /** Reads a TLC file in chunks, keeps the course's 1..60 minute rides, scores each chunk once, writes parquet. */
@@ -41,7 +45,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<BatchSummary
   let rowsWritten = 0;
   let rowsRefused = 0;
   let squaredError = 0;
-  for (let offset = 0; offset < total; offset += chunkSize) {
+  let rowsRead = 0;
+  for (let offset = 0; offset < total && options.signal?.aborted !== true; offset += chunkSize) {
     const trips = (await readTrips(input, { offset, limit: chunkSize })).filter(isCourseDuration);
     const columns = await scoreChunk(trips, scorer);
     await writer.write(columns);
@@ -50,7 +55,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<BatchSummary
       if (d === null) rowsRefused++;
       else squaredError += d * d;
     });
-    options.onProgress?.({ read: Math.min(offset + chunkSize, total), total });
+    rowsRead = Math.min(offset + chunkSize, total);
+    options.onProgress?.({ read: rowsRead, total });
   }
   await writer.finish();
   const seconds = (performance.now() - started) / 1000;
@@ -59,12 +65,13 @@ export async function scoreFile(options: ScoreFileOptions): Promise<BatchSummary
     input,
     output,
     model: { name: scorer.name, version: scorer.version },
-    rowsRead: total,
+    rowsRead,
+    complete: rowsRead === total,
     rowsWritten,
     rowsRefused,
     rmse: scored > 0 ? Math.sqrt(squaredError / scored) : Number.NaN,
     seconds,
-    rowsPerSecond: total / seconds,
+    rowsPerSecond: rowsRead / seconds,
   };
 }
 

@@ -5,11 +5,11 @@ import {
   ensureTopics,
   flagsToEnv,
   openSchemaCatalog,
+  reportFatal,
   routeProcessWarnings,
+  Shutdown,
 } from '@ride/shared';
-import { reportFatal } from '../common/exit-code.js';
 import { watchModel } from '../common/model-watcher.js';
-import { Shutdown } from '../common/shutdown.js';
 import { loadConsumerConfig } from './consumer-config.js';
 import { ConsumerMetrics } from './consumer-metrics.js';
 import { createHttpServer } from './http-server.js';

@@ -1,15 +1,13 @@
 #!/usr/bin/env node
-import { createLogger, routeProcessWarnings } from '@ride/shared';
-import { reportFatal } from '../common/exit-code.js';
+import { createLogger, flagsToEnv, reportFatal, routeProcessWarnings, Shutdown } from '@ride/shared';
 import { watchModel } from '../common/model-watcher.js';
-import { Shutdown } from '../common/shutdown.js';
 import { createWebServer } from './create-web-server.js';
 import { loadWebConfig } from './web-config.js';
 import { WebMetrics } from './web-metrics.js';
 
 /** The ride-duration model as a web service: POST /predict, /healthz, /metrics. Configuration: web-config.ts. */
 async function main(): Promise<void> {
-  const config = loadWebConfig(process.env);
+  const config = loadWebConfig(process.env, flagsToEnv(process.argv.slice(2)));
   const logger = createLogger({ level: config.logLevel, name: 'ride-web' });
   routeProcessWarnings(logger);
   const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);

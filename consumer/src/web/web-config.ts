@@ -13,9 +13,9 @@ export interface WebConfig {
   logLevel: string;
 }
 
-/** Every setting the web service reads, validated at once (PORT 9696 as in the course). */
-export function loadWebConfig(env: Env): WebConfig {
-  const r = new EnvReader(env);
+/** Every setting the web service reads, validated at once (PORT 9696 as in the course); flags as flagsToEnv reads them. */
+export function loadWebConfig(env: Env, flags: Env = {}): WebConfig {
+  const r = new EnvReader(env, flags);
   const config: WebConfig = {
     host: r.string('HOST', '0.0.0.0'),
     port: r.int('PORT', 9696, { min: 0, max: 65535 }),

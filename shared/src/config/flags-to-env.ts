@@ -1,12 +1,16 @@
 import { ConfigError } from '../errors.js';
 import type { Env } from './env-reader.js';
 
+/** Flags spelled otherwise than their variable, flag name → variable: `{ rate: 'PRODUCER_RATE' }`. */
+export type FlagNames = Readonly<Record<string, string>>;
+
 /**
  * Command-line flags as the environment variables they stand for: `--model-path x` or `--model-path=x` is
- * MODEL_PATH=x, a bare `--create-topics` is CREATE_TOPICS=true. Flags override the environment; EnvReader.finish
- * reports a flag that names no variable the program reads.
+ * MODEL_PATH=x, a bare `--create-topics` is CREATE_TOPICS=true; `names` gives a program's short flags their
+ * variables (`--rate 5` is PRODUCER_RATE=5). Flags override the environment; EnvReader.finish reports a flag that
+ * names no variable the program reads.
  */
-export function flagsToEnv(argv: readonly string[]): Env {
+export function flagsToEnv(argv: readonly string[], names: FlagNames = {}): Env {
   const out: Record<string, string> = {};
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -16,7 +20,8 @@ export function flagsToEnv(argv: readonly string[]): Env {
       problems.push(`unexpected argument ${JSON.stringify(arg)}: flags look like --model-path <value>`);
       continue;
     }
-    const name = match[1]!.toUpperCase().replaceAll('-', '_');
+    const flag = match[1]!;
+    const name = Object.hasOwn(names, flag) ? names[flag]! : flag.toUpperCase().replaceAll('-', '_');
     const next = argv[i + 1];
     if (match[2] !== undefined) out[name] = match[2];
     else if (next !== undefined && !next.startsWith('--')) {

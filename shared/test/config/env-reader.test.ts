@@ -68,6 +68,18 @@ describe('flags', () => {
     expect(() => r.finish()).not.toThrow();
   });
 
+  it('take short names a program gives its variables; messages spell the flag as typed', async () => {
+    const { flagsToEnv } = await import('../../src/config/flags-to-env.js');
+    const names = { rate: 'PRODUCER_RATE' };
+    const flags = flagsToEnv(['--rate', 'fast', '--constructor', 'x'], names);
+    expect(flags).toEqual({ PRODUCER_RATE: 'fast', CONSTRUCTOR: 'x' });
+    const r = new EnvReader({ PRODUCER_RATE: '5' }, flags, names);
+    expect(r.number('PRODUCER_RATE', 1)).toBe(1);
+    expect(() => r.finish()).toThrowError(
+      /--rate "fast" \(PRODUCER_RATE\) is not a number.*unknown flag --constructor: known flags are --rate/s,
+    );
+  });
+
   it('reject a flag that names no setting, listing the known ones', async () => {
     const { flagsToEnv } = await import('../../src/config/flags-to-env.js');
     const r = new EnvReader({}, flagsToEnv(['--no-such-thing', 'x']));

@@ -1,6 +1,6 @@
-import { createLogger } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
-import { Shutdown } from '../../src/common/shutdown.js';
+import { Shutdown } from '../../src/lifecycle/shutdown.js';
+import { createLogger } from '../../src/logger.js';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -47,12 +47,24 @@ describe('Shutdown', () => {
     const shutdown = new Shutdown(logger, 50, exit);
     let release = () => {};
     shutdown.add('stuck', () => new Promise<void>((resolve) => (release = resolve)));
-    const running = shutdown.run('SIGTERM');
+    shutdown.signal('SIGTERM');
     await new Promise((r) => setTimeout(r, 100));
     expect(codes).toEqual([1]);
-    void shutdown.run('SIGINT');
+    shutdown.signal('SIGINT');
     expect(codes).toEqual([1, 130]);
     release();
-    await running;
+  });
+
+  it('joins a shutdown already under way when run again, exiting once with the code it was given', async () => {
+    const { codes, exit } = recorder();
+    const shutdown = new Shutdown(logger, 5000, exit);
+    let release = () => {};
+    shutdown.add('replay', () => new Promise<void>((resolve) => (release = resolve)));
+    shutdown.signal('SIGTERM');
+    // The job saw the signal's stop, reports its outcome (1: some rides failed) and ends the same way.
+    const joined = shutdown.run('replay finished', 1);
+    release();
+    await joined;
+    expect(codes).toEqual([1]);
   });
 });

@@ -1,15 +1,18 @@
-import type { Logger } from '@ride/shared';
+import type { Logger } from '../logger.js';
+import { ExitCodes } from './exit-codes.js';
 
 /**
- * One graceful shutdown for a service: resources register how to close as they are created, and the first
+ * One graceful shutdown for every program: resources register how to close as they are created, and the first
  * SIGTERM/SIGINT closes them in reverse order within a time bound (a second signal forces exit). Handlers are
  * installed before anything slow starts, so a signal during start-up (model load, group join) is honoured too.
+ * A job ends the same way when its work is done: `run('done', code)`.
  */
 export class Shutdown {
   private readonly closers: Array<{ name: string; close: () => Promise<void> }> = [];
   private readonly log: Logger;
   private readonly timeoutMs: number;
   private readonly exit: (code: number) => void;
+  private exitCode: number = ExitCodes.OK;
   private started: Promise<void> | undefined;
 
   /** `exit` is process.exit; a test passes a recorder. */
@@ -28,7 +31,17 @@ export class Shutdown {
   }
 
   listen(): void {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void this.run(signal));
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => this.signal(signal));
+  }
+
+  /** What a SIGTERM/SIGINT does: the first shuts down, the next forces exit. */
+  signal(signal: string): void {
+    if (this.started) {
+      this.log.warn({ signal }, 'second signal: forcing exit');
+      this.exit(ExitCodes.INTERRUPTED);
+      return;
+    }
+    void this.run(signal);
   }
 
   /** Registers a resource; if shutdown already began, it is closed right away. */
@@ -41,20 +54,18 @@ export class Shutdown {
   }
 
   /**
-   * Closes everything, then exits: with `exitCode`, or 1 if a resource failed to close. The exit is explicit
-   * because a client library may keep a timer or socket alive after its close resolved (a reconnect scheduled
-   * during a broker outage), which would hold the process until the forced exit and fail a clean stop.
+   * Closes everything, then exits: with `exitCode`, or 1 if a resource failed to close. Called again while closing
+   * (a job that finished because a signal stopped it, a fatal error during shutdown), it only raises the exit code.
+   * The exit is explicit because a client library may keep a timer or socket alive after its close resolved (a
+   * reconnect scheduled during a broker outage), which would hold the process until the forced exit.
    */
-  run(signal: string, exitCode = 0): Promise<void> {
-    if (this.started) {
-      this.log.warn({ signal }, 'second signal: forcing exit');
-      this.exit(130);
-      return this.started;
-    }
-    this.log.info({ signal }, 'shutting down: finishing the batch in flight');
+  run(reason: string, exitCode: number = ExitCodes.OK): Promise<void> {
+    if (exitCode !== ExitCodes.OK) this.exitCode = exitCode;
+    if (this.started) return this.started;
+    this.log.info({ reason }, 'shutting down: finishing the work in flight');
     const force = setTimeout(() => {
       this.log.error({ timeoutMs: this.timeoutMs }, 'shutdown timed out: forcing exit');
-      this.exit(1);
+      this.exit(ExitCodes.FAILED);
     }, this.timeoutMs);
     force.unref();
     this.started = (async () => {
@@ -66,7 +77,7 @@ export class Shutdown {
       else this.log.info({ leftover }, 'stopped cleanly');
       this.log.flush();
       clearTimeout(force);
-      this.exit(failed ? 1 : exitCode);
+      this.exit(failed ? ExitCodes.FAILED : this.exitCode);
     })();
     return this.started;
   }
