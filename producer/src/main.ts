@@ -2,8 +2,8 @@
 import {
   createKafka,
   createLogger,
-  ensureTopics,
   ExitCodes,
+  ensureTopics,
   flagsToEnv,
   type RideStarted,
   readTrips,
