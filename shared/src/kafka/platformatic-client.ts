@@ -91,6 +91,44 @@ function toMessages(records: readonly TopicRecords[]): MessageToProduce<Buffer, 
 }
 
 /**
+ * The client reports a failed operation as "<operation> failed N times" with the reasons nested (AggregateError),
+ * which logs and exit messages would not show: the reasons are spelled out in the message, the error kept as cause.
+ */
+async function explained<T>(operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (err) {
+    const reasons = [...new Set(nestedMessages(err))];
+    if (reasons.length === 0) throw err;
+    throw new Error(`${(err as Error).message} (${reasons.join('; ')})`, { cause: err });
+  }
+}
+
+/** The messages of the innermost failures, each with its chain of causes ("connection failed: SASL …: …"). */
+function nestedMessages(err: unknown): string[] {
+  const nested = (err as { errors?: unknown[] }).errors;
+  if (!Array.isArray(nested)) return [];
+  return nested.flatMap((e) => {
+    const inner = nestedMessages(e);
+    return inner.length > 0 ? inner : [withCauses(e)];
+  });
+}
+
+function withCauses(err: unknown): string {
+  const parts: string[] = [];
+  for (
+    let e = err as Error | undefined;
+    e !== undefined && parts.length < 5;
+    e = e.cause as Error | undefined
+  ) {
+    const inner = nestedMessages(e);
+    parts.push(inner.length > 0 ? inner.join('; ') : e.message);
+    if (inner.length > 0) break;
+  }
+  return parts.join(': ');
+}
+
+/**
  * InitProducerId as a new producer (no id, no epoch: -1, as the Java client). The client's default is id 0 epoch 0,
  * which the coordinator takes for a stale epoch of an id already in use: taking over a transactional id (a new owner
  * of a partition, a restarted member) then fails with "a newer producer with the same transactionalId".
@@ -108,12 +146,14 @@ class PlatformaticProducer implements RecordProducer {
 
   /** Registers the producer id (idempotent) or fetches metadata: fails here when the cluster cannot be reached. */
   async connect(): Promise<void> {
-    if (this.idempotent) await this.producer.initIdempotentProducer(NEW_PRODUCER);
-    else await this.producer.metadata({ topics: [] });
+    if (this.idempotent) await explained(this.producer.initIdempotentProducer(NEW_PRODUCER));
+    else await explained(this.producer.metadata({ topics: [] }));
   }
 
   async send(records: readonly TopicRecords[], options: SendOptions = {}): Promise<void> {
-    await this.producer.send({ messages: toMessages(records), compression: options.compression ?? 'none' });
+    await explained(
+      this.producer.send({ messages: toMessages(records), compression: options.compression ?? 'none' }),
+    );
   }
 
   disconnect(): Promise<void> {
@@ -138,25 +178,25 @@ class PlatformaticTransactionalProducer implements TransactionalProducer {
   }
 
   async connect(): Promise<void> {
-    await this.producer.metadata({ topics: [] });
+    await explained(this.producer.metadata({ topics: [] }));
   }
 
   async begin(): Promise<Transaction> {
     // The first transaction registers the transactional id (InitProducerId), fencing an earlier producer of it.
-    const txn = await this.producer.beginTransaction(NEW_PRODUCER);
+    const txn = await explained(this.producer.beginTransaction(NEW_PRODUCER));
     let touched = false;
     return {
       send: async (records) => {
         touched = true;
-        await txn.send({ messages: toMessages(records) });
+        await explained(txn.send({ messages: toMessages(records) }));
       },
       sendOffsets: async (groupId, offsets) => {
         touched = true;
-        await this.sendOffsets(txn, groupId, offsets);
+        await explained(this.sendOffsets(txn, groupId, offsets));
       },
-      commit: () => txn.commit(),
+      commit: () => explained(txn.commit()),
       // A transaction with nothing in it was never opened on the broker (EndTxn would be refused): drop it here.
-      abort: () => (touched ? txn.abort() : txn.cancel()),
+      abort: () => explained(touched ? txn.abort() : txn.cancel()),
     };
   }
 
