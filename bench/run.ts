@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { syntheticRides } from '@ride/producer';
 import { createKafka, createLogger, encodeRideStarted, type KafkaAdmin, type Logger } from '@ride/shared';
-import { type BrokerHandle, startBroker } from '../test/harness/index.js';
+import { type BrokerHandle, startBroker } from '../harness/index.js';
 import { type BenchConfig, loadBenchConfig } from './lib/bench-config.js';
 import { type BenchResults, evaluateGoals } from './lib/bench-results.js';
 import { stopAllTracked } from './lib/children.js';

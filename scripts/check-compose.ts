@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2019, type ValidateFunction } from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
-import { KAFKA_IMAGE } from '../test/harness/kafka-version.js';
+import { KAFKA_IMAGE } from '../harness/broker/kafka-version.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const COMPOSE_FILE = join(REPO_ROOT, 'docker-compose.yml');

@@ -15,9 +15,9 @@ import {
   Headers,
   readZones,
 } from '@ride/shared';
-import { freePort } from '../test/harness/free-port.js';
-import { KAFKA_VERSION, startBroker } from '../test/harness/index.js';
-import { REPO_ROOT } from '../test/harness/repo-paths.js';
+import { freePort } from '../harness/free-port.js';
+import { KAFKA_VERSION, startBroker } from '../harness/index.js';
+import { REPO_ROOT } from '../harness/repo-paths.js';
 import { DemoStats } from './demo/demo-stats.js';
 import { renderView } from './demo/live-view.js';
 

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createKafka, createLogger } from '@ride/shared';
-import { freePort } from '../test/harness/free-port.js';
-import { startBroker } from '../test/harness/index.js';
-import { REPO_ROOT } from '../test/harness/repo-paths.js';
+import { freePort } from '../harness/free-port.js';
+import { startBroker } from '../harness/index.js';
+import { REPO_ROOT } from '../harness/repo-paths.js';
 
 const usage = `Usage: npm run soak -- [--minutes N] [--rate N] [--sample-seconds N] [--guarantee at_least_once|exactly_once]
   --minutes         how long the stream runs (default 10)

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { REPO_ROOT } from './harness/repo-paths.js';
+import { REPO_ROOT } from '../harness/repo-paths.js';
 
 // The benchmark's figures are reported, never asserted; this only proves `npm run bench -- --smoke` still runs
 // end to end (perf tools, preload, consumer, latency point, the lever runs) against the test broker.

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { HARNESS_MARKER } from './harness/index.js';
-import { REPO_ROOT } from './harness/repo-paths.js';
+import { HARNESS_MARKER } from '../harness/index.js';
+import { REPO_ROOT } from '../harness/repo-paths.js';
 
 /** PIDs of JVMs that the harness in process `ownerPid` started (found by the marker on their command line). */
 function harnessJvms(ownerPid: number): number[] {

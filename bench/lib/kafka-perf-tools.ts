@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { harnessMarker, resolveKafkaJars } from '../../test/harness/index.js';
+import { harnessMarker, resolveKafkaJars } from '../../harness/index.js';
 import { runToEnd } from './children.js';
 
 export interface PerfToolResult {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KAFKA_VERSION } from '../../test/harness/index.js';
+import { KAFKA_VERSION } from '../../harness/index.js';
 import { runToEnd } from './children.js';
 import { PEERS_PYTHON, REPO_ROOT } from './repo-paths.js';
 

@@ -3,17 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes } from '@ride/shared';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { disconnectAfterTest, testKafka } from '../harness/test-kafka.js';
-import { uniqueName } from '../harness/test-names.js';
-import { MODEL_DIR, startConsumer } from '../streaming/consumer-process.js';
-import { checkDelivery } from '../streaming/delivery-check.js';
-import { runProducer } from '../streaming/producer-process.js';
-import { createStreamTopics } from '../streaming/stream-topics.js';
+import { MODEL_DIR, startConsumer } from '../support/consumer-process.js';
+import { checkDelivery } from '../support/delivery-check.js';
+import { committedOffsets, endOffsets, waitCaughtUp } from '../support/group-progress.js';
+import { runProducer } from '../support/producer-process.js';
+import { runConsumerToExit } from '../support/run-consumer-to-exit.js';
+import { createStreamTopics } from '../support/stream-topics.js';
+import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
+import { uniqueName } from '../support/test-names.js';
 import { guaranteesFor } from './chaos-profile.js';
 import { reportFault } from './fault-report.js';
-import { committedOffsets, endOffsets, waitCaughtUp } from './group-progress.js';
-
-import { runConsumerToExit } from './run-consumer-to-exit.js';
 
 const RIDES = 300;
 

@@ -1,18 +1,17 @@
 import { RideProducer, syntheticRides } from '@ride/producer';
 import { createLogger } from '@ride/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type BrokerHandle, startBroker } from '../harness/index.js';
-import { disconnectAfterTest, testClient } from '../harness/test-kafka.js';
-import { uniqueName } from '../harness/test-names.js';
-import { waitFor } from '../streaming/consumer-process.js';
-import { createStreamTopics } from '../streaming/stream-topics.js';
+import { type BrokerHandle, startBroker } from '../../harness/index.js';
+import { waitFor } from '../support/consumer-process.js';
+import { committedOffsets, recordCount, waitProgress, waitResumed } from '../support/group-progress.js';
+import { startStream } from '../support/stream-producer.js';
+import { createStreamTopics } from '../support/stream-topics.js';
+import { disconnectAfterTest, testClient } from '../support/test-kafka.js';
+import { uniqueName } from '../support/test-names.js';
 import { chaosProfile, guaranteesFor } from './chaos-profile.js';
 import { tallyTopic } from './delivered-ids.js';
 import { reportFault } from './fault-report.js';
 import { expectDeliveryKept, kafkaFor, runFaultScenario } from './fault-scenario.js';
-import { committedOffsets, recordCount, waitProgress, waitResumed } from './group-progress.js';
-
-import { startStream } from './stream-producer.js';
 
 // Restarting the shared broker would break every other suite: this file runs its own (stop + start on the
 // same ports and data, see BrokerHandle.restart).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { committedOffsets, waitProgress, waitResumed } from '../support/group-progress.js';
 import { chaosProfile, guaranteesFor } from './chaos-profile.js';
 import { expectDeliveryKept, runFaultScenario } from './fault-scenario.js';
-import { committedOffsets, waitProgress, waitResumed } from './group-progress.js';
 
 import { partitionsOf, waitBalanced } from './members.js';
 

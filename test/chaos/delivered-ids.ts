@@ -1,5 +1,5 @@
 import type { KafkaClient } from '@ride/shared';
-import { collectRecords } from '../streaming/collect-records.js';
+import { collectRecords } from '../support/collect-records.js';
 
 export interface TopicTally {
   records: number;

@@ -1,16 +1,16 @@
 import { createKafka, createLogger, type KafkaAdmin, type KafkaClient } from '@ride/shared';
 import { expect, inject } from 'vitest';
-import { keepLog } from '../harness/node-process.js';
-import { disconnectAfterTest, testClient } from '../harness/test-kafka.js';
-import { uniqueName } from '../harness/test-names.js';
-import { type ConsumerProcess, startConsumer } from '../streaming/consumer-process.js';
-import { checkDelivery, type DeliveryReport } from '../streaming/delivery-check.js';
-import { createStreamTopics, type StreamTopics } from '../streaming/stream-topics.js';
+import { type ConsumerProcess, startConsumer } from '../support/consumer-process.js';
+import { checkDelivery, type DeliveryReport } from '../support/delivery-check.js';
+import { recordCount, waitCaughtUp, waitProgress } from '../support/group-progress.js';
+import { keepLog } from '../support/node-process.js';
+import { type ProducerSummary, startStream } from '../support/stream-producer.js';
+import { createStreamTopics, type StreamTopics } from '../support/stream-topics.js';
+import { disconnectAfterTest, testClient } from '../support/test-kafka.js';
+import { uniqueName } from '../support/test-names.js';
 import { chaosProfile } from './chaos-profile.js';
 import { type FaultRow, type Guarantee, reportFault } from './fault-report.js';
-import { recordCount, waitCaughtUp, waitProgress } from './group-progress.js';
 import { waitBalanced } from './members.js';
-import { type ProducerSummary, startStream } from './stream-producer.js';
 
 /** What a fault gets to work with: the live members (it may replace them) and a way to start more. */
 export interface Pipeline {

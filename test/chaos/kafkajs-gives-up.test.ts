@@ -2,12 +2,12 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { uniqueName } from '../harness/test-names.js';
-import type { ConsumerProcess } from '../streaming/consumer-process.js';
-import { waitFor } from '../streaming/consumer-process.js';
+import type { ConsumerProcess } from '../support/consumer-process.js';
+import { waitFor } from '../support/consumer-process.js';
+import { committedOffsets, waitProgress, waitResumed } from '../support/group-progress.js';
+import { uniqueName } from '../support/test-names.js';
 import { chaosProfile, guaranteesFor } from './chaos-profile.js';
 import { expectDeliveryKept, runFaultScenario } from './fault-scenario.js';
-import { committedOffsets, waitProgress, waitResumed } from './group-progress.js';
 
 const HOOK = new URL('./give-up-hook.cjs', import.meta.url).pathname;
 const reruns = (members: readonly ConsumerProcess[]): number =>

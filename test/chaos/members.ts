@@ -1,4 +1,4 @@
-import { type ConsumerProcess, waitFor } from '../streaming/consumer-process.js';
+import { type ConsumerProcess, waitFor } from '../support/consumer-process.js';
 
 /** Partitions a consumer process reports on /readyz (none while it is rebalancing or gone). */
 export async function partitionsOf(member: ConsumerProcess): Promise<number[]> {

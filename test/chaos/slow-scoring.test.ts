@@ -2,10 +2,10 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { uniqueName } from '../harness/test-names.js';
+import { committedOffsets, endOffsets, waitProgress, waitResumed } from '../support/group-progress.js';
+import { uniqueName } from '../support/test-names.js';
 import { chaosProfile, guaranteesFor } from './chaos-profile.js';
 import { expectDeliveryKept, FAST_SESSION, runFaultScenario } from './fault-scenario.js';
-import { committedOffsets, endOffsets, waitProgress, waitResumed } from './group-progress.js';
 
 import { partitionsOf, waitBalanced } from './members.js';
 

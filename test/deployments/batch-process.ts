@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { REPO_ROOT } from '../harness/repo-paths.js';
-import { runCommand } from '../harness/run-command.js';
+import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { runCommand } from '../../harness/run-command.js';
 
 export const BATCH_MAIN = join(REPO_ROOT, 'consumer/dist/batch/main.js');
 

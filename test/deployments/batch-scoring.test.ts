@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tripFile } from '../streaming/trip-file.js';
+import { tripFile } from '../support/trip-file.js';
 import { runBatch } from './batch-process.js';
 import { MODEL_100 } from './model-versions.js';
 

@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { registerCleanup } from '../harness/exit-hooks.js';
-import { freePort } from '../harness/free-port.js';
-import { REPO_ROOT } from '../harness/repo-paths.js';
-import { runCommand, tail } from '../harness/run-command.js';
+import { registerCleanup } from '../../harness/exit-hooks.js';
+import { freePort } from '../../harness/free-port.js';
+import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { runCommand, tail } from '../../harness/run-command.js';
 
 export interface RegisteredVersion {
   name: string;

@@ -5,9 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../harness/free-port.js';
-import { REPO_ROOT } from '../harness/repo-paths.js';
-import { runCommand } from '../harness/run-command.js';
+import { freePort } from '../../harness/free-port.js';
+import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { runCommand } from '../../harness/run-command.js';
 
 const seconds = process.argv[2] ?? '10';
 const concurrencies = (process.argv[3] ?? '1,10,50').split(',');

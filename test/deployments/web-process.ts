@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../harness/free-port.js';
-import { spawnNode } from '../harness/node-process.js';
-import { REPO_ROOT } from '../harness/repo-paths.js';
-import { waitFor } from '../streaming/consumer-process.js';
+import { freePort } from '../../harness/free-port.js';
+import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { waitFor } from '../support/consumer-process.js';
+import { spawnNode } from '../support/node-process.js';
 
 export interface WebProcess {
   child: ChildProcess;

@@ -37,8 +37,8 @@ describe('web service binary', () => {
   });
 
   it('exits 3 naming the problem when the model location is wrong', async () => {
-    const { runCommand } = await import('../harness/run-command.js');
-    const { REPO_ROOT } = await import('../harness/repo-paths.js');
+    const { runCommand } = await import('../../harness/run-command.js');
+    const { REPO_ROOT } = await import('../../harness/repo-paths.js');
     const { WEB_MAIN } = await import('./web-process.js');
     const child = await runCommand(
       'env',

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { KAFKA_IMAGE } from '../../harness/broker/kafka-version.js';
+import { REPO_ROOT } from '../../harness/repo-paths.js';
 import {
   COMPOSE_FILE,
   checkCompose,
@@ -11,8 +13,6 @@ import {
   readCompose,
   schemaProblems,
 } from '../../scripts/check-compose.js';
-import { KAFKA_IMAGE } from '../harness/kafka-version.js';
-import { REPO_ROOT } from '../harness/repo-paths.js';
 import { DASHBOARD_FILE, dashboardQueries } from './dashboard-queries.js';
 
 const deployFile = (path: string) => parse(readFileSync(join(REPO_ROOT, 'deploy', path), 'utf8'));

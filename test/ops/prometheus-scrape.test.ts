@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { ErrorCodes, encodeRideStarted } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
-import { disconnectAfterTest, testKafka } from '../harness/test-kafka.js';
-import { uniqueName } from '../harness/test-names.js';
-import { startConsumer, waitFor } from '../streaming/consumer-process.js';
-import { runProducer } from '../streaming/producer-process.js';
-import { createStreamTopics } from '../streaming/stream-topics.js';
+import { startConsumer, waitFor } from '../support/consumer-process.js';
+import { runProducer } from '../support/producer-process.js';
+import { createStreamTopics } from '../support/stream-topics.js';
+import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
+import { uniqueName } from '../support/test-names.js';
 import { dashboardQueries } from './dashboard-queries.js';
 import {
   COMPOSE_PROMETHEUS_CONFIG,

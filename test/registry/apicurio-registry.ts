@@ -3,11 +3,11 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { registerCleanup } from '../harness/exit-hooks.js';
-import { freePort } from '../harness/free-port.js';
-import { harnessMarker, spawnWatchdog, stopJava } from '../harness/java-process.js';
-import { REPO_ROOT } from '../harness/repo-paths.js';
-import { runCommand, tail } from '../harness/run-command.js';
+import { harnessMarker, spawnWatchdog, stopJava } from '../../harness/broker/java-process.js';
+import { registerCleanup } from '../../harness/exit-hooks.js';
+import { freePort } from '../../harness/free-port.js';
+import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { runCommand, tail } from '../../harness/run-command.js';
 
 /** 3.0.9 is the last release whose runner jar runs on Java 17 (3.1 and later need Java 21). */
 export const APICURIO_VERSION = '3.0.9';

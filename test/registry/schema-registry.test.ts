@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import { framedSchemaId } from '@ride/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runConsumerToExit } from '../chaos/run-consumer-to-exit.js';
-import { freePort } from '../harness/free-port.js';
-import { REPO_ROOT } from '../harness/repo-paths.js';
-import { runCommand, tail } from '../harness/run-command.js';
-import { testKafka } from '../harness/test-kafka.js';
-import { uniqueName } from '../harness/test-names.js';
-import { collectRecords } from '../streaming/collect-records.js';
-import { startConsumer } from '../streaming/consumer-process.js';
-import { runProducer } from '../streaming/producer-process.js';
-import { createStreamTopics } from '../streaming/stream-topics.js';
+import { freePort } from '../../harness/free-port.js';
+import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { runCommand, tail } from '../../harness/run-command.js';
+import { collectRecords } from '../support/collect-records.js';
+import { startConsumer } from '../support/consumer-process.js';
+import { runProducer } from '../support/producer-process.js';
+import { runConsumerToExit } from '../support/run-consumer-to-exit.js';
+import { createStreamTopics } from '../support/stream-topics.js';
+import { testKafka } from '../support/test-kafka.js';
+import { uniqueName } from '../support/test-names.js';
 import { type SchemaRegistry, startSchemaRegistry } from './apicurio-registry.js';
 
 const RIDES = 200;

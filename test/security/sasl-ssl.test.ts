@@ -1,14 +1,14 @@
 import { createKafka, createLogger, type KafkaClient } from '@ride/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordCount, waitCaughtUp } from '../chaos/group-progress.js';
-import { runConsumerToExit } from '../chaos/run-consumer-to-exit.js';
-import { startStream } from '../chaos/stream-producer.js';
-import { type SecureBrokerHandle, startSaslSslBroker } from '../harness/sasl-ssl.js';
-import { disconnectAfterTest, testClient } from '../harness/test-kafka.js';
-import { uniqueName } from '../harness/test-names.js';
-import { startConsumer } from '../streaming/consumer-process.js';
-import { checkDelivery } from '../streaming/delivery-check.js';
-import { createStreamTopics, type StreamTopics } from '../streaming/stream-topics.js';
+import { type SecureBrokerHandle, startSaslSslBroker } from '../../harness/broker/sasl-ssl.js';
+import { startConsumer } from '../support/consumer-process.js';
+import { checkDelivery } from '../support/delivery-check.js';
+import { recordCount, waitCaughtUp } from '../support/group-progress.js';
+import { runConsumerToExit } from '../support/run-consumer-to-exit.js';
+import { startStream } from '../support/stream-producer.js';
+import { createStreamTopics, type StreamTopics } from '../support/stream-topics.js';
+import { disconnectAfterTest, testClient } from '../support/test-kafka.js';
+import { uniqueName } from '../support/test-names.js';
 
 const RIDES = 500;
 const WRONG = 'not-alices-password-0000';

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startBroker } from '../harness/index.js';
+import { startBroker } from '../../harness/index.js';
 
 /** Starts one broker for the integration project; tests reach it via inject('kafkaBrokers'). */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { committedOffsets, endOffsets } from '../chaos/group-progress.js';
-import { disconnectAfterTest, testKafka } from '../harness/test-kafka.js';
-import { uniqueName } from '../harness/test-names.js';
-import { startConsumer, waitFor } from './consumer-process.js';
-import { checkDelivery } from './delivery-check.js';
+import { startConsumer, waitFor } from '../support/consumer-process.js';
+import { checkDelivery } from '../support/delivery-check.js';
+import { committedOffsets, endOffsets } from '../support/group-progress.js';
+import { runProducer } from '../support/producer-process.js';
+import { createStreamTopics } from '../support/stream-topics.js';
+import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
+import { uniqueName } from '../support/test-names.js';
 import { countBelow, waitMidStream } from './mid-stream.js';
-import { runProducer } from './producer-process.js';
-import { createStreamTopics } from './stream-topics.js';
 
 const partitionsOf = async (c: Awaited<ReturnType<typeof startConsumer>>): Promise<number[]> =>
   JSON.parse((await c.get('/readyz')).body).partitions ?? [];

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { committedOffsets } from '../chaos/group-progress.js';
-import { disconnectAfterTest, testKafka } from '../harness/test-kafka.js';
-import { uniqueName } from '../harness/test-names.js';
-import { collectRecords } from './collect-records.js';
-import { startConsumer, waitFor } from './consumer-process.js';
-import { checkDelivery } from './delivery-check.js';
+import { collectRecords } from '../support/collect-records.js';
+import { startConsumer, waitFor } from '../support/consumer-process.js';
+import { checkDelivery } from '../support/delivery-check.js';
+import { committedOffsets } from '../support/group-progress.js';
+import { runProducer } from '../support/producer-process.js';
+import { createStreamTopics } from '../support/stream-topics.js';
+import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
+import { uniqueName } from '../support/test-names.js';
 import { countBelow, waitMidStream } from './mid-stream.js';
-import { runProducer } from './producer-process.js';
-import { createStreamTopics } from './stream-topics.js';
 
 describe('exactly-once mode', () => {
   it('commits predictions and offsets together: a consumer killed mid-stream leaves no duplicate for read_committed readers', async () => {

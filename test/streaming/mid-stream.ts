@@ -1,6 +1,6 @@
 import type { KafkaAdmin } from '@ride/shared';
-import { committedOffsets, type Offsets } from '../chaos/group-progress.js';
-import { waitFor } from './consumer-process.js';
+import { waitFor } from '../support/consumer-process.js';
+import { committedOffsets, type Offsets } from '../support/group-progress.js';
 
 /** Records below `offsets` on `partitions` (every partition listed when omitted); -1 (nothing committed) adds 0. */
 export function countBelow(offsets: Offsets, partitions: readonly number[] = [...offsets.keys()]): number {

@@ -1,13 +1,13 @@
 import { decodePrediction, readTrips } from '@ride/shared';
 import { ModelScorer } from '@ride/shared/model';
 import { describe, expect, it } from 'vitest';
-import { testKafka } from '../harness/test-kafka.js';
-import { uniqueName } from '../harness/test-names.js';
-import { collectRecords } from './collect-records.js';
-import { MODEL_DIR, startConsumer } from './consumer-process.js';
-import { runProducer } from './producer-process.js';
-import { createStreamTopics } from './stream-topics.js';
-import { tripFile } from './trip-file.js';
+import { collectRecords } from '../support/collect-records.js';
+import { MODEL_DIR, startConsumer } from '../support/consumer-process.js';
+import { runProducer } from '../support/producer-process.js';
+import { createStreamTopics } from '../support/stream-topics.js';
+import { testKafka } from '../support/test-kafka.js';
+import { uniqueName } from '../support/test-names.js';
+import { tripFile } from '../support/trip-file.js';
 
 const RIDES = 10_000;
 

@@ -3,14 +3,14 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { registerCleanup } from '../exit-hooks.js';
+import { freePort } from '../free-port.js';
+import { runCommand, tail } from '../run-command.js';
 import { newClusterId, renderLog4j2, renderServerProperties } from './broker-config.js';
 import type { BrokerHandle, BrokerOptions } from './broker-handle.js';
 import { classDataSharing } from './class-data-sharing.js';
-import { registerCleanup } from './exit-hooks.js';
-import { freePort } from './free-port.js';
 import { exited, javaArgs, spawnJava, spawnWatchdog, stopJava } from './java-process.js';
 import { resolveKafkaJars } from './maven-jars.js';
-import { runCommand, tail } from './run-command.js';
 import { waitForBroker } from './wait-for-broker.js';
 import { warmUpCoordinators } from './warm-up.js';
 

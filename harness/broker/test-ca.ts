@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand, tail } from './run-command.js';
+import { runCommand, tail } from '../run-command.js';
 
 export interface TestCertificates {
   /** PEM of the generated CA: what clients trust (KAFKA_SSL_CA). */

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { REPO_ROOT } from '../repo-paths.js';
+import { runCommand, tail } from '../run-command.js';
 import { KAFKA_VERSION, LOG4J_VERSION } from './kafka-version.js';
-import { REPO_ROOT } from './repo-paths.js';
-import { runCommand, tail } from './run-command.js';
 
 const dependency = (groupId: string, artifactId: string, version: string): string =>
   `    <dependency><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId><version>${version}</version></dependency>`;

@@ -1,5 +1,5 @@
-import { spawnNode } from '../harness/node-process.js';
-import type { StreamTopics } from '../streaming/stream-topics.js';
+import { spawnNode } from './node-process.js';
+import type { StreamTopics } from './stream-topics.js';
 
 export interface ProducerSummary {
   code: number | null;

@@ -1,6 +1,6 @@
 import type { KafkaClient } from '@ride/shared';
-import { disconnectAfterTest } from '../harness/test-kafka.js';
-import { uniqueName } from '../harness/test-names.js';
+import { disconnectAfterTest } from './test-kafka.js';
+import { uniqueName } from './test-names.js';
 
 export interface StreamTopics {
   rides: string;

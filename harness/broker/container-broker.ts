@@ -1,5 +1,5 @@
+import { freePort } from '../free-port.js';
 import type { BrokerHandle, BrokerOptions } from './broker-handle.js';
-import { freePort } from './free-port.js';
 import { KAFKA_IMAGE } from './kafka-version.js';
 import { waitForBroker } from './wait-for-broker.js';
 import { warmUpCoordinators } from './warm-up.js';

@@ -1,7 +1,7 @@
 import type { KafkaClient } from '@ride/shared';
-import { disconnectAfterTest } from '../harness/test-kafka.js';
 import { type CollectOptions, collectRecords, type RawRecord } from './collect-records.js';
 import type { StreamTopics } from './stream-topics.js';
+import { disconnectAfterTest } from './test-kafka.js';
 
 export interface DeliveryReport {
   inputs: RawRecord[];

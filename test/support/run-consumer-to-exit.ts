@@ -1,7 +1,7 @@
 import { onTestFinished } from 'vitest';
-import { spawnNode } from '../harness/node-process.js';
-import { consumerEnv } from '../streaming/consumer-process.js';
-import type { StreamTopics } from '../streaming/stream-topics.js';
+import { consumerEnv } from './consumer-process.js';
+import { spawnNode } from './node-process.js';
+import type { StreamTopics } from './stream-topics.js';
 
 /** Runs the consumer binary for a start-up that must fail (bad model, refused credentials) until it exits. */
 export async function runConsumerToExit(

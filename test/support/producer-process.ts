@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { spawnNode } from '../harness/node-process.js';
+import { spawnNode } from './node-process.js';
 import type { StreamTopics } from './stream-topics.js';
 
 /** Runs the real producer CLI to completion; resolves with its exit code and output. */

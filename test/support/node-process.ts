@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { REPO_ROOT } from './repo-paths.js';
+import { REPO_ROOT } from '../../harness/repo-paths.js';
 
 export interface NodeProcess {
   child: ChildProcess;

@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { freePort } from '../harness/free-port.js';
-import { spawnNode } from '../harness/node-process.js';
-import { REPO_ROOT } from '../harness/repo-paths.js';
+import { freePort } from '../../harness/free-port.js';
+import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { spawnNode } from './node-process.js';
 import type { StreamTopics } from './stream-topics.js';
 
 export interface ConsumerProcess {
