@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{shared,producer,consumer}/test/**/*.test.ts'],
+          include: ['{shared,producer,consumer,harness}/test/**/*.test.ts'],
         },
       },
       {

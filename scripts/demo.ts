@@ -18,6 +18,7 @@ import {
 import { freePort } from '../harness/free-port.js';
 import { KAFKA_VERSION, startBroker } from '../harness/index.js';
 import { REPO_ROOT } from '../harness/repo-paths.js';
+import { waitFor } from '../harness/wait-for.js';
 import { DemoStats } from './demo/demo-stats.js';
 import { renderView } from './demo/live-view.js';
 
@@ -128,19 +129,26 @@ process.on('SIGINT', () => void shutdown('Ctrl-C'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 // Wait for the consumer to join its group before replaying, so the first rides are not waiting on a rebalance.
-const readyBy = Date.now() + 60_000;
-while (!stopping) {
-  const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-    (r) => r.ok,
-    () => false,
+// A signal meanwhile ends the wait too: shutdown() is under way.
+try {
+  await waitFor(
+    async () => {
+      if (stopping) return true;
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (!ok && consumer.exitCode !== null) throw new Error(`consumer exited (${consumer.exitCode})`);
+      return ok;
+    },
+    60_000,
+    () => 'consumer not ready after 60 s',
+    { intervalMs: 200 },
   );
-  if (ok) break;
-  if (consumer.exitCode !== null || Date.now() > readyBy) {
-    console.error(`the consumer did not start; see ${join(logDir, 'consumer.log')}`);
-    await shutdown('consumer failed');
-    process.exit(1);
-  }
-  await new Promise((r) => setTimeout(r, 200));
+} catch {
+  console.error(`the consumer did not start; see ${join(logDir, 'consumer.log')}`);
+  await shutdown('consumer failed');
+  process.exit(1);
 }
 say(`Consumer ready (metrics at http://127.0.0.1:${port}/metrics)`);
 
@@ -192,14 +200,15 @@ producer = spawnLogged(
   'producer.log',
 );
 await exited(producer);
-const drainBy = Date.now() + 15_000;
-while (
-  !stopping &&
-  stats.predictions + [...stats.deadLetters.values()].reduce((a, b) => a + b, 0) < stats.ridesSeen &&
-  Date.now() < drainBy
-) {
-  await new Promise((r) => setTimeout(r, 200));
-}
+// Up to 15 s for the last rides' outcomes; after that the demo shows what it has.
+await waitFor(
+  () =>
+    stopping ||
+    stats.predictions + [...stats.deadLetters.values()].reduce((a, b) => a + b, 0) >= stats.ridesSeen,
+  15_000,
+  () => 'rides still unanswered after 15 s',
+  { intervalMs: 200 },
+).catch(() => undefined);
 if (!stopping) {
   say(`\n${renderView(stats, ctx)}`);
   await shutdown('replay finished');

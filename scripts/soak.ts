@@ -9,6 +9,7 @@ import { createKafka, createLogger } from '@ride/shared';
 import { freePort } from '../harness/free-port.js';
 import { startBroker } from '../harness/index.js';
 import { REPO_ROOT } from '../harness/repo-paths.js';
+import { waitFor } from '../harness/wait-for.js';
 
 const usage = `Usage: npm run soak -- [--minutes N] [--rate N] [--sample-seconds N] [--guarantee at_least_once|exactly_once]
   --minutes         how long the stream runs (default 10)
@@ -124,23 +125,34 @@ async function soak(): Promise<void> {
 
   const samples: Sample[] = [];
   const started = Date.now();
+  const takeSample = async (pid: number): Promise<void> => {
+    const sample: Sample = {
+      minute: (Date.now() - started) / 60_000,
+      rssMb: rssMb(pid),
+      heapMb: heapMb(probeFile),
+      lag: await lag(),
+    };
+    samples.push(sample);
+    say(
+      `${sample.minute.toFixed(2)} | ${sample.rssMb.toFixed(1)} | ${sample.heapMb?.toFixed(1) ?? '–'} | ${sample.lag}`,
+    );
+  };
   say(`soak: ${minutes} min at ${rate} rides/s (${values.guarantee}), consumer pid ${consumer.pid}`);
   say('minute | rss MB | heap MB | lag');
   try {
-    while (producer.exitCode === null && consumer.exitCode === null) {
-      await new Promise((r) => setTimeout(r, sampleMs));
-      if (consumer.exitCode !== null || consumer.pid === undefined) break;
-      const sample: Sample = {
-        minute: (Date.now() - started) / 60_000,
-        rssMb: rssMb(consumer.pid),
-        heapMb: heapMb(probeFile),
-        lag: await lag(),
-      };
-      samples.push(sample);
-      say(
-        `${sample.minute.toFixed(2)} | ${sample.rssMb.toFixed(1)} | ${sample.heapMb?.toFixed(1) ?? '–'} | ${sample.lag}`,
-      );
-    }
+    // A sample every sampleMs, the first one a period in and the last one after the stream ended.
+    let first = true;
+    await waitFor(
+      async () => {
+        if (consumer.exitCode !== null || consumer.pid === undefined) return true;
+        if (!first) await takeSample(consumer.pid);
+        first = false;
+        return producer.exitCode !== null || consumer.exitCode !== null;
+      },
+      Number.POSITIVE_INFINITY,
+      () => 'the stream never ended',
+      { intervalMs: sampleMs },
+    );
     if (consumer.exitCode !== null) throw new Error(`the consumer died (exit ${consumer.exitCode})`);
     // Past the first minute: JIT warm-up, ONNX arenas and kafkajs buffers settle there, a leak does not.
     const settled = samples.filter((s) => s.minute >= Math.min(1, minutes / 3));

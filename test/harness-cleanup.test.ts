@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { HARNESS_MARKER } from '../harness/index.js';
+import { HARNESS_MARKER, waitFor } from '../harness/index.js';
 import { REPO_ROOT } from '../harness/repo-paths.js';
 
 /** PIDs of JVMs that the harness in process `ownerPid` started (found by the marker on their command line). */
@@ -12,13 +11,14 @@ function harnessJvms(ownerPid: number): number[] {
   return found.stdout.split('\n').filter(Boolean).map(Number);
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await sleep(200);
-  }
-  return condition();
+/** Waits until no JVM of `ownerPid` is left; fails naming the survivors. */
+function waitJvmsGone(ownerPid: number, timeoutMs: number): Promise<void> {
+  return waitFor(
+    () => harnessJvms(ownerPid).length === 0,
+    timeoutMs,
+    () => `JVMs ${harnessJvms(ownerPid).join(', ')} of process ${ownerPid} still run after ${timeoutMs} ms`,
+    { intervalMs: 200 },
+  );
 }
 
 /** Runs `npm run kafka`'s script in a child forced to a local broker; resolves once it prints its ready line. */
@@ -57,7 +57,7 @@ describe('harness cleanup: no JVM outlives the process that started it', () => {
     child.kill(signal);
     await exited(child);
     expect(child.exitCode ?? child.signalCode).not.toBeNull();
-    expect(await waitFor(() => harnessJvms(child.pid).length === 0, 5_000)).toBe(true);
+    await waitJvmsGone(child.pid, 5_000);
   });
 
   it('the watchdog kills the broker when the owner is SIGKILLed (no hook runs)', async () => {
@@ -65,6 +65,6 @@ describe('harness cleanup: no JVM outlives the process that started it', () => {
     child.kill('SIGKILL');
     await exited(child);
     // The watchdog polls once a second, then allows Kafka 5 s for a clean shutdown before SIGKILL.
-    expect(await waitFor(() => harnessJvms(child.pid).length === 0, 15_000)).toBe(true);
+    await waitJvmsGone(child.pid, 15_000);
   });
 });

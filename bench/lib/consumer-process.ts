@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { waitFor } from '../../harness/index.js';
 import { spawnTracked, type Tracked } from './children.js';
 import { freePort } from './free-port.js';
 import { MODEL_DIR, REPO_ROOT } from './repo-paths.js';
@@ -54,20 +55,20 @@ export async function startConsumer(
 
 /** Polls /readyz until the consumer is in its group (200), failing if it exits first. */
 export async function waitReady(consumer: ConsumerProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (consumer.tracked.child.exitCode !== null) {
-      throw new Error(
-        `consumer exited (${consumer.tracked.child.exitCode}): ${consumer.tracked.output.stderr}`,
-      );
-    }
-    const ok = await fetch(`http://127.0.0.1:${consumer.port}/readyz`)
-      .then((r) => r.status === 200)
-      .catch(() => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`consumer not ready after ${timeoutMs} ms`);
+  await waitFor(
+    async () => {
+      if (consumer.tracked.child.exitCode !== null) {
+        throw new Error(
+          `consumer exited (${consumer.tracked.child.exitCode}): ${consumer.tracked.output.stderr}`,
+        );
+      }
+      return fetch(`http://127.0.0.1:${consumer.port}/readyz`)
+        .then((r) => r.status === 200)
+        .catch(() => false);
+    },
+    timeoutMs,
+    () => `consumer not ready after ${timeoutMs} ms`,
+  );
 }
 
 /** One counter or the `_sum`/`_count` of a histogram from the consumer's Prometheus text, summed over labels. */

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaAdmin, Logger } from '@ride/shared';
+import { waitFor } from '../../harness/index.js';
 import { spawnTracked, stopTracked, type Tracked } from './children.js';
 import { type ConsumerLaunch, type ConsumerProcess, startConsumer, waitReady } from './consumer-process.js';
 import { LatencyReader, predictionCreatedAt, rideCreatedAt } from './latency-reader.js';
@@ -31,8 +33,6 @@ export interface LatencyPlan {
   loadSeconds: number;
   warmupSeconds: number;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** One scoring consumer kept running; a load generator process offers each rate in turn; a reader measures. */
 export async function runLatency(
@@ -130,27 +130,39 @@ async function offer(
   for (const r of Object.values(readers))
     r.open(startedAt + plan.warmupSeconds * 1000, startedAt + plan.loadSeconds * 1000);
   const samples: { at: number; backlog: number }[] = [];
-  while (generator.child.exitCode === null) {
-    samples.push({ at: Date.now(), backlog: await backlog() });
-    await sleep(500);
-  }
+  // Samples while the generator runs; it ends by itself after loadSeconds.
+  await waitFor(
+    async () => {
+      if (generator.child.exitCode !== null) return true;
+      samples.push({ at: Date.now(), backlog: await backlog() });
+      return false;
+    },
+    Number.POSITIVE_INFINITY,
+    () => 'load generator still running',
+    { intervalMs: 500 },
+  );
   const code = await generator.exit;
   if (code !== 0) throw new Error(`load generator exited ${code}: ${generator.output.stderr.slice(-2000)}`);
   const stats = JSON.parse(generator.output.stdout.trim().split('\n').at(-1)!) as {
     sent: number;
     elapsedMs: number;
   };
-  // Let the tail drain (bounded) so late predictions of the window are still counted.
   // Let the backlog drain so late predictions of the window still count and the next point starts clean;
-  // give up only when the consumer makes no progress for 15 s.
-  let left = await backlog();
+  // give up (the check returns true) only when the consumer makes no progress for 15 s.
+  let left = Number.POSITIVE_INFINITY;
   let progressAt = Date.now();
-  while (left > 0 && Date.now() - progressAt < 15_000) {
-    await sleep(200);
-    const now = await backlog();
-    if (now < left) progressAt = Date.now();
-    left = now;
-  }
+  await waitFor(
+    async () => {
+      const now = await backlog();
+      if (now < left) progressAt = Date.now();
+      left = now;
+      return left <= 0 || Date.now() - progressAt >= 15_000;
+    },
+    Number.POSITIVE_INFINITY,
+    () => `backlog of ${left} rides`,
+    { intervalMs: 200 },
+  );
+  // The readers see the last records written a fetch later (their maxWaitMs is 100).
   await sleep(300);
   const latencies = readers.reader.close();
   const kafkaOnly = readers.baseline.close();
@@ -179,16 +191,23 @@ async function offer(
 
 /** The generator prints {"startedAt": ms} once connected, just before the first ride is offered. */
 async function generatorStart(generator: Tracked): Promise<number> {
-  for (;;) {
-    const match = /"startedAt":(\d+)/.exec(generator.output.stdout);
-    if (match !== null) return Number(match[1]);
-    if (generator.child.exitCode !== null) {
-      throw new Error(
-        `load generator exited ${generator.child.exitCode}: ${generator.output.stderr.slice(-2000)}`,
-      );
-    }
-    await sleep(20);
-  }
+  let startedAt = 0;
+  await waitFor(
+    () => {
+      const match = /"startedAt":(\d+)/.exec(generator.output.stdout);
+      if (match !== null) startedAt = Number(match[1]);
+      else if (generator.child.exitCode !== null) {
+        throw new Error(
+          `load generator exited ${generator.child.exitCode}: ${generator.output.stderr.slice(-2000)}`,
+        );
+      }
+      return match !== null;
+    },
+    Number.POSITIVE_INFINITY,
+    () => 'load generator never said it started',
+    { intervalMs: 20 },
+  );
+  return startedAt;
 }
 
 function mean(samples: readonly { backlog: number }[]): number {

@@ -1,4 +1,5 @@
 import type { KafkaAdmin } from '@ride/shared';
+import { waitFor } from '../../harness/index.js';
 import type { ProcessSampler } from './proc-stats.js';
 import { recordCount } from './topics.js';
 
@@ -24,8 +25,6 @@ export interface WatchOptions {
   died?: Promise<unknown>;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Times a job from its first output record to the output reaching `target`, by polling end offsets. The
  * interval starts at the first poll that sees output, so events/s counts only the records written after it.
@@ -42,21 +41,27 @@ export async function watchOutput(options: WatchOptions): Promise<ThroughputResu
     (await Promise.all(topics.map((t) => recordCount(admin, t)))).reduce((a, b) => a + b);
   let first: { at: number; count: number } | undefined;
   let last = { at: performance.now(), count: 0 };
-  for (;;) {
-    const n = await count();
-    const at = performance.now();
-    for (const s of samplers) s.sample();
-    if (first === undefined && n > 0) {
-      first = { at, count: n };
-      for (const s of samplers) s.mark();
-    }
-    if (n > last.count) last = { at, count: n };
-    if (n >= target) break;
-    if (dead) throw new Error(`a measured process exited with ${n} of ${target} records written`);
-    if (at - last.at > stallMs)
-      throw new Error(`output stalled at ${n} of ${target} records for ${stallMs} ms`);
-    await sleep(pollMs);
-  }
+  // No overall timeout: the run may take as long as it keeps writing; the check fails on a stall or a death.
+  await waitFor(
+    async () => {
+      const n = await count();
+      const at = performance.now();
+      for (const s of samplers) s.sample();
+      if (first === undefined && n > 0) {
+        first = { at, count: n };
+        for (const s of samplers) s.mark();
+      }
+      if (n > last.count) last = { at, count: n };
+      if (n >= target) return true;
+      if (dead) throw new Error(`a measured process exited with ${n} of ${target} records written`);
+      if (at - last.at > stallMs)
+        throw new Error(`output stalled at ${n} of ${target} records for ${stallMs} ms`);
+      return false;
+    },
+    Number.POSITIVE_INFINITY,
+    () => `output at ${last.count} of ${target} records`,
+    { intervalMs: pollMs },
+  );
   const start = first ?? last;
   const seconds = (last.at - start.at) / 1000;
   const events = last.count - start.count;

@@ -1,6 +1,5 @@
 import type { KafkaAdmin } from '@ride/shared';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+import { waitFor } from '../../harness/index.js';
 
 /** Creates topics (all with the same partition count) and waits until their offsets can be listed. */
 export async function createTopics(
@@ -19,16 +18,25 @@ export async function createTopics(
  * Retries retriable errors: just after a topic is created, kafkajs' admin may still hold leader metadata from
  * before the election and get NOT_LEADER_FOR_PARTITION until its next refresh.
  */
-export async function recordCount(admin: KafkaAdmin, topic: string, attempts = 50): Promise<number> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const offsets = await admin.endOffsets(topic);
-      return Number([...offsets.values()].reduce((sum, end) => sum + end, 0n));
-    } catch (err) {
-      if (attempt >= attempts || (err as { retriable?: boolean }).retriable !== true) throw err;
-      await sleep(100);
-    }
-  }
+export async function recordCount(admin: KafkaAdmin, topic: string): Promise<number> {
+  let count = 0;
+  let lastError: unknown;
+  await waitFor(
+    async () => {
+      try {
+        const offsets = await admin.endOffsets(topic);
+        count = Number([...offsets.values()].reduce((sum, end) => sum + end, 0n));
+        return true;
+      } catch (err) {
+        if ((err as { retriable?: boolean }).retriable !== true) throw err;
+        lastError = err;
+        return false;
+      }
+    },
+    5_000,
+    () => (lastError instanceof Error ? lastError : String(lastError)),
+  );
+  return count;
 }
 
 let sequence = 0;

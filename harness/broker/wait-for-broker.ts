@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokerError, createKafka, createLogger, type KafkaSettings } from '@ride/shared';
+import { waitFor } from '../wait-for.js';
 
-export interface WaitOptions {
+export interface BrokerWaitOptions {
   timeoutMs: number;
   /** Settles when the broker process dies: fail at once instead of waiting out the timeout. */
   died?: Promise<unknown>;
@@ -14,7 +14,7 @@ export interface WaitOptions {
 const quiet = createLogger({ level: 'silent' });
 
 /** One real metadata round trip: the broker answers only once KRaft has elected itself and registered. */
-async function probe(brokers: readonly string[], client: WaitOptions['client']): Promise<void> {
+async function probe(brokers: readonly string[], client: BrokerWaitOptions['client']): Promise<void> {
   const kafka = createKafka(
     {
       ...client,
@@ -37,29 +37,36 @@ async function probe(brokers: readonly string[], client: WaitOptions['client']):
 }
 
 /** Polls until a metadata request succeeds; throws a BrokerError with the log tail on death or timeout. */
-export async function waitForBroker(brokers: readonly string[], options: WaitOptions): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
+export async function waitForBroker(brokers: readonly string[], options: BrokerWaitOptions): Promise<void> {
   let died: unknown;
   options.died?.then((code) => {
     died = code;
   });
   let lastError: unknown;
-  while (Date.now() < deadline && died === undefined) {
-    try {
-      await probe(brokers, options.client);
-      return;
-    } catch (err) {
-      lastError = err;
-      await sleep(200);
-    }
-  }
-  const why =
-    died === undefined
-      ? `not ready within ${options.timeoutMs} ms`
-      : `exited (${String(died)}) before it was ready`;
-  const log = options.logTail?.() ?? '';
-  throw new BrokerError(`Kafka at ${brokers.join(',')} ${why}${log ? `; broker log tail:\n${log}` : ''}`, {
-    cause: lastError,
-    details: { brokers },
-  });
+  const failure = (): BrokerError => {
+    const why =
+      died === undefined
+        ? `not ready within ${options.timeoutMs} ms`
+        : `exited (${String(died)}) before it was ready`;
+    const log = options.logTail?.() ?? '';
+    return new BrokerError(`Kafka at ${brokers.join(',')} ${why}${log ? `; broker log tail:\n${log}` : ''}`, {
+      cause: lastError,
+      details: { brokers },
+    });
+  };
+  await waitFor(
+    async () => {
+      if (died !== undefined) throw failure();
+      try {
+        await probe(brokers, options.client);
+        return true;
+      } catch (err) {
+        lastError = err;
+        return false;
+      }
+    },
+    options.timeoutMs,
+    failure,
+    { intervalMs: 200 },
+  );
 }

@@ -1,8 +1,7 @@
 import { RideProducer, syntheticRides } from '@ride/producer';
 import { createLogger } from '@ride/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type BrokerHandle, startBroker } from '../../harness/index.js';
-import { waitFor } from '../support/consumer-process.js';
+import { type BrokerHandle, startBroker, waitFor } from '../../harness/index.js';
 import { committedOffsets, recordCount, waitProgress, waitResumed } from '../support/group-progress.js';
 import { startStream } from '../support/stream-producer.js';
 import { createStreamTopics } from '../support/stream-topics.js';
@@ -230,9 +229,10 @@ async function waitForRecords(
   topic: string,
   count: number,
 ): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while ((await recordCount(admin, topic).catch(() => 0)) < count) {
-    if (Date.now() > deadline) throw new Error(`fewer than ${count} records on ${topic} after 120 s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitFor(
+    async () => (await recordCount(admin, topic).catch(() => 0)) >= count,
+    120_000,
+    () => `fewer than ${count} records on ${topic} after 120 s`,
+    { intervalMs: 200 },
+  );
 }

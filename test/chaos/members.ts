@@ -1,4 +1,5 @@
-import { type ConsumerProcess, waitFor } from '../support/consumer-process.js';
+import { waitFor } from '../../harness/index.js';
+import type { ConsumerProcess } from '../support/consumer-process.js';
 
 /** Partitions a consumer process reports on /readyz (none while it is rebalancing or gone). */
 export async function partitionsOf(member: ConsumerProcess): Promise<number[]> {

@@ -6,6 +6,7 @@ import { registerCleanup } from '../../harness/exit-hooks.js';
 import { freePort } from '../../harness/free-port.js';
 import { REPO_ROOT } from '../../harness/repo-paths.js';
 import { runCommand, tail } from '../../harness/run-command.js';
+import { waitFor } from '../../harness/wait-for.js';
 
 export interface RegisteredVersion {
   name: string;
@@ -68,13 +69,21 @@ export async function startMlflowServer(): Promise<MlflowServer> {
     await rm(dir, { recursive: true, force: true });
   }
 
-  const deadline = Date.now() + 120_000;
-  while (!(await healthy(url))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`MLflow server did not start on ${url}:\n${tail(output)}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
+  try {
+    await waitFor(
+      async () => {
+        if (await healthy(url)) return true;
+        if (child.exitCode !== null) throw new Error('MLflow server exited');
+        return false;
+      },
+      120_000,
+      () => 'MLflow server not healthy',
+      { intervalMs: 250 },
+    );
+  } catch {
+    // Its output up to the end of stop(): why it failed is often in its last lines.
+    await stop();
+    throw new Error(`MLflow server did not start on ${url}:\n${tail(output)}`);
   }
 
   return {

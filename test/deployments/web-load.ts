@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { freePort } from '../../harness/free-port.js';
 import { REPO_ROOT } from '../../harness/repo-paths.js';
 import { runCommand } from '../../harness/run-command.js';
+import { waitFor } from '../../harness/wait-for.js';
 
 const seconds = process.argv[2] ?? '10';
 const concurrencies = (process.argv[3] ?? '1,10,50').split(',');
@@ -32,10 +33,12 @@ const web = spawn(process.execPath, [join(REPO_ROOT, 'consumer/dist/web/main.js'
   stdio: 'inherit',
 });
 try {
-  for (let i = 0; !(await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok; i++) {
-    if (i > 100) throw new Error('web service did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitFor(
+    async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true,
+    20_000,
+    () => 'web service did not start',
+    { intervalMs: 200 },
+  );
   const bin = join(REPO_ROOT, 'node_modules/.bin/autocannon');
   for (const [label, body] of Object.entries(bodies)) {
     for (const c of concurrencies) {

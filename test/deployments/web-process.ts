@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../../harness/free-port.js';
+import { waitFor } from '../../harness/index.js';
 import { REPO_ROOT } from '../../harness/repo-paths.js';
-import { waitFor } from '../support/consumer-process.js';
 import { spawnNode } from '../support/node-process.js';
 
 export interface WebProcess {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { freePort } from '../../harness/free-port.js';
+import { waitFor } from '../../harness/index.js';
 import { REPO_ROOT } from '../../harness/repo-paths.js';
-import { waitFor } from '../support/consumer-process.js';
 
 export const COMPOSE_PROMETHEUS_CONFIG = join(REPO_ROOT, 'deploy/prometheus/prometheus.yml');
 

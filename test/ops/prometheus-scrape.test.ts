@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { ErrorCodes, encodeRideStarted } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
-import { startConsumer, waitFor } from '../support/consumer-process.js';
+import { waitFor } from '../../harness/index.js';
+import { startConsumer } from '../support/consumer-process.js';
 import { runProducer } from '../support/producer-process.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';

@@ -8,6 +8,7 @@ import { registerCleanup } from '../../harness/exit-hooks.js';
 import { freePort } from '../../harness/free-port.js';
 import { REPO_ROOT } from '../../harness/repo-paths.js';
 import { runCommand, tail } from '../../harness/run-command.js';
+import { waitFor } from '../../harness/wait-for.js';
 
 /** 3.0.9 is the last release whose runner jar runs on Java 17 (3.1 and later need Java 21). */
 export const APICURIO_VERSION = '3.0.9';
@@ -82,14 +83,23 @@ export async function startSchemaRegistry(): Promise<SchemaRegistry> {
     },
   });
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  while (!(await ready(base))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      const log = readFileSync(logFile, 'utf8');
-      await stop();
-      throw new Error(`Apicurio Registry did not become ready on ${base}:\n${tail(log)}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
+  // Read before stop(), which deletes the log's folder.
+  const notReady = () =>
+    new Error(`Apicurio Registry did not become ready on ${base}:\n${tail(readFileSync(logFile, 'utf8'))}`);
+  try {
+    await waitFor(
+      async () => {
+        if (await ready(base)) return true;
+        if (child.exitCode !== null) throw notReady();
+        return false;
+      },
+      120_000,
+      notReady,
+      { intervalMs: 250 },
+    );
+  } catch (err) {
+    await stop();
+    throw err;
   }
   return { url: `${base}/apis/ccompat/v7`, stop };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { startConsumer, waitFor } from '../support/consumer-process.js';
+import { waitFor } from '../../harness/index.js';
+import { startConsumer } from '../support/consumer-process.js';
 import { checkDelivery } from '../support/delivery-check.js';
 import { committedOffsets, endOffsets } from '../support/group-progress.js';
 import { runProducer } from '../support/producer-process.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../harness/index.js';
 import { collectRecords } from '../support/collect-records.js';
-import { startConsumer, waitFor } from '../support/consumer-process.js';
+import { startConsumer } from '../support/consumer-process.js';
 import { checkDelivery } from '../support/delivery-check.js';
 import { committedOffsets } from '../support/group-progress.js';
 import { runProducer } from '../support/producer-process.js';

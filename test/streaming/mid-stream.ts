@@ -1,5 +1,5 @@
 import type { KafkaAdmin } from '@ride/shared';
-import { waitFor } from '../support/consumer-process.js';
+import { waitFor } from '../../harness/index.js';
 import { committedOffsets, type Offsets } from '../support/group-progress.js';
 
 /** Records below `offsets` on `partitions` (every partition listed when omitted); -1 (nothing committed) adds 0. */

@@ -1,4 +1,5 @@
 import type { KafkaClient, RecordHeaders } from '@ride/shared';
+import { waitFor } from '../../harness/index.js';
 import { disconnectAfterTest } from './test-kafka.js';
 import { uniqueName } from './test-names.js';
 
@@ -53,11 +54,16 @@ export async function collectRecords(
   });
   const started = Date.now();
   const { count, quietMs = 3000, timeoutMs = 90_000 } = options;
-  while (Date.now() - started < timeoutMs) {
-    if (count !== undefined && records.length >= count) break;
-    if (count === undefined && Date.now() - lastArrival > quietMs && Date.now() - started > quietMs) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const enough = (): boolean =>
+    count !== undefined
+      ? records.length >= count
+      : Date.now() - lastArrival > quietMs && Date.now() - started > quietMs;
+  // At the timeout the reader returns what arrived, and the caller's assertions say what is missing.
+  await waitFor(
+    () => enough() || Date.now() - started >= timeoutMs,
+    Number.POSITIVE_INFINITY,
+    () => `${records.length} records read from ${topic}`,
+  );
   await consumer.stop();
   return records;
 }

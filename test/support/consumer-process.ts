@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { freePort } from '../../harness/free-port.js';
+import { waitFor } from '../../harness/index.js';
 import { REPO_ROOT } from '../../harness/repo-paths.js';
 import { spawnNode } from './node-process.js';
 import type { StreamTopics } from './stream-topics.js';
@@ -73,18 +74,4 @@ export async function startConsumer(
     () => `consumer never became ready:\n${read()}`,
   );
   return handle;
-}
-
-/** Polls until the check passes; fails with the described state after the timeout. */
-export async function waitFor(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-  describe: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(describe());
 }

@@ -1,4 +1,5 @@
 import type { KafkaAdmin } from '@ride/shared';
+import { waitFor } from '../../harness/index.js';
 
 export type Offsets = Map<number, number>;
 
@@ -23,20 +24,11 @@ export async function recordCount(admin: KafkaAdmin, topic: string): Promise<num
   return sum(await endOffsets(admin, topic));
 }
 
-async function poll<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  describe: () => string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    // A broker mid-restart refuses admin calls: that is the state being waited out, not a failure.
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(describe());
+/** A broker mid-restart refuses admin calls: that is the state being waited out, not a failure. */
+function despiteRefusals(check: () => Promise<boolean>): () => Promise<boolean> {
+  return () => check().catch(() => false);
 }
+const POLL = { intervalMs: 200 };
 
 /**
  * Waits until every partition made progress after a fault: its committed offset moved past `since`. The stream
@@ -54,8 +46,9 @@ export async function waitResumed(
   idleCounts = false,
 ): Promise<number> {
   let stuck: number[] = [];
-  return poll(
-    async () => {
+  let recoveryMs = 0;
+  await waitFor(
+    despiteRefusals(async () => {
       const [committed, ends] = await Promise.all([
         committedOffsets(admin, groupId, topic),
         endOffsets(admin, topic),
@@ -64,11 +57,14 @@ export async function waitResumed(
         const c = committed.get(p) ?? -1;
         return c <= (since.get(p) ?? -1) && !(idleCounts && c >= (ends.get(p) ?? 0));
       });
-      return stuck.length === 0 ? Date.now() - faultAt : undefined;
-    },
+      recoveryMs = Date.now() - faultAt;
+      return stuck.length === 0;
+    }),
     timeoutMs,
     () => `partitions ${stuck.join(',')} of ${topic} made no progress within ${timeoutMs} ms of the fault`,
+    POLL,
   );
+  return recoveryMs;
 }
 
 /** Waits until any of `partitions` committed past its current offset (the member is really working). */
@@ -80,13 +76,14 @@ export async function waitProgress(
   timeoutMs = 60_000,
 ): Promise<void> {
   const start = await committedOffsets(admin, groupId, topic);
-  await poll(
-    async () => {
+  await waitFor(
+    despiteRefusals(async () => {
       const now = await committedOffsets(admin, groupId, topic);
-      return partitions.some((p) => (now.get(p) ?? -1) > (start.get(p) ?? -1)) ? true : undefined;
-    },
+      return partitions.some((p) => (now.get(p) ?? -1) > (start.get(p) ?? -1));
+    }),
     timeoutMs,
     () => `partitions ${partitions.join(',')} committed nothing within ${timeoutMs} ms`,
+    POLL,
   );
 }
 
@@ -98,8 +95,8 @@ export async function waitCaughtUp(
   timeoutMs = 120_000,
 ): Promise<void> {
   let behind: string[] = [];
-  await poll(
-    async () => {
+  await waitFor(
+    despiteRefusals(async () => {
       const [committed, ends] = await Promise.all([
         committedOffsets(admin, groupId, topic),
         endOffsets(admin, topic),
@@ -107,9 +104,10 @@ export async function waitCaughtUp(
       behind = [...ends]
         .filter(([p, end]) => end > Math.max(committed.get(p) ?? 0, 0))
         .map(([p, end]) => `partition ${p}: committed ${committed.get(p) ?? -1}, end ${end}`);
-      return behind.length === 0 ? true : undefined;
-    },
+      return behind.length === 0;
+    }),
     timeoutMs,
     () => `group ${groupId} still behind on ${topic} after ${timeoutMs} ms (${behind.join('; ')})`,
+    POLL,
   );
 }
