@@ -23,7 +23,7 @@ import {
   type OutputSink,
   type ProcessingGuarantee,
 } from './output-sink.js';
-import { processBatch } from './process-batch.js';
+import { type BatchOutcome, processBatch } from './process-batch.js';
 import { type PartitionOffsets, ProgressWatchdog, type Stall } from './progress-watchdog.js';
 import { RerunBackoff } from './rerun-backoff.js';
 
@@ -145,37 +145,8 @@ export class ScoringConsumer {
             options.logger,
           );
     this.admin = kafka.admin();
-    this.watchdog = new ProgressWatchdog({
-      topic: options.topics.rides,
-      stallTimeoutMs: options.stallTimeoutMs,
-      assigned: () => (this.joined && !this.recovering ? this.partitions : []),
-      readOffsets: (partitions) => this.readOffsets(partitions),
-      onCheck: (view) => {
-        this.stalled = 0;
-        for (const [partition, stalled] of view) {
-          if (stalled) this.stalled += 1;
-          options.metrics.partitionStalled.set(
-            { topic: options.topics.rides, partition: String(partition) },
-            stalled ? 1 : 0,
-          );
-        }
-      },
-      onStall: (stalls) => void this.recoverStall(stalls),
-      logger: options.logger,
-    });
-    this.consumer.on('joined', (assignment) => {
-      this.joined = true;
-      this.reruns.reset();
-      const previous = this.partitions;
-      this.partitions = [...(assignment[options.topics.rides] ?? [])].sort((a, b) => a - b);
-      this.watchdog.reset();
-      for (const p of previous.filter((p) => !this.partitions.includes(p)))
-        options.metrics.forgetPartition(options.topics.rides, p);
-      // Positions start again from the committed offsets, never past a failed chunk.
-      this.failedFrom.clear();
-      void this.sink.rejoined(options.topics.rides, this.partitions);
-      this.log.info({ assignment }, 'joined group');
-    });
+    this.watchdog = this.createWatchdog();
+    this.consumer.on('joined', (assignment) => this.onJoined(assignment));
     this.consumer.on('rebalancing', () => this.log.info('rebalancing'));
     this.consumer.on('crashed', (error, restart) => {
       this.joined = false;
@@ -186,6 +157,43 @@ export class ScoringConsumer {
       this.joined = false;
       this.partitions = [];
     });
+  }
+
+  private createWatchdog(): ProgressWatchdog {
+    const { topics, metrics, stallTimeoutMs, logger } = this.options;
+    return new ProgressWatchdog({
+      topic: topics.rides,
+      stallTimeoutMs,
+      assigned: () => (this.joined && !this.recovering ? this.partitions : []),
+      readOffsets: (partitions) => this.readOffsets(partitions),
+      onCheck: (view) => {
+        this.stalled = 0;
+        for (const [partition, stalled] of view) {
+          if (stalled) this.stalled += 1;
+          metrics.partitionStalled.set(
+            { topic: topics.rides, partition: String(partition) },
+            stalled ? 1 : 0,
+          );
+        }
+      },
+      onStall: (stalls) => void this.recoverStall(stalls),
+      logger,
+    });
+  }
+
+  private onJoined(assignment: Record<string, number[]>): void {
+    const { topics, metrics } = this.options;
+    this.joined = true;
+    this.reruns.reset();
+    const previous = this.partitions;
+    this.partitions = [...(assignment[topics.rides] ?? [])].sort((a, b) => a - b);
+    this.watchdog.reset();
+    for (const p of previous.filter((p) => !this.partitions.includes(p)))
+      metrics.forgetPartition(topics.rides, p);
+    // Positions start again from the committed offsets, never past a failed chunk.
+    this.failedFrom.clear();
+    void this.sink.rejoined(topics.rides, this.partitions);
+    this.log.info({ assignment }, 'joined group');
   }
 
   /** In the group, not recovering, and no owned partition stalled at the last check. */
@@ -352,22 +360,9 @@ export class ScoringConsumer {
       for (let start = 0; start < messages.length; start += maxBatch) {
         if (this.stopping || !isRunning() || isStale() || abandoned()) break;
         const chunk = messages.slice(start, start + maxBatch);
-        const scorer = this.options.scorer();
-        const shadow = this.options.shadow;
-        const outcome = await processBatch(chunk, source, {
-          scorer,
-          shadow: shadow?.scorer(),
-          format: this.options.format,
-          wire: this.options.wire,
-          catalog: this.options.catalog,
-          schemaIds: this.schemaIds,
-          maxMessageBytes: this.options.maxMessageBytes,
-          now: Date.now,
-        });
-        const outputs = batchOutputs(outcome, this.outputTopics);
+        const { outputs, done } = await this.scoreChunk(chunk, source);
         const last = chunk[chunk.length - 1]!.offset;
         const next = String(BigInt(last) + 1n);
-        const done = { outcome, size: chunk.length, version: scorer.version };
         if (this.overlap) {
           // The previous chunk's publish first: outputs stay in order and one publish per partition is in flight.
           await this.publishing.get(batch.partition);
@@ -395,6 +390,26 @@ export class ScoringConsumer {
     }
   }
 
+  /** Scores one chunk: its outputs by topic, and what to record once they are acknowledged. */
+  private async scoreChunk(
+    chunk: InRecord[],
+    source: RecordSource,
+  ): Promise<{ outputs: TopicRecords[]; done: ChunkDone }> {
+    const scorer = this.options.scorer();
+    const outcome = await processBatch(chunk, source, {
+      scorer,
+      shadow: this.options.shadow?.scorer(),
+      format: this.options.format,
+      wire: this.options.wire,
+      catalog: this.options.catalog,
+      schemaIds: this.schemaIds,
+      maxMessageBytes: this.options.maxMessageBytes,
+      now: Date.now,
+    });
+    const done = { outcome, size: chunk.length, version: scorer.version };
+    return { outputs: batchOutputs(outcome, this.outputTopics), done };
+  }
+
   /**
    * At-least-once: publishes a chunk while kafkajs fetches on, and records and commits its progress once the
    * broker acknowledged it. A failed publish seeks the partition back to the chunk's first offset, so its records
@@ -405,7 +420,7 @@ export class ScoringConsumer {
     outputs: TopicRecords[],
     first: string,
     next: string,
-    done: { outcome: Awaited<ReturnType<typeof processBatch>>; size: number; version: string },
+    done: ChunkDone,
     generation: number,
   ): Promise<void> {
     try {
@@ -439,10 +454,7 @@ export class ScoringConsumer {
     return false;
   }
 
-  private finished(
-    partition: number,
-    done: { outcome: Awaited<ReturnType<typeof processBatch>>; size: number; version: string },
-  ): void {
+  private finished(partition: number, done: ChunkDone): void {
     this.progressed(partition);
     this.options.metrics.recordBatch(done.outcome, done.size, done.version, Date.now());
     this.log.debug(
@@ -488,6 +500,13 @@ export class ScoringConsumer {
     this.stallRecoveries = 0;
     this.watchdog.progressed(partition);
   }
+}
+
+/** A scored chunk, recorded in the metrics once its outputs are acknowledged. */
+interface ChunkDone {
+  outcome: BatchOutcome;
+  size: number;
+  version: string;
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
