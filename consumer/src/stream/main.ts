@@ -47,9 +47,10 @@ async function main(): Promise<void> {
       await shadow.watcher.current.close();
     });
   }
+  const kafka = createKafka(config.kafka, logger);
   if (config.createTopics) {
     const extra = shadow === undefined ? [] : [shadow.topic];
-    await ensureTopics(createKafka(config.kafka, logger), config.topics, logger, extra);
+    await ensureTopics(kafka, config.topics, logger, extra);
   }
 
   const catalog = await openSchemaCatalog(config.schemaRegistryUrl, {
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   if (config.schemaRegistryUrl !== undefined) logger.info('Avro schemas registered with the schema registry');
   const consumer = new ScoringConsumer({
     ...config,
-    client: createKafka(config.kafka, logger),
+    client: kafka,
     catalog,
     scorer,
     shadow: shadow && { scorer: () => shadow.watcher.current, topic: shadow.topic },
