@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syntheticRides } from '@ride/producer';
 import { ModelScorer, type RideFeatures } from '@ride/shared/model';
-import { runToEnd } from './lib/children.js';
+import { runChecked } from '../harness/index.js';
 import { loadAverage, machineFacts } from './lib/load-average.js';
 import { fmtInt, fmtNum, markdownTable } from './lib/markdown-table.js';
 import { type CallTiming, timeScorer } from './lib/model-timing.js';
@@ -30,9 +30,9 @@ function rides(n: number): RideFeatures[] {
 }
 
 async function pythonColumns(): Promise<Record<string, Column>> {
-  await runToEnd('bash', [join(REPO_ROOT, 'models', 'setup-venv.sh')], { cwd: REPO_ROOT });
+  await runChecked('bash', [join(REPO_ROOT, 'models', 'setup-venv.sh')], { cwd: REPO_ROOT });
   const script = join(REPO_ROOT, 'models', 'bench_model.py');
-  const { stdout } = await runToEnd(MODELS_PYTHON, [script, MODEL_DIR, '--rows', String(ROWS), '--onnx']);
+  const { stdout } = await runChecked(MODELS_PYTHON, [script, MODEL_DIR, '--rows', String(ROWS), '--onnx']);
   const report = JSON.parse(stdout) as Record<string, Column>;
   return { python: report.python!, onnxruntime_python: report.onnxruntime_python! };
 }

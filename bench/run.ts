@@ -3,10 +3,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { syntheticRides } from '@ride/producer';
 import { createKafka, createLogger, encodeRideStarted, type KafkaAdmin, type Logger } from '@ride/shared';
-import { type BrokerHandle, startBroker } from '../harness/index.js';
+import { type BrokerHandle, startBroker, stopAllChildren } from '../harness/index.js';
 import { type BenchConfig, loadBenchConfig } from './lib/bench-config.js';
 import { type BenchResults, evaluateGoals } from './lib/bench-results.js';
-import { stopAllTracked } from './lib/children.js';
 import { consumerPerformance, producerPerformance } from './lib/kafka-perf-tools.js';
 import { runLatency } from './lib/latency-bench.js';
 import { runLevers } from './lib/lever-bench.js';
@@ -121,7 +120,7 @@ async function main(): Promise<number> {
   let broker: BrokerHandle | undefined;
   let admin: KafkaAdmin | undefined;
   const cleanup = async () => {
-    await stopAllTracked();
+    await stopAllChildren();
     await admin?.disconnect().catch(() => undefined);
     await broker?.stop();
   };

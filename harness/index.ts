@@ -1,6 +1,25 @@
+// The development harness: what tests, chaos, the bench, the demo and `npm run kafka` share. Never imported by
+// the product (shared, producer, consumer).
 export type { BrokerHandle, BrokerKind, BrokerOptions } from './broker/broker-handle.js';
-export { HARNESS_MARKER, harnessMarker } from './broker/java-process.js';
+export { dockerAvailable } from './broker/docker-available.js';
+export { HARNESS_MARKER, harnessMarker, javaArgs, spawnWatchdog, stopJava } from './broker/java-process.js';
 export { KAFKA_IMAGE, KAFKA_VERSION } from './broker/kafka-version.js';
+export { type LocalBrokerHandle, startLocalBroker } from './broker/local-broker.js';
 export { resolveKafkaJars } from './broker/maven-jars.js';
+export { type SecureBrokerHandle, type SecureBrokerOptions, startSaslSslBroker } from './broker/sasl-ssl.js';
 export { type HarnessMode, type StartBrokerOptions, startBroker } from './broker/start-broker.js';
+export {
+  type Child,
+  type RunResult,
+  runChecked,
+  runToExit,
+  type SpawnOptions,
+  spawnChild,
+  spawnNode,
+  stopAllChildren,
+  tail,
+} from './child-process.js';
+export { type Cleanup, registerCleanup } from './exit-hooks.js';
+export { freePort } from './free-port.js';
+export { REPO_ROOT } from './repo-paths.js';
 export { type WaitOptions, waitFor } from './wait-for.js';

@@ -1,8 +1,8 @@
 // `npm run demo`: the whole pipeline on an embedded broker. Starts Kafka (or uses KAFKA_BROKERS), creates the
 // topics, starts the scoring consumer, replays real TLC rides through the producer CLI at a visible pace,
 // shows predictions arriving, then shuts everything down.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -15,10 +15,15 @@ import {
   Headers,
   readZones,
 } from '@ride/shared';
-import { freePort } from '../harness/free-port.js';
-import { KAFKA_VERSION, startBroker } from '../harness/index.js';
-import { REPO_ROOT } from '../harness/repo-paths.js';
-import { waitFor } from '../harness/wait-for.js';
+import {
+  type Child,
+  freePort,
+  KAFKA_VERSION,
+  REPO_ROOT,
+  spawnNode,
+  startBroker,
+  waitFor,
+} from '../harness/index.js';
 import { DemoStats } from './demo/demo-stats.js';
 import { renderView } from './demo/live-view.js';
 
@@ -62,22 +67,8 @@ function tripSource(): string[] {
   return ['--synthetic'];
 }
 
-function spawnLogged(script: string, args: string[], env: Record<string, string>, log: string): ChildProcess {
-  const child = spawn(process.execPath, [join(REPO_ROOT, script), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out = createWriteStream(join(logDir, log));
-  child.stdout!.pipe(out);
-  child.stderr!.pipe(out);
-  return child;
-}
-
-const exited = (child: ChildProcess) =>
-  child.exitCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise<number | null>((r) => child.once('exit', r));
+const spawnLogged = (script: string, args: string[], env: Record<string, string>, log: string): Child =>
+  spawnNode(script, args, env, { logFile: join(logDir, log) });
 
 const source = tripSource();
 say(`Starting Kafka ${KAFKA_VERSION}…`);
@@ -103,7 +94,7 @@ const consumer = spawnLogged('consumer/dist/stream/main.js', [], env, 'consumer.
 const stats = new DemoStats();
 const zones = await readZones(join(REPO_ROOT, 'data/taxi_zone_lookup.csv')).catch(() => new Map());
 const tap = kafka.consumer({ groupId: `demo-view-${process.pid}` });
-let producer: ChildProcess | undefined;
+let producer: Child | undefined;
 let stopping = false;
 
 async function shutdown(reason: string): Promise<void> {
@@ -111,10 +102,10 @@ async function shutdown(reason: string): Promise<void> {
   stopping = true;
   clearInterval(redraw);
   say(`\n${reason}: stopping producer, consumer and Kafka…`);
-  if (producer && producer.exitCode === null) producer.kill('SIGTERM');
-  if (producer) await exited(producer);
-  consumer.kill('SIGTERM');
-  const code = await exited(consumer);
+  if (producer && producer.child.exitCode === null) producer.child.kill('SIGTERM');
+  if (producer) await producer.exited;
+  consumer.child.kill('SIGTERM');
+  const code = await consumer.exited;
   await tap.disconnect().catch(() => undefined);
   await broker.stop();
   const seconds = Math.max(0.001, (stats.lastPredictionAt - stats.firstPredictionAt) / 1000);
@@ -138,7 +129,8 @@ try {
         (r) => r.ok,
         () => false,
       );
-      if (!ok && consumer.exitCode !== null) throw new Error(`consumer exited (${consumer.exitCode})`);
+      if (!ok && consumer.child.exitCode !== null)
+        throw new Error(`consumer exited (${consumer.child.exitCode})`);
       return ok;
     },
     60_000,
@@ -199,7 +191,7 @@ producer = spawnLogged(
   { KAFKA_BROKERS: brokers },
   'producer.log',
 );
-await exited(producer);
+await producer.exited;
 // Up to 15 s for the last rides' outcomes; after that the demo shows what it has.
 await waitFor(
   () =>

@@ -1,15 +1,11 @@
 // `npm run soak`: the consumer under a steady synthetic stream for 10 minutes (--minutes to change), sampling
 // its memory every 10 s and reporting the slope. Not part of CI: it proves the absence of a leak, which takes time.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createKafka, createLogger } from '@ride/shared';
-import { freePort } from '../harness/free-port.js';
-import { startBroker } from '../harness/index.js';
-import { REPO_ROOT } from '../harness/repo-paths.js';
-import { waitFor } from '../harness/wait-for.js';
+import { freePort, REPO_ROOT, spawnNode, startBroker, waitFor } from '../harness/index.js';
 
 const usage = `Usage: npm run soak -- [--minutes N] [--rate N] [--sample-seconds N] [--guarantee at_least_once|exactly_once]
   --minutes         how long the stream runs (default 10)
@@ -67,20 +63,6 @@ function slope(points: ReadonlyArray<[number, number]>): number {
   return sxx === 0 ? 0 : sxy / sxx;
 }
 
-function spawnNode(script: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [join(REPO_ROOT, script), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return child;
-}
-
-const exitOf = (child: ChildProcess): Promise<number | null> =>
-  child.exitCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise((r) => child.on('exit', (c) => r(c)));
-
 async function soak(): Promise<void> {
   const broker = await startBroker({ partitions: 6 });
   const base = `soak-${Date.now()}`;
@@ -92,22 +74,30 @@ async function soak(): Promise<void> {
 
   const probeFile = join(tmpdir(), `${base}.heap.jsonl`);
   const kafkaEnv = { KAFKA_BROKERS: broker.brokers.join(','), RIDES_TOPIC: topics.rides, LOG_LEVEL: 'warn' };
-  const consumer = spawnNode('consumer/dist/stream/main.js', [], {
-    ...kafkaEnv,
-    PREDICTIONS_TOPIC: topics.predictions,
-    DLQ_TOPIC: topics.dlq,
-    CONSUMER_GROUP: `${base}.group`,
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: String(await freePort()),
-    PROCESSING_GUARANTEE: values.guarantee,
-    NODE_OPTIONS: `--expose-gc --require ${join(REPO_ROOT, 'test/chaos/heap-probe-hook.cjs')}`,
-    CHAOS_HEAP_PROBE_FILE: probeFile,
-    CHAOS_HEAP_PROBE_MS: String(sampleMs),
-  });
+  // Their stderr comes through live, as a leak's warnings would.
+  const echo = { echoStderr: true };
+  const consumer = spawnNode(
+    'consumer/dist/stream/main.js',
+    [],
+    {
+      ...kafkaEnv,
+      PREDICTIONS_TOPIC: topics.predictions,
+      DLQ_TOPIC: topics.dlq,
+      CONSUMER_GROUP: `${base}.group`,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(await freePort()),
+      PROCESSING_GUARANTEE: values.guarantee,
+      NODE_OPTIONS: `--expose-gc --require ${join(REPO_ROOT, 'test/chaos/heap-probe-hook.cjs')}`,
+      CHAOS_HEAP_PROBE_FILE: probeFile,
+      CHAOS_HEAP_PROBE_MS: String(sampleMs),
+    },
+    echo,
+  );
   const producer = spawnNode(
     'producer/dist/main.js',
     ['--synthetic', '--rate', String(rate), '--duration', String(minutes * 60)],
     kafkaEnv,
+    echo,
   );
 
   async function lag(): Promise<number> {
@@ -144,16 +134,17 @@ async function soak(): Promise<void> {
     let first = true;
     await waitFor(
       async () => {
-        if (consumer.exitCode !== null || consumer.pid === undefined) return true;
+        if (consumer.child.exitCode !== null || consumer.pid === -1) return true;
         if (!first) await takeSample(consumer.pid);
         first = false;
-        return producer.exitCode !== null || consumer.exitCode !== null;
+        return producer.child.exitCode !== null || consumer.child.exitCode !== null;
       },
       Number.POSITIVE_INFINITY,
       () => 'the stream never ended',
       { intervalMs: sampleMs },
     );
-    if (consumer.exitCode !== null) throw new Error(`the consumer died (exit ${consumer.exitCode})`);
+    if (consumer.child.exitCode !== null)
+      throw new Error(`the consumer died (exit ${consumer.child.exitCode})`);
     // Past the first minute: JIT warm-up, ONNX arenas and kafkajs buffers settle there, a leak does not.
     const settled = samples.filter((s) => s.minute >= Math.min(1, minutes / 3));
     const rssSlope = slope(settled.map((s) => [s.minute, s.rssMb]));
@@ -167,9 +158,9 @@ async function soak(): Promise<void> {
         `final lag ${samples.at(-1)?.lag ?? '?'}`,
     );
   } finally {
-    producer.kill('SIGTERM');
-    consumer.kill('SIGTERM');
-    await Promise.all([exitOf(producer), exitOf(consumer)]);
+    producer.child.kill('SIGTERM');
+    consumer.child.kill('SIGTERM');
+    await Promise.all([producer.exited, consumer.exited]);
     await admin.disconnect();
     await broker.stop();
     rmSync(probeFile, { force: true });

@@ -1,29 +1,24 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { REPO_ROOT } from '../harness/repo-paths.js';
+import { REPO_ROOT, spawnChild } from '../harness/index.js';
+import { killAfterTest } from './support/kill-after-test.js';
 
 // The benchmark's figures are reported, never asserted; this only proves `npm run bench -- --smoke` still runs
 // end to end (perf tools, preload, consumer, latency point, the lever runs) against the test broker.
 describe('npm run bench -- --smoke', () => {
   it('runs every stage and prints the results table', async () => {
-    const child = spawn(
-      process.execPath,
-      [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bench/run.ts', '--smoke'],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, KAFKA_BROKERS: inject('kafkaBrokers').join(',') },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+    const run = killAfterTest(
+      spawnChild(
+        process.execPath,
+        [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bench/run.ts', '--smoke'],
+        {
+          cwd: REPO_ROOT,
+          env: { ...process.env, KAFKA_BROKERS: inject('kafkaBrokers').join(',') },
+        },
+      ),
     );
-    let output = '';
-    child.stdout.on('data', (d) => {
-      output += d;
-    });
-    child.stderr.on('data', (d) => {
-      output += d;
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const code = await run.exited;
+    const output = run.output();
     expect(code, output).toBe(0);
     expect(output).toMatch(/our consumer, 1 process/);
     expect(output).toMatch(/p99/);

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { waitFor } from '../../harness/index.js';
-import { spawnTracked, type Tracked } from './children.js';
+import { type Child, spawnChild, waitFor } from '../../harness/index.js';
 import { freePort } from './free-port.js';
 import { MODEL_DIR, REPO_ROOT } from './repo-paths.js';
 
@@ -20,7 +19,7 @@ export interface ConsumerLaunch {
 }
 
 export interface ConsumerProcess {
-  tracked: Tracked;
+  tracked: Child;
   port: number;
 }
 
@@ -33,7 +32,7 @@ export async function startConsumer(
 ): Promise<ConsumerProcess> {
   const port = await freePort();
   const main = join(REPO_ROOT, 'consumer', 'dist', 'stream', 'main.js');
-  const tracked = spawnTracked(launch.node ?? process.execPath, [...launch.nodeArgs, main], {
+  const tracked = spawnChild(launch.node ?? process.execPath, [...launch.nodeArgs, main], {
     cwd: REPO_ROOT,
     env: {
       ...launch.env,
@@ -58,9 +57,7 @@ export async function waitReady(consumer: ConsumerProcess, timeoutMs = 60_000): 
   await waitFor(
     async () => {
       if (consumer.tracked.child.exitCode !== null) {
-        throw new Error(
-          `consumer exited (${consumer.tracked.child.exitCode}): ${consumer.tracked.output.stderr}`,
-        );
+        throw new Error(`consumer exited (${consumer.tracked.child.exitCode}): ${consumer.tracked.stderr()}`);
       }
       return fetch(`http://127.0.0.1:${consumer.port}/readyz`)
         .then((r) => r.status === 200)

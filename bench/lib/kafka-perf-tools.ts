@@ -1,6 +1,4 @@
-import { join } from 'node:path';
-import { harnessMarker, resolveKafkaJars } from '../../harness/index.js';
-import { runToEnd } from './children.js';
+import { javaArgs, resolveKafkaJars, runChecked } from '../../harness/index.js';
 
 export interface PerfToolResult {
   tool: string;
@@ -13,9 +11,8 @@ export interface PerfToolResult {
 
 async function runTool(mainClass: string, args: readonly string[]): Promise<string> {
   const libs = await resolveKafkaJars();
-  // Same JVM settings as the harness broker (java-process.ts), marked so leftover JVMs can be found.
-  const jvm = ['-Xmx512m', harnessMarker(), '-cp', join(libs, '*'), mainClass, ...args];
-  const { stdout } = await runToEnd('java', jvm);
+  // The harness broker's JVM settings, marked so leftover JVMs can be found.
+  const { stdout } = await runChecked('java', javaArgs({ libs, mainClass, args }));
   return stdout;
 }
 

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaAdmin, Logger } from '@ride/shared';
-import { waitFor } from '../../harness/index.js';
-import { spawnTracked, stopTracked, type Tracked } from './children.js';
+import { type Child, spawnChild, waitFor } from '../../harness/index.js';
 import { type ConsumerLaunch, type ConsumerProcess, startConsumer, waitReady } from './consumer-process.js';
 import { LatencyReader, predictionCreatedAt, rideCreatedAt } from './latency-reader.js';
 import { type LatencySummary, summarize } from './percentiles.js';
@@ -90,7 +89,7 @@ export async function runLatency(
   } finally {
     await reader?.stop();
     await baseline?.stop();
-    if (consumer !== undefined) await stopTracked(consumer.tracked);
+    if (consumer !== undefined) await consumer.tracked.stop();
   }
 }
 
@@ -105,7 +104,7 @@ async function offer(
   env: NodeJS.ProcessEnv,
   wire: string,
 ): Promise<LoadPoint> {
-  const generator = spawnTracked(
+  const generator = spawnChild(
     process.execPath,
     [
       '--import',
@@ -141,9 +140,9 @@ async function offer(
     () => 'load generator still running',
     { intervalMs: 500 },
   );
-  const code = await generator.exit;
-  if (code !== 0) throw new Error(`load generator exited ${code}: ${generator.output.stderr.slice(-2000)}`);
-  const stats = JSON.parse(generator.output.stdout.trim().split('\n').at(-1)!) as {
+  const code = await generator.exited;
+  if (code !== 0) throw new Error(`load generator exited ${code}: ${generator.stderr().slice(-2000)}`);
+  const stats = JSON.parse(generator.stdout().trim().split('\n').at(-1)!) as {
     sent: number;
     elapsedMs: number;
   };
@@ -190,15 +189,15 @@ async function offer(
 }
 
 /** The generator prints {"startedAt": ms} once connected, just before the first ride is offered. */
-async function generatorStart(generator: Tracked): Promise<number> {
+async function generatorStart(generator: Child): Promise<number> {
   let startedAt = 0;
   await waitFor(
     () => {
-      const match = /"startedAt":(\d+)/.exec(generator.output.stdout);
+      const match = /"startedAt":(\d+)/.exec(generator.stdout());
       if (match !== null) startedAt = Number(match[1]);
       else if (generator.child.exitCode !== null) {
         throw new Error(
-          `load generator exited ${generator.child.exitCode}: ${generator.output.stderr.slice(-2000)}`,
+          `load generator exited ${generator.child.exitCode}: ${generator.stderr().slice(-2000)}`,
         );
       }
       return match !== null;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KafkaAdmin, Logger } from '@ride/shared';
-import { runToEnd, spawnTracked, stopTracked } from './children.js';
+import { runChecked, spawnChild } from '../../harness/index.js';
 import { type ThroughputResult, watchOutput } from './output-watch.js';
 import { ProcessSampler } from './proc-stats.js';
 import { PEERS_DIR, PEERS_PYTHON, REPO_ROOT } from './repo-paths.js';
@@ -19,7 +19,7 @@ export interface PeerRun extends ThroughputResult {
 
 /** Makes bench/peers/.venv with the pinned peer dependencies when it is missing or out of date. */
 export async function ensurePeersVenv(): Promise<void> {
-  await runToEnd('bash', [join(PEERS_DIR, 'setup-venv.sh')], { cwd: REPO_ROOT });
+  await runChecked('bash', [join(PEERS_DIR, 'setup-venv.sh')], { cwd: REPO_ROOT });
   if (!existsSync(PEERS_PYTHON)) throw new Error(`bench/peers/setup-venv.sh made no ${PEERS_PYTHON}`);
 }
 
@@ -37,7 +37,7 @@ export async function runPeer(
   await createTopics(admin, [output], 6);
   const args = [join(PEERS_DIR, Peers[peer]), '--brokers', brokers.join(','), '--topic', rides];
   args.push('--output', output, '--group', uniqueName(peer), '--limit', String(events));
-  const tracked = spawnTracked(PEERS_PYTHON, args, { cwd: REPO_ROOT, env });
+  const tracked = spawnChild(PEERS_PYTHON, args, { cwd: REPO_ROOT, env });
   logger.info({ peer, events }, 'peer run started');
   try {
     const result = await watchOutput({
@@ -45,12 +45,12 @@ export async function runPeer(
       topics: [output],
       target: events,
       samplers: [new ProcessSampler(tracked.pid)],
-      died: tracked.exit,
+      died: tracked.exited,
     }).catch((err: Error) => {
-      throw new Error(`${peer} peer: ${err.message}\n${tracked.output.stderr.slice(-2000)}`);
+      throw new Error(`${peer} peer: ${err.message}\n${tracked.stderr().slice(-2000)}`);
     });
     return { ...result, peer };
   } finally {
-    await stopTracked(tracked);
+    await tracked.stop();
   }
 }

@@ -1,5 +1,5 @@
 import type { KafkaAdmin, Logger } from '@ride/shared';
-import { stopTracked } from './children.js';
+
 import {
   type ConsumerLaunch,
   type ConsumerProcess,
@@ -42,14 +42,14 @@ export async function runPipeline(
       topics: [topics.predictions, topics.deadLetters],
       target: events,
       samplers,
-      died: Promise.race(processes.map((p) => p.tracked.exit)),
+      died: Promise.race(processes.map((p) => p.tracked.exited)),
     }).catch((err: Error) => {
-      const stderr = processes.map((p) => p.tracked.output.stderr.slice(-1500)).join('\n');
+      const stderr = processes.map((p) => p.tracked.stderr().slice(-1500)).join('\n');
       throw new Error(`${err.message}\nconsumer stderr:\n${stderr}`);
     });
     const counts = await Promise.all(processes.map((p) => scrapeMetric(p, 'ride_events_in_total')));
     return { ...result, consumers, events_in_metric: counts.reduce((a, b) => a + b, 0) };
   } finally {
-    await Promise.all(processes.map((p) => stopTracked(p.tracked)));
+    await Promise.all(processes.map((p) => p.tracked.stop()));
   }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { runToEnd } from './children.js';
+import { runChecked } from '../../harness/index.js';
 import { REPO_ROOT } from './repo-paths.js';
 
 export interface ProducerCliResult {
@@ -17,7 +17,7 @@ export async function runProducerCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
 ): Promise<ProducerCliResult> {
-  const { stdout } = await runToEnd(
+  const { stdout } = await runChecked(
     process.execPath,
     [join(REPO_ROOT, 'producer', 'dist', 'main.js'), ...args],
     {

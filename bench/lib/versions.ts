@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KAFKA_VERSION } from '../../harness/index.js';
-import { runToEnd } from './children.js';
+import { KAFKA_VERSION, runChecked } from '../../harness/index.js';
 import { PEERS_PYTHON, REPO_ROOT } from './repo-paths.js';
 
 function packageVersion(name: string): string {
@@ -15,7 +14,7 @@ function packageVersion(name: string): string {
 
 async function commandVersion(command: string, args: string[], pattern: RegExp): Promise<string> {
   try {
-    const { stdout, stderr } = await runToEnd(command, args);
+    const { stdout, stderr } = await runChecked(command, args);
     return pattern.exec(`${stdout}${stderr}`)?.[1] ?? 'unknown';
   } catch {
     return 'absent';
@@ -39,10 +38,14 @@ export async function versions(): Promise<Record<string, string>> {
 /** The commit measured, marked dirty when the consumer or shared sources differ from it (their dist is run). */
 async function sourceState(): Promise<string> {
   try {
-    const { stdout: head } = await runToEnd('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT });
-    const { stdout: dirty } = await runToEnd('git', ['status', '--porcelain', 'consumer/src', 'shared/src'], {
-      cwd: REPO_ROOT,
-    });
+    const { stdout: head } = await runChecked('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT });
+    const { stdout: dirty } = await runChecked(
+      'git',
+      ['status', '--porcelain', 'consumer/src', 'shared/src'],
+      {
+        cwd: REPO_ROOT,
+      },
+    );
     return `${head.trim()}${dirty.trim() === '' ? '' : ' (+ uncommitted consumer/shared changes)'}`;
   } catch {
     return 'unknown';

@@ -1,8 +1,8 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@ride/shared';
+import { runChecked } from '../../harness/index.js';
 import type { BenchResults } from './bench-results.js';
-import { runToEnd } from './children.js';
 import { PEERS_DIR, PEERS_PYTHON, RESULTS_DIR, timestampName } from './repo-paths.js';
 import { renderReport } from './report.js';
 
@@ -15,7 +15,7 @@ export async function writeResults(results: BenchResults, publishDir: string | u
   await writeFile(paths[0]!, `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(paths[1]!, markdown);
   try {
-    await runToEnd(PEERS_PYTHON, [join(PEERS_DIR, 'chart.py'), paths[0]!, `${base}.png`]);
+    await runChecked(PEERS_PYTHON, [join(PEERS_DIR, 'chart.py'), paths[0]!, `${base}.png`]);
     paths.push(`${base}.png`);
   } catch (err) {
     logger.warn({ err }, 'no chart: bench/peers/.venv (matplotlib) is missing or failed');

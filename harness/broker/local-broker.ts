@@ -3,9 +3,9 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runToExit, tail } from '../child-process.js';
 import { registerCleanup } from '../exit-hooks.js';
 import { freePort } from '../free-port.js';
-import { runCommand, tail } from '../run-command.js';
 import { newClusterId, renderLog4j2, renderServerProperties } from './broker-config.js';
 import type { BrokerHandle, BrokerOptions } from './broker-handle.js';
 import { classDataSharing } from './class-data-sharing.js';
@@ -74,10 +74,10 @@ function logTail(files: BrokerFiles): string {
 async function formatStorage(libs: string, files: BrokerFiles): Promise<void> {
   const args = ['format', '-t', newClusterId(), '-c', files.properties];
   const jvmArgs = [`-Dlog4j2.configurationFile=${files.log4j}`, ...classDataSharing(libs, false).jvmArgs];
-  const result = await runCommand(
+  const result = await runToExit(
     'java',
     javaArgs({ libs, mainClass: 'kafka.tools.StorageTool', args, jvmArgs }),
-    files.dir,
+    { cwd: files.dir },
   );
   if (result.code !== 0)
     throw new Error(`kafka StorageTool format failed (exit ${result.code}):\n${tail(result.output)}`);

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runToExit, tail } from '../child-process.js';
 import { REPO_ROOT } from '../repo-paths.js';
-import { runCommand, tail } from '../run-command.js';
 import { KAFKA_VERSION, LOG4J_VERSION } from './kafka-version.js';
 
 const dependency = (groupId: string, artifactId: string, version: string): string =>
@@ -49,7 +49,7 @@ export async function resolveKafkaJars(version: string = KAFKA_VERSION): Promise
       '-DincludeScope=runtime',
       `-DoutputDirectory=${outputDir}`,
     ];
-    const result = await runCommand('mvn', args, work).catch((err: unknown) => {
+    const result = await runToExit('mvn', args, { cwd: work }).catch((err: unknown) => {
       throw new Error(
         'Cannot run Maven (`mvn`), needed to fetch the Kafka broker jars: install Maven 3 and Java 17+',
         {

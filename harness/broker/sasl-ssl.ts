@@ -5,9 +5,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KafkaSasl, KafkaSettings } from '@ride/shared';
+import { runToExit, tail } from '../child-process.js';
 import { registerCleanup } from '../exit-hooks.js';
 import { freePort } from '../free-port.js';
-import { runCommand, tail } from '../run-command.js';
 import { newClusterId, renderLog4j2, renderServerProperties } from './broker-config.js';
 import type { BrokerHandle } from './broker-handle.js';
 import { classDataSharing } from './class-data-sharing.js';
@@ -129,7 +129,7 @@ export async function startSaslSslBroker(options: SecureBrokerOptions = {}): Pro
       `${SCRAM_MECHANISM}=[name=${name},password=${password}]`,
     ]);
     const jvmArgs = [`-Dlog4j2.configurationFile=${files.log4j}`, ...classDataSharing(libs, false).jvmArgs];
-    const format = await runCommand(
+    const format = await runToExit(
       'java',
       javaArgs({
         libs,
@@ -137,7 +137,7 @@ export async function startSaslSslBroker(options: SecureBrokerOptions = {}): Pro
         args: ['format', '-t', newClusterId(), '-c', files.properties, ...scram],
         jvmArgs,
       }),
-      dir,
+      { cwd: dir },
     );
     if (format.code !== 0)
       throw new Error(`kafka StorageTool format failed (exit ${format.code}):\n${tail(format.output)}`);

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand, tail } from '../run-command.js';
+import { runToExit, tail } from '../child-process.js';
 
 export interface TestCertificates {
   /** PEM of the generated CA: what clients trust (KAFKA_SSL_CA). */
@@ -11,7 +11,7 @@ export interface TestCertificates {
 }
 
 async function openssl(args: readonly string[], cwd: string): Promise<void> {
-  const result = await runCommand('openssl', args, cwd).catch((err: unknown) => {
+  const result = await runToExit('openssl', args, { cwd }).catch((err: unknown) => {
     throw new Error('Cannot run `openssl`, needed to generate the test CA: install OpenSSL', { cause: err });
   });
   if (result.code !== 0)

@@ -3,7 +3,7 @@ import { expect, inject } from 'vitest';
 import { type ConsumerProcess, startConsumer } from '../support/consumer-process.js';
 import { checkDelivery, type DeliveryReport } from '../support/delivery-check.js';
 import { recordCount, waitCaughtUp, waitProgress } from '../support/group-progress.js';
-import { keepLog } from '../support/node-process.js';
+import { keepLog } from '../support/keep-log.js';
 import { type ProducerSummary, startStream } from '../support/stream-producer.js';
 import { createStreamTopics, type StreamTopics } from '../support/stream-topics.js';
 import { disconnectAfterTest, testClient } from '../support/test-kafka.js';

@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { runToExit, tail } from '../../harness/child-process.js';
 import { registerCleanup } from '../../harness/exit-hooks.js';
 import { freePort } from '../../harness/free-port.js';
 import { REPO_ROOT } from '../../harness/repo-paths.js';
-import { runCommand, tail } from '../../harness/run-command.js';
 import { waitFor } from '../../harness/wait-for.js';
 
 export interface RegisteredVersion {
@@ -32,7 +32,7 @@ export interface MlflowServer {
  * use (about a minute and a half); the server, its workers and the folder are removed by stop() or at exit.
  */
 export async function startMlflowServer(): Promise<MlflowServer> {
-  const setup = await runCommand('bash', [join(REPO_ROOT, 'models/setup-mlflow-venv.sh')], REPO_ROOT);
+  const setup = await runToExit('bash', [join(REPO_ROOT, 'models/setup-mlflow-venv.sh')], { cwd: REPO_ROOT });
   if (setup.code !== 0) throw new Error(`models/setup-mlflow-venv.sh failed:\n${tail(setup.output)}`);
   const python = setup.output.trim().split('\n').pop()!;
   const bin = dirname(python);
@@ -92,11 +92,9 @@ export async function startMlflowServer(): Promise<MlflowServer> {
     async register(dirs, alias = 'champion') {
       const script = join(REPO_ROOT, 'models/register_mlflow.py');
       const modelArgs = dirs.flatMap((d) => ['--model-dir', d]);
-      const run = await runCommand(
-        python,
-        [script, '--tracking-uri', url, ...modelArgs, '--alias', alias],
-        REPO_ROOT,
-      );
+      const run = await runToExit(python, [script, '--tracking-uri', url, ...modelArgs, '--alias', alias], {
+        cwd: REPO_ROOT,
+      });
       if (run.code !== 0) throw new Error(`register_mlflow.py failed:\n${tail(run.output)}`);
       return run.output
         .split('\n')

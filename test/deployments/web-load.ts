@@ -3,11 +3,10 @@
  * Usage: npx tsc -b && npx tsx test/deployments/web-load.ts [seconds=10] [concurrency list=1,10,50]
  * Prints requests/s and latency percentiles per concurrency, for a single ride and a 100-ride batch request.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { runToExit, spawnNode } from '../../harness/child-process.js';
 import { freePort } from '../../harness/free-port.js';
 import { REPO_ROOT } from '../../harness/repo-paths.js';
-import { runCommand } from '../../harness/run-command.js';
 import { waitFor } from '../../harness/wait-for.js';
 
 const seconds = process.argv[2] ?? '10';
@@ -28,10 +27,12 @@ interface AutocannonResult {
 }
 
 const port = await freePort();
-const web = spawn(process.execPath, [join(REPO_ROOT, 'consumer/dist/web/main.js')], {
-  env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn' },
-  stdio: 'inherit',
-});
+const web = spawnNode(
+  'consumer/dist/web/main.js',
+  [],
+  { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn' },
+  { echoStderr: true },
+);
 try {
   await waitFor(
     async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true,
@@ -44,7 +45,7 @@ try {
     for (const c of concurrencies) {
       const args = ['-j', '-c', c, '-d', seconds, '-m', 'POST', '-H', 'content-type=application/json'];
       args.push('-b', JSON.stringify(body), `http://127.0.0.1:${port}/predict`);
-      const run = await runCommand(bin, args, REPO_ROOT);
+      const run = await runToExit(bin, args, { cwd: REPO_ROOT });
       const r = JSON.parse(run.output.slice(run.output.indexOf('{'))) as AutocannonResult;
       process.stdout.write(
         `${label.padEnd(12)} c=${c.padEnd(3)} ${Math.round(r.requests.average)} req/s  ` +
@@ -54,5 +55,5 @@ try {
     }
   }
 } finally {
-  web.kill('SIGTERM');
+  web.child.kill('SIGTERM');
 }

@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../../harness/free-port.js';
-import { waitFor } from '../../harness/index.js';
+import { spawnNode, waitFor } from '../../harness/index.js';
 import { REPO_ROOT } from '../../harness/repo-paths.js';
-import { spawnNode } from '../support/node-process.js';
+import { killAfterTest } from '../support/kill-after-test.js';
 
 export interface WebProcess {
   child: ChildProcess;
@@ -21,12 +21,14 @@ export async function startWeb(env: Record<string, string> = {}): Promise<WebPro
     child,
     output: read,
     exited,
-  } = spawnNode('consumer/dist/web/main.js', [], {
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'info',
-    ...env,
-  });
+  } = killAfterTest(
+    spawnNode('consumer/dist/web/main.js', [], {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      ...env,
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true,

@@ -37,13 +37,13 @@ describe('web service binary', () => {
   });
 
   it('exits 3 naming the problem when the model location is wrong', async () => {
-    const { runCommand } = await import('../../harness/run-command.js');
+    const { runToExit } = await import('../../harness/child-process.js');
     const { REPO_ROOT } = await import('../../harness/repo-paths.js');
     const { WEB_MAIN } = await import('./web-process.js');
-    const child = await runCommand(
+    const child = await runToExit(
       'env',
       ['MODEL_PATH=/nonexistent/model', 'PORT=0', process.execPath, WEB_MAIN],
-      REPO_ROOT,
+      { cwd: REPO_ROOT },
     );
     expect(child.code).toBe(3);
     expect(child.output).toContain(ErrorCodes.MODEL_NOT_FOUND);

@@ -4,10 +4,10 @@ import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { harnessMarker, spawnWatchdog, stopJava } from '../../harness/broker/java-process.js';
+import { runToExit, tail } from '../../harness/child-process.js';
 import { registerCleanup } from '../../harness/exit-hooks.js';
 import { freePort } from '../../harness/free-port.js';
 import { REPO_ROOT } from '../../harness/repo-paths.js';
-import { runCommand, tail } from '../../harness/run-command.js';
 import { waitFor } from '../../harness/wait-for.js';
 
 /** 3.0.9 is the last release whose runner jar runs on Java 17 (3.1 and later need Java 21). */
@@ -31,14 +31,14 @@ async function resolveRegistryJar(): Promise<string> {
   await mkdir(join(dir, '..'), { recursive: true });
   const work = await mkdtemp(join(dir, '..', 'resolving-'));
   try {
-    const copy = await runCommand(
+    const copy = await runToExit(
       'mvn',
       ['-q', '-B', 'dependency:copy', `-Dartifact=${ARTIFACT}`, `-DoutputDirectory=${work}`],
-      work,
+      { cwd: work },
     );
     if (copy.code !== 0) throw new Error(`mvn dependency:copy ${ARTIFACT} failed:\n${tail(copy.output)}`);
     const archive = `apicurio-registry-app-${APICURIO_VERSION}-all.tar.gz`;
-    const untar = await runCommand('tar', ['xzf', archive], work);
+    const untar = await runToExit('tar', ['xzf', archive], { cwd: work });
     if (untar.code !== 0) throw new Error(`unpacking ${archive} failed:\n${tail(untar.output)}`);
     await rm(join(work, archive));
     await rename(work, dir).catch(async (err: NodeJS.ErrnoException) => {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { framedSchemaId } from '@ride/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runToExit, tail } from '../../harness/child-process.js';
 import { freePort } from '../../harness/free-port.js';
 import { REPO_ROOT } from '../../harness/repo-paths.js';
-import { runCommand, tail } from '../../harness/run-command.js';
 import { collectRecords } from '../support/collect-records.js';
 import { startConsumer } from '../support/consumer-process.js';
 import { runProducer } from '../support/producer-process.js';
@@ -20,7 +20,7 @@ let registry: SchemaRegistry;
 let python: string;
 
 beforeAll(async () => {
-  const setup = await runCommand('bash', [join(REPO_ROOT, 'test/registry/setup-venv.sh')], REPO_ROOT);
+  const setup = await runToExit('bash', [join(REPO_ROOT, 'test/registry/setup-venv.sh')], { cwd: REPO_ROOT });
   if (setup.code !== 0) throw new Error(`test/registry/setup-venv.sh failed:\n${tail(setup.output)}`);
   python = setup.output.trim().split('\n').pop()!;
   registry = await startSchemaRegistry();
@@ -32,7 +32,7 @@ async function client(mode: 'read' | 'write', topic: string, count: number): Pro
   const script = join(REPO_ROOT, 'test/registry/registry_client.py');
   const brokers = inject('kafkaBrokers').join(',');
   const args = [script, mode, '--brokers', brokers, '--topic', topic, '--registry', registry.url];
-  const run = await runCommand(python, [...args, '--count', String(count)], REPO_ROOT);
+  const run = await runToExit(python, [...args, '--count', String(count)], { cwd: REPO_ROOT });
   if (run.code !== 0) throw new Error(`registry_client.py ${mode} failed:\n${tail(run.output)}`);
   return run.output;
 }

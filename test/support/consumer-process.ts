@@ -2,9 +2,9 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { freePort } from '../../harness/free-port.js';
-import { waitFor } from '../../harness/index.js';
+import { spawnNode, waitFor } from '../../harness/index.js';
 import { REPO_ROOT } from '../../harness/repo-paths.js';
-import { spawnNode } from './node-process.js';
+import { killAfterTest } from './kill-after-test.js';
 import type { StreamTopics } from './stream-topics.js';
 
 export interface ConsumerProcess {
@@ -46,12 +46,14 @@ export async function startConsumer(
     child,
     output: read,
     exited,
-  } = spawnNode('consumer/dist/stream/main.js', [], {
-    ...consumerEnv(topics, groupId, port),
-    // TEST_CONSUMER_LOG_LEVEL=debug (with KAFKAJS_LOG_LEVEL=debug) when a test needs the members' full story.
-    LOG_LEVEL: process.env.TEST_CONSUMER_LOG_LEVEL ?? 'info',
-    ...env,
-  });
+  } = killAfterTest(
+    spawnNode('consumer/dist/stream/main.js', [], {
+      ...consumerEnv(topics, groupId, port),
+      // TEST_CONSUMER_LOG_LEVEL=debug (with KAFKAJS_LOG_LEVEL=debug) when a test needs the members' full story.
+      LOG_LEVEL: process.env.TEST_CONSUMER_LOG_LEVEL ?? 'info',
+      ...env,
+    }),
+  );
   const get = async (path: string) => {
     const res = await fetch(`http://127.0.0.1:${port}${path}`);
     return { status: res.status, body: await res.text() };

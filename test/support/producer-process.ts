@@ -1,5 +1,6 @@
 import { inject } from 'vitest';
-import { spawnNode } from './node-process.js';
+import { spawnNode } from '../../harness/index.js';
+import { killAfterTest } from './kill-after-test.js';
 import type { StreamTopics } from './stream-topics.js';
 
 /** Runs the real producer CLI to completion; resolves with its exit code and output. */
@@ -8,12 +9,14 @@ export async function runProducer(
   topics: StreamTopics,
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; output: string }> {
-  const run = spawnNode('producer/dist/main.js', args, {
-    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-    RIDES_TOPIC: topics.rides,
-    LOG_LEVEL: 'info',
-    ...env,
-  });
+  const run = killAfterTest(
+    spawnNode('producer/dist/main.js', args, {
+      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+      RIDES_TOPIC: topics.rides,
+      LOG_LEVEL: 'info',
+      ...env,
+    }),
+  );
   const code = await run.exited;
   return { code, output: run.output() };
 }

@@ -1,6 +1,7 @@
 import { onTestFinished } from 'vitest';
+import { spawnNode } from '../../harness/index.js';
 import { consumerEnv } from './consumer-process.js';
-import { spawnNode } from './node-process.js';
+import { killAfterTest } from './kill-after-test.js';
 import type { StreamTopics } from './stream-topics.js';
 
 /** Runs the consumer binary for a start-up that must fail (bad model, refused credentials) until it exits. */
@@ -10,7 +11,9 @@ export async function runConsumerToExit(
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<{ code: number | null; output: string }> {
-  const run = spawnNode('consumer/dist/stream/main.js', [], { ...consumerEnv(topics, groupId, 0), ...env });
+  const run = killAfterTest(
+    spawnNode('consumer/dist/stream/main.js', [], { ...consumerEnv(topics, groupId, 0), ...env }),
+  );
   // A consumer that does not give up on its own is a failure too: kill it and say so.
   let note = '';
   const timer = setTimeout(() => {

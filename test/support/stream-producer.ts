@@ -1,4 +1,5 @@
-import { spawnNode } from './node-process.js';
+import { spawnNode } from '../../harness/index.js';
+import { killAfterTest } from './kill-after-test.js';
 import type { StreamTopics } from './stream-topics.js';
 
 export interface ProducerSummary {
@@ -39,12 +40,14 @@ export function startStream(
   args: string[],
   env: Record<string, string> = {},
 ): StreamProducer {
-  const run = spawnNode('producer/dist/main.js', args, {
-    KAFKA_BROKERS: brokers.join(','),
-    RIDES_TOPIC: topics.rides,
-    LOG_LEVEL: 'info',
-    ...env,
-  });
+  const run = killAfterTest(
+    spawnNode('producer/dist/main.js', args, {
+      KAFKA_BROKERS: brokers.join(','),
+      RIDES_TOPIC: topics.rides,
+      LOG_LEVEL: 'info',
+      ...env,
+    }),
+  );
   const { child } = run;
   const done = run.exited.then((code): ProducerSummary => {
     const output = run.output();
