@@ -3,11 +3,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syntheticRides } from '@ride/producer';
 import { ModelScorer, type RideFeatures } from '@ride/shared/model';
-import { runChecked } from '../harness/index.js';
+import { MODEL_DIR, REPO_ROOT, runChecked } from '../harness/index.js';
+import { MODELS_PYTHON, RESULTS_DIR, timestampName } from './lib/bench-paths.js';
 import { loadAverage, machineFacts } from './lib/load-average.js';
 import { fmtInt, fmtNum, markdownTable } from './lib/markdown-table.js';
 import { type CallTiming, timeScorer } from './lib/model-timing.js';
-import { MODEL_DIR, MODELS_PYTHON, REPO_ROOT, RESULTS_DIR, timestampName } from './lib/repo-paths.js';
 
 const BATCH_SIZES = [1, 64, 1024] as const;
 const ROWS = 10_000;

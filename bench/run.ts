@@ -3,7 +3,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { syntheticRides } from '@ride/producer';
 import { createKafka, createLogger, encodeRideStarted, type KafkaAdmin, type Logger } from '@ride/shared';
-import { type BrokerHandle, startBroker, stopAllChildren } from '../harness/index.js';
+import {
+  type BrokerHandle,
+  createTopics,
+  nameAfter,
+  REPO_ROOT,
+  startBroker,
+  stopAllChildren,
+  uniqueName,
+} from '../harness/index.js';
 import { type BenchConfig, loadBenchConfig } from './lib/bench-config.js';
 import { type BenchResults, evaluateGoals } from './lib/bench-results.js';
 import { consumerPerformance, producerPerformance } from './lib/kafka-perf-tools.js';
@@ -13,8 +21,6 @@ import { loadAverage, machineFacts } from './lib/load-average.js';
 import { ensurePeersVenv, runPeer } from './lib/peer-bench.js';
 import { runPipeline } from './lib/pipeline-bench.js';
 import { runProducerCli } from './lib/producer-cli.js';
-import { REPO_ROOT } from './lib/repo-paths.js';
-import { createTopics, uniqueName } from './lib/topics.js';
 import { versions } from './lib/versions.js';
 import { writeResults } from './lib/write-results.js';
 
@@ -109,6 +115,8 @@ async function measure(config: BenchConfig, broker: BrokerHandle, admin: KafkaAd
 }
 
 async function main(): Promise<number> {
+  // Every topic and group of the run says so in its name, on a shared cluster (KAFKA_BROKERS) too.
+  nameAfter(() => 'bench');
   let config: BenchConfig;
   try {
     config = loadBenchConfig(process.argv.slice(2), process.env);

@@ -19,7 +19,18 @@ export {
   stopAllChildren,
   tail,
 } from './child-process.js';
+export { consumerEnv } from './consumer-env.js';
 export { type Cleanup, registerCleanup } from './exit-hooks.js';
 export { freePort } from './free-port.js';
-export { REPO_ROOT } from './repo-paths.js';
+export { MODEL_DIR, REPO_ROOT } from './repo-paths.js';
+export {
+  committedOffsets,
+  createTopics,
+  endOffsets,
+  type Offsets,
+  recordCount,
+  type StreamTopics,
+  streamTopicNames,
+} from './topics.js';
+export { nameAfter, uniqueName } from './unique-name.js';
 export { type WaitOptions, waitFor } from './wait-for.js';

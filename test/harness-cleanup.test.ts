@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { HARNESS_MARKER, waitFor } from '../harness/index.js';
-import { REPO_ROOT } from '../harness/repo-paths.js';
+import { HARNESS_MARKER, REPO_ROOT, waitFor } from '../harness/index.js';
 
 /** PIDs of JVMs that the harness in process `ownerPid` started (found by the marker on their command line). */
 function harnessJvms(ownerPid: number): number[] {

@@ -1,9 +1,8 @@
 import { createKafka, createLogger } from '@ride/shared';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startLocalBroker } from '../harness/broker/local-broker.js';
+import { startLocalBroker, uniqueName } from '../harness/index.js';
 import { consumeMessages } from './support/consume-messages.js';
 import { disconnectAfterTest, testClient } from './support/test-kafka.js';
-import { uniqueName } from './support/test-names.js';
 
 /** Signal 0 checks that a process exists without touching it. */
 function running(pid: number): boolean {

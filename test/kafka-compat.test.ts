@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { KAFKA_VERSION } from '../harness/index.js';
+import { KAFKA_VERSION, uniqueName } from '../harness/index.js';
 import { consumeMessages } from './support/consume-messages.js';
 import { createTestTopic, disconnectAfterTest, testClient, testKafka } from './support/test-kafka.js';
-import { uniqueName } from './support/test-names.js';
 
 // Pins the claim that kafkajs 2.2.4 (classic group protocol only, no KIP-848) works against this Kafka release
 // for everything the project uses: admin, produce, consumer groups, and exactly-once read-process-write; with

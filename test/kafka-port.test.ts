@@ -7,9 +7,9 @@ import {
   type OutRecord,
 } from '@ride/shared';
 import { describe, expect, inject, it } from 'vitest';
+import { uniqueName } from '../harness/index.js';
 import { collectRecords } from './support/collect-records.js';
 import { disconnectAfterTest } from './support/test-kafka.js';
-import { uniqueName } from './support/test-names.js';
 
 // The port's contract, held by every client behind it, on the real broker: what the product relies on.
 const logger = createLogger({ level: 'warn', name: 'test' });

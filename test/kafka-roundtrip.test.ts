@@ -1,8 +1,8 @@
 import type { OutRecord } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
+import { uniqueName } from '../harness/index.js';
 import { consumeMessages } from './support/consume-messages.js';
 import { createTestTopic, disconnectAfterTest, testKafka } from './support/test-kafka.js';
-import { uniqueName } from './support/test-names.js';
 
 const KEYS = 1_000;
 const PER_KEY = 10;

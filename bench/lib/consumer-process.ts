@@ -1,13 +1,13 @@
 import { join } from 'node:path';
-import { type Child, spawnChild, waitFor } from '../../harness/index.js';
-import { freePort } from './free-port.js';
-import { MODEL_DIR, REPO_ROOT } from './repo-paths.js';
-
-export interface ConsumerTopics {
-  rides: string;
-  predictions: string;
-  deadLetters: string;
-}
+import {
+  type Child,
+  consumerEnv,
+  freePort,
+  REPO_ROOT,
+  type StreamTopics,
+  spawnChild,
+  waitFor,
+} from '../../harness/index.js';
 
 /** How consumer processes are started: the environment they inherit, extra settings, node flags. */
 export interface ConsumerLaunch {
@@ -26,7 +26,7 @@ export interface ConsumerProcess {
 /** Starts `node consumer/dist/stream/main.js` (the deployable, compiled) configured only through its environment. */
 export async function startConsumer(
   brokers: readonly string[],
-  topics: ConsumerTopics,
+  topics: StreamTopics,
   group: string,
   launch: ConsumerLaunch,
 ): Promise<ConsumerProcess> {
@@ -36,14 +36,7 @@ export async function startConsumer(
     cwd: REPO_ROOT,
     env: {
       ...launch.env,
-      KAFKA_BROKERS: brokers.join(','),
-      RIDES_TOPIC: topics.rides,
-      PREDICTIONS_TOPIC: topics.predictions,
-      DLQ_TOPIC: topics.deadLetters,
-      CONSUMER_GROUP: group,
-      MODEL_PATH: MODEL_DIR,
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(port),
+      ...consumerEnv(brokers, topics, group, port),
       LOG_LEVEL: 'warn',
       FROM_BEGINNING: 'true',
       ...launch.extraEnv,

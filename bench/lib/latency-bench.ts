@@ -1,12 +1,19 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaAdmin, Logger } from '@ride/shared';
-import { type Child, spawnChild, waitFor } from '../../harness/index.js';
+import {
+  type Child,
+  createTopics,
+  REPO_ROOT,
+  recordCount,
+  spawnChild,
+  uniqueName,
+  waitFor,
+} from '../../harness/index.js';
+import { BENCH_DIR } from './bench-paths.js';
 import { type ConsumerLaunch, type ConsumerProcess, startConsumer, waitReady } from './consumer-process.js';
 import { LatencyReader, predictionCreatedAt, rideCreatedAt } from './latency-reader.js';
 import { type LatencySummary, summarize } from './percentiles.js';
-import { BENCH_DIR, REPO_ROOT } from './repo-paths.js';
-import { createTopics, recordCount, uniqueName } from './topics.js';
 
 export interface LoadPoint {
   offered_per_s: number;

@@ -1,11 +1,10 @@
 import type { KafkaAdmin, KafkaClientName, Logger, WireFormat } from '@ride/shared';
+import { createTopics, REPO_ROOT, uniqueName } from '../../harness/index.js';
 import { packedNode } from '../../scripts/project-node.mjs';
 import type { ConsumerLaunch } from './consumer-process.js';
 import { runLatency } from './latency-bench.js';
 import { runPipeline } from './pipeline-bench.js';
 import { runProducerCli } from './producer-cli.js';
-import { REPO_ROOT } from './repo-paths.js';
-import { createTopics, uniqueName } from './topics.js';
 
 /** The Node the project ran on before (the machines' system Node), fetched from the npm registry like Node 24. */
 export const NODE_BEFORE = '20.20.2';

@@ -1,7 +1,6 @@
 import type { KafkaAdmin } from '@ride/shared';
-import { waitFor } from '../../harness/index.js';
+import { recordCount, waitFor } from '../../harness/index.js';
 import type { ProcessSampler } from './proc-stats.js';
-import { recordCount } from './topics.js';
 
 export interface ThroughputResult {
   events: number;

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KafkaAdmin, Logger } from '@ride/shared';
-import { runChecked, spawnChild } from '../../harness/index.js';
+import { createTopics, REPO_ROOT, runChecked, spawnChild, uniqueName } from '../../harness/index.js';
+import { PEERS_DIR, PEERS_PYTHON } from './bench-paths.js';
 import { type ThroughputResult, watchOutput } from './output-watch.js';
 import { ProcessSampler } from './proc-stats.js';
-import { PEERS_DIR, PEERS_PYTHON, REPO_ROOT } from './repo-paths.js';
-import { createTopics, uniqueName } from './topics.js';
 
 export const Peers = {
   course: 'course_peer.py',

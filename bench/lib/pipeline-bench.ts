@@ -1,5 +1,5 @@
 import type { KafkaAdmin, Logger } from '@ride/shared';
-
+import { createTopics, uniqueName } from '../../harness/index.js';
 import {
   type ConsumerLaunch,
   type ConsumerProcess,
@@ -8,7 +8,6 @@ import {
 } from './consumer-process.js';
 import { type ThroughputResult, watchOutput } from './output-watch.js';
 import { ProcessSampler } from './proc-stats.js';
-import { createTopics, uniqueName } from './topics.js';
 
 export interface PipelineRun extends ThroughputResult {
   consumers: number;

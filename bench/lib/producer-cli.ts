@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { runChecked } from '../../harness/index.js';
-import { REPO_ROOT } from './repo-paths.js';
+import { REPO_ROOT, runChecked } from '../../harness/index.js';
 
 export interface ProducerCliResult {
   source: string;

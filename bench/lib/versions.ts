@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KAFKA_VERSION, runChecked } from '../../harness/index.js';
-import { PEERS_PYTHON, REPO_ROOT } from './repo-paths.js';
+import { KAFKA_VERSION, REPO_ROOT, runChecked } from '../../harness/index.js';
+import { PEERS_PYTHON } from './bench-paths.js';
 
 function packageVersion(name: string): string {
   try {

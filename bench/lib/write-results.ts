@@ -2,8 +2,8 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@ride/shared';
 import { runChecked } from '../../harness/index.js';
+import { PEERS_DIR, PEERS_PYTHON, RESULTS_DIR, timestampName } from './bench-paths.js';
 import type { BenchResults } from './bench-results.js';
-import { PEERS_DIR, PEERS_PYTHON, RESULTS_DIR, timestampName } from './repo-paths.js';
 import { renderReport } from './report.js';
 
 /** Writes <timestamp>.json, .md and (with the peers venv's matplotlib) .png; copies the last two to `publishDir`. */

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes } from '@ride/shared';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { MODEL_DIR, startConsumer } from '../support/consumer-process.js';
+import { committedOffsets, endOffsets, MODEL_DIR, uniqueName } from '../../harness/index.js';
+import { startConsumer } from '../support/consumer-process.js';
 import { checkDelivery } from '../support/delivery-check.js';
-import { committedOffsets, endOffsets, waitCaughtUp } from '../support/group-progress.js';
+import { waitCaughtUp } from '../support/group-progress.js';
 import { runProducer } from '../support/producer-process.js';
 import { runConsumerToExit } from '../support/run-consumer-to-exit.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
-import { uniqueName } from '../support/test-names.js';
 import { guaranteesFor } from './chaos-profile.js';
 import { reportFault } from './fault-report.js';
 

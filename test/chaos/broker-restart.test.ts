@@ -1,12 +1,18 @@
 import { RideProducer, syntheticRides } from '@ride/producer';
 import { createLogger } from '@ride/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type BrokerHandle, startBroker, waitFor } from '../../harness/index.js';
-import { committedOffsets, recordCount, waitProgress, waitResumed } from '../support/group-progress.js';
+import {
+  type BrokerHandle,
+  committedOffsets,
+  recordCount,
+  startBroker,
+  uniqueName,
+  waitFor,
+} from '../../harness/index.js';
+import { waitProgress, waitResumed } from '../support/group-progress.js';
 import { startStream } from '../support/stream-producer.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { disconnectAfterTest, testClient } from '../support/test-kafka.js';
-import { uniqueName } from '../support/test-names.js';
 import { chaosProfile, guaranteesFor } from './chaos-profile.js';
 import { tallyTopic } from './delivered-ids.js';
 import { reportFault } from './fault-report.js';

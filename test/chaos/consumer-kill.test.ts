@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { committedOffsets, waitProgress, waitResumed } from '../support/group-progress.js';
+import { committedOffsets } from '../../harness/index.js';
+import { waitProgress, waitResumed } from '../support/group-progress.js';
 import { chaosProfile, guaranteesFor } from './chaos-profile.js';
 import { expectDeliveryKept, runFaultScenario } from './fault-scenario.js';
-
 import { partitionsOf, waitBalanced } from './members.js';
 
 describe.each(guaranteesFor('core'))('chaos: SIGKILL a consumer mid-stream (%s)', (guarantee) => {

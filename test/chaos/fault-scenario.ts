@@ -1,13 +1,13 @@
 import { createKafka, createLogger, type KafkaAdmin, type KafkaClient } from '@ride/shared';
 import { expect, inject } from 'vitest';
+import { recordCount, type StreamTopics, uniqueName } from '../../harness/index.js';
 import { type ConsumerProcess, startConsumer } from '../support/consumer-process.js';
 import { checkDelivery, type DeliveryReport } from '../support/delivery-check.js';
-import { recordCount, waitCaughtUp, waitProgress } from '../support/group-progress.js';
+import { waitCaughtUp, waitProgress } from '../support/group-progress.js';
 import { keepLog } from '../support/keep-log.js';
 import { type ProducerSummary, startStream } from '../support/stream-producer.js';
-import { createStreamTopics, type StreamTopics } from '../support/stream-topics.js';
+import { createStreamTopics } from '../support/stream-topics.js';
 import { disconnectAfterTest, testClient } from '../support/test-kafka.js';
-import { uniqueName } from '../support/test-names.js';
 import { chaosProfile } from './chaos-profile.js';
 import { type FaultRow, type Guarantee, reportFault } from './fault-report.js';
 import { waitBalanced } from './members.js';

@@ -2,11 +2,10 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { committedOffsets, endOffsets, waitProgress, waitResumed } from '../support/group-progress.js';
-import { uniqueName } from '../support/test-names.js';
+import { committedOffsets, endOffsets, uniqueName } from '../../harness/index.js';
+import { waitProgress, waitResumed } from '../support/group-progress.js';
 import { chaosProfile, guaranteesFor } from './chaos-profile.js';
 import { expectDeliveryKept, FAST_SESSION, runFaultScenario } from './fault-scenario.js';
-
 import { partitionsOf, waitBalanced } from './members.js';
 
 const HOOK = new URL('./slow-scoring-hook.cjs', import.meta.url).pathname;

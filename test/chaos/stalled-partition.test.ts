@@ -2,10 +2,9 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { waitFor } from '../../harness/index.js';
+import { committedOffsets, uniqueName, waitFor } from '../../harness/index.js';
 import type { ConsumerProcess } from '../support/consumer-process.js';
-import { committedOffsets, waitProgress, waitResumed } from '../support/group-progress.js';
-import { uniqueName } from '../support/test-names.js';
+import { waitProgress, waitResumed } from '../support/group-progress.js';
 import { chaosProfile, guaranteesFor } from './chaos-profile.js';
 import { expectDeliveryKept, runFaultScenario } from './fault-scenario.js';
 

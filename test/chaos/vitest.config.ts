@@ -9,6 +9,7 @@ export default defineConfig({
     name: 'chaos',
     include: ['test/chaos/**/*.test.ts'],
     globalSetup: ['test/setup/kafka-global-setup.ts', 'test/chaos/chaos-long-setup.ts'],
+    setupFiles: ['test/setup/name-after-test.ts'],
     testTimeout: 1_800_000,
     hookTimeout: 300_000,
     fileParallelism: false,

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { runToExit } from '../../harness/child-process.js';
-import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { REPO_ROOT, runToExit } from '../../harness/index.js';
 
 export const BATCH_MAIN = join(REPO_ROOT, 'consumer/dist/batch/main.js');
 

@@ -2,11 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { runToExit, tail } from '../../harness/child-process.js';
-import { registerCleanup } from '../../harness/exit-hooks.js';
-import { freePort } from '../../harness/free-port.js';
-import { REPO_ROOT } from '../../harness/repo-paths.js';
-import { waitFor } from '../../harness/wait-for.js';
+import { freePort, REPO_ROOT, registerCleanup, runToExit, tail, waitFor } from '../../harness/index.js';
 
 export interface RegisteredVersion {
   name: string;

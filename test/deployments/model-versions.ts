@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { REPO_ROOT } from '../../harness/index.js';
 
 export const MODEL_100 = join(REPO_ROOT, 'models/ride-duration/1.0.0');
 const FILES = ['model.onnx', 'metadata.json', 'parity-fixture.json'];

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodePrediction } from '@ride/shared';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { uniqueName } from '../../harness/index.js';
 import { collectRecords } from '../support/collect-records.js';
 import { startConsumer } from '../support/consumer-process.js';
 import { runProducer } from '../support/producer-process.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { createTestTopic, testKafka } from '../support/test-kafka.js';
-import { uniqueName } from '../support/test-names.js';
 import { copyModel } from './model-versions.js';
 
 const RIDES = 2_000;

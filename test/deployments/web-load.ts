@@ -4,10 +4,7 @@
  * Prints requests/s and latency percentiles per concurrency, for a single ride and a 100-ride batch request.
  */
 import { join } from 'node:path';
-import { runToExit, spawnNode } from '../../harness/child-process.js';
-import { freePort } from '../../harness/free-port.js';
-import { REPO_ROOT } from '../../harness/repo-paths.js';
-import { waitFor } from '../../harness/wait-for.js';
+import { freePort, REPO_ROOT, runToExit, spawnNode, waitFor } from '../../harness/index.js';
 
 const seconds = process.argv[2] ?? '10';
 const concurrencies = (process.argv[3] ?? '1,10,50').split(',');

@@ -1,8 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../../harness/free-port.js';
-import { spawnNode, waitFor } from '../../harness/index.js';
-import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { freePort, REPO_ROOT, spawnNode, waitFor } from '../../harness/index.js';
 import { killAfterTest } from '../support/kill-after-test.js';
 
 export interface WebProcess {

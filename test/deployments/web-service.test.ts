@@ -37,8 +37,7 @@ describe('web service binary', () => {
   });
 
   it('exits 3 naming the problem when the model location is wrong', async () => {
-    const { runToExit } = await import('../../harness/child-process.js');
-    const { REPO_ROOT } = await import('../../harness/repo-paths.js');
+    const { REPO_ROOT, runToExit } = await import('../../harness/index.js');
     const { WEB_MAIN } = await import('./web-process.js');
     const child = await runToExit(
       'env',

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { KAFKA_IMAGE } from '../../harness/broker/kafka-version.js';
-import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { KAFKA_IMAGE, REPO_ROOT } from '../../harness/index.js';
 import {
   COMPOSE_FILE,
   checkCompose,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { REPO_ROOT } from '../../harness/index.js';
 
 export const DASHBOARD_FILE = join(REPO_ROOT, 'deploy/grafana/dashboards/ride-duration.json');
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { REPO_ROOT } from '../../harness/index.js';
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 /** Instructions with their continuation lines joined, comments dropped. */

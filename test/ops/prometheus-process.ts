@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { freePort } from '../../harness/free-port.js';
-import { waitFor } from '../../harness/index.js';
-import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { freePort, REPO_ROOT, waitFor } from '../../harness/index.js';
 
 export const COMPOSE_PROMETHEUS_CONFIG = join(REPO_ROOT, 'deploy/prometheus/prometheus.yml');
 

@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { ErrorCodes, encodeRideStarted } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../../harness/index.js';
+import { recordCount, uniqueName, waitFor } from '../../harness/index.js';
 import { startConsumer } from '../support/consumer-process.js';
 import { runProducer } from '../support/producer-process.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
-import { uniqueName } from '../support/test-names.js';
 import { dashboardQueries } from './dashboard-queries.js';
 import {
   COMPOSE_PROMETHEUS_CONFIG,
@@ -73,8 +72,20 @@ describe('Prometheus from Debian scraping the consumer', () => {
       30_000,
       () => 'no prediction throughput in Prometheus',
     );
-    // One more scrape after the last batch, so the totals include it.
-    await new Promise((r) => setTimeout(r, 1500));
+    // A scrape after the last batch, so the totals include every ride: the consumer's own count of the rides it
+    // took, as Prometheus last scraped it, reaches what the topic holds.
+    const admin = disconnectAfterTest(kafka.admin());
+    await admin.connect();
+    const rides = await recordCount(admin, topics.rides);
+    let scraped = 0;
+    await waitFor(
+      async () => {
+        scraped = numbers(await samples(prometheus, 'sum(ride_events_in_total)'))[0] ?? 0;
+        return scraped >= rides;
+      },
+      30_000,
+      () => `Prometheus saw the consumer take ${scraped} of ${rides} rides`,
+    );
 
     const results = new Map<string, Sample[]>();
     for (const q of dashboardQueries())

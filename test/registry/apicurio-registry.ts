@@ -3,12 +3,17 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { harnessMarker, spawnWatchdog, stopJava } from '../../harness/broker/java-process.js';
-import { runToExit, tail } from '../../harness/child-process.js';
-import { registerCleanup } from '../../harness/exit-hooks.js';
-import { freePort } from '../../harness/free-port.js';
-import { REPO_ROOT } from '../../harness/repo-paths.js';
-import { waitFor } from '../../harness/wait-for.js';
+import {
+  freePort,
+  harnessMarker,
+  REPO_ROOT,
+  registerCleanup,
+  runToExit,
+  spawnWatchdog,
+  stopJava,
+  tail,
+  waitFor,
+} from '../../harness/index.js';
 
 /** 3.0.9 is the last release whose runner jar runs on Java 17 (3.1 and later need Java 21). */
 export const APICURIO_VERSION = '3.0.9';

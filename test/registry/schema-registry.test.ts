@@ -1,16 +1,13 @@
 import { join } from 'node:path';
 import { framedSchemaId } from '@ride/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runToExit, tail } from '../../harness/child-process.js';
-import { freePort } from '../../harness/free-port.js';
-import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { freePort, REPO_ROOT, runToExit, tail, uniqueName } from '../../harness/index.js';
 import { collectRecords } from '../support/collect-records.js';
 import { startConsumer } from '../support/consumer-process.js';
 import { runProducer } from '../support/producer-process.js';
 import { runConsumerToExit } from '../support/run-consumer-to-exit.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { testKafka } from '../support/test-kafka.js';
-import { uniqueName } from '../support/test-names.js';
 import { type SchemaRegistry, startSchemaRegistry } from './apicurio-registry.js';
 
 const RIDES = 200;

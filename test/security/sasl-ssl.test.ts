@@ -1,14 +1,19 @@
 import { createKafka, createLogger, type KafkaClient } from '@ride/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SecureBrokerHandle, startSaslSslBroker } from '../../harness/broker/sasl-ssl.js';
+import {
+  recordCount,
+  type SecureBrokerHandle,
+  type StreamTopics,
+  startSaslSslBroker,
+  uniqueName,
+} from '../../harness/index.js';
 import { startConsumer } from '../support/consumer-process.js';
 import { checkDelivery } from '../support/delivery-check.js';
-import { recordCount, waitCaughtUp } from '../support/group-progress.js';
+import { waitCaughtUp } from '../support/group-progress.js';
 import { runConsumerToExit } from '../support/run-consumer-to-exit.js';
 import { startStream } from '../support/stream-producer.js';
-import { createStreamTopics, type StreamTopics } from '../support/stream-topics.js';
+import { createStreamTopics } from '../support/stream-topics.js';
 import { disconnectAfterTest, testClient } from '../support/test-kafka.js';
-import { uniqueName } from '../support/test-names.js';
 
 const RIDES = 500;
 const WRONG = 'not-alices-password-0000';

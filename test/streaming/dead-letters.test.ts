@@ -9,11 +9,11 @@ import {
   type RideStarted,
 } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
+import { uniqueName } from '../../harness/index.js';
 import { collectRecords } from '../support/collect-records.js';
 import { startConsumer } from '../support/consumer-process.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
-import { uniqueName } from '../support/test-names.js';
 
 const good = (i: number): RideStarted => ({
   ride_id: `good-${i}`,

@@ -1,10 +1,10 @@
 import { ExactlyOnceSink } from '@ride/consumer';
 import { createLogger } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
+import { uniqueName } from '../../harness/index.js';
 import { collectRecords } from '../support/collect-records.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
-import { uniqueName } from '../support/test-names.js';
 
 const logger = createLogger({ level: 'silent' });
 

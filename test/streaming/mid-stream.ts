@@ -1,6 +1,5 @@
 import type { KafkaAdmin } from '@ride/shared';
-import { waitFor } from '../../harness/index.js';
-import { committedOffsets, type Offsets } from '../support/group-progress.js';
+import { committedOffsets, type Offsets, waitFor } from '../../harness/index.js';
 
 /** Records below `offsets` on `partitions` (every partition listed when omitted); -1 (nothing committed) adds 0. */
 export function countBelow(offsets: Offsets, partitions: readonly number[] = [...offsets.keys()]): number {

@@ -1,12 +1,12 @@
 import { decodePrediction, readTrips } from '@ride/shared';
 import { ModelScorer } from '@ride/shared/model';
 import { describe, expect, it } from 'vitest';
+import { MODEL_DIR, uniqueName } from '../../harness/index.js';
 import { collectRecords } from '../support/collect-records.js';
-import { MODEL_DIR, startConsumer } from '../support/consumer-process.js';
+import { startConsumer } from '../support/consumer-process.js';
 import { runProducer } from '../support/producer-process.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { testKafka } from '../support/test-kafka.js';
-import { uniqueName } from '../support/test-names.js';
 import { tripFile } from '../support/trip-file.js';
 
 const RIDES = 10_000;

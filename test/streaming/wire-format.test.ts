@@ -1,12 +1,12 @@
 import { decodePrediction, framedSchemaId, ridePredictionSchemas, rideStartedSchemas } from '@ride/shared';
 import { describe, expect, inject, it } from 'vitest';
+import { uniqueName } from '../../harness/index.js';
 import { collectRecords } from '../support/collect-records.js';
 import { startConsumer } from '../support/consumer-process.js';
 import { runKcat } from '../support/kcat.js';
 import { runProducer } from '../support/producer-process.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { testKafka } from '../support/test-kafka.js';
-import { uniqueName } from '../support/test-names.js';
 
 const RIDES = 300;
 

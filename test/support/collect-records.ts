@@ -1,7 +1,6 @@
 import type { KafkaClient, RecordHeaders } from '@ride/shared';
-import { waitFor } from '../../harness/index.js';
+import { uniqueName, waitFor } from '../../harness/index.js';
 import { disconnectAfterTest } from './test-kafka.js';
-import { uniqueName } from './test-names.js';
 
 export interface RawRecord {
   partition: number;

@@ -1,11 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { inject } from 'vitest';
-import { freePort } from '../../harness/free-port.js';
-import { spawnNode, waitFor } from '../../harness/index.js';
-import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { consumerEnv, freePort, type StreamTopics, spawnNode, waitFor } from '../../harness/index.js';
 import { killAfterTest } from './kill-after-test.js';
-import type { StreamTopics } from './stream-topics.js';
 
 export interface ConsumerProcess {
   child: ChildProcess;
@@ -16,22 +12,6 @@ export interface ConsumerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   exited: Promise<number | null>;
   get(path: string): Promise<{ status: number; body: string }>;
-}
-
-export const MODEL_DIR = join(REPO_ROOT, 'models/ride-duration', '1.0.0');
-
-/** The environment of a consumer on the test broker for these topics and group (port: 0 picks a free one). */
-export function consumerEnv(topics: StreamTopics, groupId: string, port: number): Record<string, string> {
-  return {
-    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-    RIDES_TOPIC: topics.rides,
-    PREDICTIONS_TOPIC: topics.predictions,
-    DLQ_TOPIC: topics.deadLetters,
-    CONSUMER_GROUP: groupId,
-    MODEL_PATH: MODEL_DIR,
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: String(port),
-  };
 }
 
 /** Starts the real consumer binary (compiled) against the test broker; killed at the end of the test. */
@@ -48,7 +28,7 @@ export async function startConsumer(
     exited,
   } = killAfterTest(
     spawnNode('consumer/dist/stream/main.js', [], {
-      ...consumerEnv(topics, groupId, port),
+      ...consumerEnv(inject('kafkaBrokers'), topics, groupId, port),
       // TEST_CONSUMER_LOG_LEVEL=debug (with KAFKAJS_LOG_LEVEL=debug) when a test needs the members' full story.
       LOG_LEVEL: process.env.TEST_CONSUMER_LOG_LEVEL ?? 'info',
       ...env,

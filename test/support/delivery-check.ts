@@ -1,6 +1,6 @@
 import type { KafkaClient } from '@ride/shared';
+import type { StreamTopics } from '../../harness/index.js';
 import { type CollectOptions, collectRecords, type RawRecord } from './collect-records.js';
-import type { StreamTopics } from './stream-topics.js';
 import { disconnectAfterTest } from './test-kafka.js';
 
 export interface DeliveryReport {

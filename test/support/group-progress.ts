@@ -1,28 +1,5 @@
 import type { KafkaAdmin } from '@ride/shared';
-import { waitFor } from '../../harness/index.js';
-
-export type Offsets = Map<number, number>;
-
-// Test topics stay far below 2^53 records: plain numbers keep the arithmetic below readable.
-const asNumbers = (offsets: Map<number, bigint>): Offsets =>
-  new Map([...offsets].map(([partition, offset]) => [partition, Number(offset)]));
-
-/** The group's committed offset per partition of `topic` (-1 where it never committed). */
-export async function committedOffsets(admin: KafkaAdmin, groupId: string, topic: string): Promise<Offsets> {
-  return asNumbers(await admin.committedOffsets(groupId, topic));
-}
-
-/** The log-end offset (high watermark) per partition. */
-export async function endOffsets(admin: KafkaAdmin, topic: string): Promise<Offsets> {
-  return asNumbers(await admin.endOffsets(topic));
-}
-
-const sum = (offsets: Offsets): number => [...offsets.values()].reduce((a, b) => a + Math.max(b, 0), 0);
-
-/** Records in the topic: the number of inputs the pipeline must answer. */
-export async function recordCount(admin: KafkaAdmin, topic: string): Promise<number> {
-  return sum(await endOffsets(admin, topic));
-}
+import { committedOffsets, endOffsets, type Offsets, waitFor } from '../../harness/index.js';
 
 /** A broker mid-restart refuses admin calls: that is the state being waited out, not a failure. */
 function despiteRefusals(check: () => Promise<boolean>): () => Promise<boolean> {

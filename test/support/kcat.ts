@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { REPO_ROOT } from '../../harness/index.js';
 
 /** How to run kcat: the command and the environment it needs. */
 export interface Kcat {

@@ -1,7 +1,6 @@
 import { inject } from 'vitest';
-import { spawnNode } from '../../harness/index.js';
+import { type StreamTopics, spawnNode } from '../../harness/index.js';
 import { killAfterTest } from './kill-after-test.js';
-import type { StreamTopics } from './stream-topics.js';
 
 /** Runs the real producer CLI to completion; resolves with its exit code and output. */
 export async function runProducer(

@@ -1,8 +1,6 @@
-import { onTestFinished } from 'vitest';
-import { spawnNode } from '../../harness/index.js';
-import { consumerEnv } from './consumer-process.js';
+import { inject, onTestFinished } from 'vitest';
+import { consumerEnv, type StreamTopics, spawnNode } from '../../harness/index.js';
 import { killAfterTest } from './kill-after-test.js';
-import type { StreamTopics } from './stream-topics.js';
 
 /** Runs the consumer binary for a start-up that must fail (bad model, refused credentials) until it exits. */
 export async function runConsumerToExit(
@@ -12,7 +10,10 @@ export async function runConsumerToExit(
   timeoutMs = 60_000,
 ): Promise<{ code: number | null; output: string }> {
   const run = killAfterTest(
-    spawnNode('consumer/dist/stream/main.js', [], { ...consumerEnv(topics, groupId, 0), ...env }),
+    spawnNode('consumer/dist/stream/main.js', [], {
+      ...consumerEnv(inject('kafkaBrokers'), topics, groupId, 0),
+      ...env,
+    }),
   );
   // A consumer that does not give up on its own is a failure too: kill it and say so.
   let note = '';

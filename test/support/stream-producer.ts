@@ -1,6 +1,5 @@
-import { spawnNode } from '../../harness/index.js';
+import { type StreamTopics, spawnNode } from '../../harness/index.js';
 import { killAfterTest } from './kill-after-test.js';
-import type { StreamTopics } from './stream-topics.js';
 
 export interface ProducerSummary {
   code: number | null;

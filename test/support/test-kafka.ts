@@ -8,7 +8,7 @@ import {
   type KafkaSettings,
 } from '@ride/shared';
 import { inject, onTestFinished } from 'vitest';
-import { uniqueName } from './test-names.js';
+import { uniqueName } from '../../harness/index.js';
 
 const logger = createLogger({ level: 'warn', name: 'test' });
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../harness/repo-paths.js';
+import { REPO_ROOT } from '../../harness/index.js';
 
 /** Path of a TLC file in the project's data folder, filled by the data script on first use. */
 export function tripFile(name: string): string {
