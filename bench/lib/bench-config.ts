@@ -81,7 +81,7 @@ export const USAGE = `Usage: npm run bench [-- --quick | --smoke] [--events N] [
   --publish d   also write the Markdown table and PNG chart into folder d
   --consumer-env K=V   extra consumer environment, repeatable (e.g. PARTITIONS_CONSUMED_CONCURRENTLY=6)
   --cpu-prof d  run every consumer under node --cpu-prof, profiles into folder d
-Environment: KAFKA_BROKERS to use a running cluster instead of starting one (see test/harness)`;
+Environment: KAFKA_BROKERS to use a running cluster instead of starting one (see harness/broker)`;
 
 /** Reads flags and the environment once. */
 export function loadBenchConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {
