@@ -5,6 +5,7 @@ import {
   type Logger,
   SendCoalescer,
   type TopicRecords,
+  type Transaction,
   type TransactionalProducer,
 } from '@ride/shared';
 import type { RecordSource } from './input-message.js';
@@ -167,17 +168,20 @@ export class ExactlyOnceSink implements OutputSink {
 
   async publish(source: RecordSource, outputs: TopicRecords[], nextOffset: string): Promise<void> {
     const producer = await this.producerFor(source);
-    const txn = await producer.begin();
+    let txn: Transaction | undefined;
     try {
+      // Inside the try: a producer that cannot begin (e.g. "an ongoing transaction", left open by a batch abandoned
+      // in a stall recovery) is dropped like a failed one, or every later batch of the partition would fail on it.
+      txn = await producer.begin();
       await txn.send(outputs);
       await txn.sendOffsets(this.groupId, [{ ...source, offset: nextOffset }]);
       await txn.commit();
     } catch (err) {
       this.log.warn({ err, source }, 'transaction failed: aborting; the chunk will be redelivered');
-      await txn.abort().catch(() => undefined);
+      await txn?.abort().catch(() => undefined);
       // A fenced or broken producer is not reused: the next attempt re-initialises the transactional id. Closed in
       // the background: a client's disconnect can wait for the connection's pending requests, however long they take.
-      this.producers.delete(key(source));
+      if (this.producers.get(key(source)) === producer) this.producers.delete(key(source));
       void producer.disconnect().catch(() => undefined);
       throw err;
     }

@@ -361,6 +361,9 @@ export class ScoringConsumer {
         if (this.stopping || !isRunning() || isStale() || abandoned()) break;
         const chunk = messages.slice(start, start + maxBatch);
         const { outputs, done } = await this.scoreChunk(chunk, source);
+        // Abandoned while scoring: a stall recovery runs the partition again, and a publish from here would race the
+        // new run's on the same producer.
+        if (abandoned()) return;
         const last = chunk[chunk.length - 1]!.offset;
         const next = String(BigInt(last) + 1n);
         if (this.overlap) {
