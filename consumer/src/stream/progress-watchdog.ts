@@ -37,8 +37,9 @@ export interface ProgressWatchdogOptions {
  * Notices a partition that stopped moving while the group is behind on it, whatever the cause inside the client
  * (issue #11: after a broker restart one partition went unanswered for minutes while /healthz said ok). The clock
  * of a partition starts again at each finished batch of it, at each check that finds it caught up, and at each
- * reset (group join, recovery, broker unreachable, process frozen): an idle partition never counts and a fresh
- * assignment gets a full timeout.
+ * reset (recovery, broker unreachable, process frozen): an idle partition never counts. A group join starts the
+ * clocks of the partitions it newly assigns and keeps those of the partitions the member already owned: a member
+ * that rejoins in a loop (its session expiring while it is stuck) does not hide a stall behind its joins.
  */
 export class ProgressWatchdog {
   private readonly options: ProgressWatchdogOptions;
@@ -79,7 +80,17 @@ export class ProgressWatchdog {
     this.since.set(partition, this.now());
   }
 
-  /** Every clock starts again: after a group join or a recovery the client gets a full timeout. */
+  /**
+   * A group join assigned `partitions`: the newly assigned ones get a full timeout; the ones this member kept go on
+   * counting, since a join hands a kept partition nothing new to work with.
+   */
+  joined(partitions: readonly number[]): void {
+    const now = this.now();
+    for (const p of [...this.since.keys()]) if (!partitions.includes(p)) this.since.delete(p);
+    for (const p of partitions) if (!this.since.has(p)) this.since.set(p, now);
+  }
+
+  /** Every clock starts again: after a recovery the client gets a full timeout. */
   reset(): void {
     this.since.clear();
     this.resetAt = this.now();

@@ -187,7 +187,7 @@ export class ScoringConsumer {
     this.reruns.reset();
     const previous = this.partitions;
     this.partitions = [...(assignment[topics.rides] ?? [])].sort((a, b) => a - b);
-    this.watchdog.reset();
+    this.watchdog.joined(this.partitions);
     for (const p of previous.filter((p) => !this.partitions.includes(p)))
       metrics.forgetPartition(topics.rides, p);
     // Positions start again from the committed offsets, never past a failed chunk.

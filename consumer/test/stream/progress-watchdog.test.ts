@@ -97,7 +97,28 @@ describe('ProgressWatchdog', () => {
     expect(empty.stalls).toEqual([]);
   });
 
-  it('gives a full timeout again after a reset (group join, recovery) and ignores unowned partitions', async () => {
+  it('keeps counting a partition kept across group joins, and gives a newly assigned one a full timeout', async () => {
+    const assigned = [0];
+    const t = setUp(assigned);
+    t.set(0, 1, 9);
+    t.set(1, 1, 9);
+    // A member rejoining every few seconds (its session expiring while stuck) still owns partition 0.
+    await t.run(TIMEOUT / 2);
+    t.watchdog.joined([0]);
+    await t.run(TIMEOUT / 2 - INTERVAL);
+    t.watchdog.joined([0]);
+    expect(t.stalls).toEqual([]);
+    assigned.push(1);
+    t.watchdog.joined([0, 1]);
+    await t.run(INTERVAL);
+    expect(t.stalls.flat().map((s) => [s.partition, s.stalledMs])).toEqual([[0, TIMEOUT]]);
+    await t.run(TIMEOUT - 2 * INTERVAL);
+    expect(t.stalls.flat().map((s) => s.partition)).not.toContain(1);
+    await t.run(INTERVAL);
+    expect(t.stalls.at(-1)?.map((s) => s.partition)).toEqual([0, 1]);
+  });
+
+  it('gives a full timeout again after a reset (recovery) and ignores unowned partitions', async () => {
     const assigned = [0];
     const t = setUp(assigned);
     t.set(0, 1, 9);
