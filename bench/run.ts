@@ -87,9 +87,7 @@ async function measure(config: BenchConfig, broker: BrokerHandle, admin: KafkaAd
   }
 
   const latency = await runLatency(admin, brokers, profile, launch, logger);
-  const levers = profile.levers
-    ? await runLevers(admin, brokers, profile.events, profile, launch, logger)
-    : [];
+  const levers = await runLevers(admin, brokers, profile.events, profile.levers, profile, launch, logger);
   const partial: Omit<BenchResults, 'goals'> = {
     mode: profile.mode,
     at: new Date().toISOString(),

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 
 export const BenchModes = ['full', 'quick', 'smoke'] as const;
 export type BenchMode = (typeof BenchModes)[number];
+export type LeverSet = 'every' | 'covering';
 
 /** How much a run measures; `full` is what the README reports, `smoke` only proves the machinery works. */
 export interface BenchProfile {
@@ -12,8 +13,11 @@ export interface BenchProfile {
   courseEvents: number;
   peers: boolean;
   twoConsumers: boolean;
-  /** Measure each cost lever (Node, headers, client) side by side (see lever-bench.ts). */
-  levers: boolean;
+  /**
+   * The cost levers (Node, headers, overlap, client) side by side (see lever-bench.ts): `every` row, or only the
+   * `covering` ones (each setting of each lever run at least once: proves the machinery in three runs, not eight).
+   */
+  levers: LeverSet;
   /** Offered loads for the latency runs, events/s; more are searched above them up to `searchSteps`. */
   rates: readonly number[];
   searchSteps: number;
@@ -29,7 +33,7 @@ const PROFILES: Record<BenchMode, BenchProfile> = {
     courseEvents: 60_000,
     peers: true,
     twoConsumers: true,
-    levers: true,
+    levers: 'every',
     rates: [1000, 5000, 20_000],
     searchSteps: 4,
     loadSeconds: 30,
@@ -41,7 +45,7 @@ const PROFILES: Record<BenchMode, BenchProfile> = {
     courseEvents: 25_000,
     peers: true,
     twoConsumers: true,
-    levers: true,
+    levers: 'every',
     rates: [1000, 5000, 20_000],
     searchSteps: 2,
     loadSeconds: 10,
@@ -53,7 +57,7 @@ const PROFILES: Record<BenchMode, BenchProfile> = {
     courseEvents: 0,
     peers: false,
     twoConsumers: false,
-    levers: true,
+    levers: 'covering',
     rates: [1000],
     searchSteps: 0,
     loadSeconds: 5,
