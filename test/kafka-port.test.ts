@@ -1,13 +1,18 @@
 import {
+  type BatchConsumer,
+  ConfigError,
+  type ConsumerSettings,
   createKafka,
   createLogger,
+  type FetchedBatch,
   type KafkaClient,
   type KafkaClientName,
   KafkaClientNames,
   type OutRecord,
+  type RunOptions,
 } from '@ride/shared';
 import { describe, expect, inject, it } from 'vitest';
-import { uniqueName } from '../harness/index.js';
+import { uniqueName, waitFor } from '../harness/index.js';
 import { collectRecords } from './support/collect-records.js';
 import { disconnectAfterTest } from './support/test-kafka.js';
 
@@ -28,6 +33,63 @@ async function freshTopic(kafka: KafkaClient, partitions: number): Promise<strin
   expect(await admin.createTopics([{ topic, numPartitions: partitions }])).toBe(true);
   return topic;
 }
+
+async function produce(kafka: KafkaClient, topic: string, messages: OutRecord[]): Promise<void> {
+  const producer = disconnectAfterTest(kafka.producer());
+  await producer.connect();
+  await producer.send([{ topic, messages }]);
+}
+
+interface Seen {
+  partition: number;
+  offset: string;
+  value: string | null;
+}
+
+/** A group member under test: what it was handed, batch by batch, and the assignments 'joined' reported. */
+interface Member {
+  consumer: BatchConsumer;
+  seen: Seen[];
+  batches: number;
+  joins: Record<string, number[]>[];
+  run(): Promise<void>;
+}
+
+async function member(
+  kafka: KafkaClient,
+  topic: string,
+  settings: ConsumerSettings,
+  run: Partial<RunOptions> & { onBatch?: (batch: FetchedBatch) => void } = {},
+): Promise<Member> {
+  // Short heartbeats: a rebalance is noticed within one.
+  const consumer = disconnectAfterTest(
+    kafka.consumer({ sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500, maxWaitMs: 500, ...settings }),
+  );
+  const m: Member = {
+    consumer,
+    seen: [],
+    batches: 0,
+    joins: [],
+    run: () =>
+      consumer.run({
+        ...run,
+        eachBatch: async (batch) => {
+          m.batches += 1;
+          for (const r of batch.messages)
+            m.seen.push({ partition: batch.partition, offset: r.offset, value: r.value?.toString() ?? null });
+          run.onBatch?.(batch);
+        },
+      }),
+  };
+  consumer.on('joined', (assignment) => m.joins.push(assignment));
+  await consumer.connect();
+  await consumer.subscribe(topic, { fromBeginning: true });
+  return m;
+}
+
+const offsetsOf = (seen: readonly Seen[], partition = 0) =>
+  seen.filter((s) => s.partition === partition).map((s) => Number(s.offset));
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 describe.each(KafkaClientNames)('Kafka port through %s', (name) => {
   it('produces keyed records onto the Java client partitions, with headers, timestamps and null values', async () => {
@@ -130,4 +192,330 @@ describe.each(KafkaClientNames)('Kafka port through %s', (name) => {
     expect((await admin.describeGroup(uniqueName('nobody'))).members).toBe(0);
     expect((await admin.describeCluster()).brokers).toBeGreaterThan(0);
   });
+});
+
+describe.each(KafkaClientNames)('Kafka port consumer through %s', (name) => {
+  it('reads every record of a multi-partition topic in per-partition batches, in order, with keys, headers and nulls', async () => {
+    const kafka = client(name);
+    const topic = await freshTopic(kafka, 3);
+    const records: OutRecord[] = range(0, 300).map((i) => ({
+      key: `k${i}`,
+      value: i % 50 === 3 ? null : `v${i}`,
+      headers: { 'x-n': String(i), 'x-rep': ['a', 'b'] },
+      partition: i % 3,
+    }));
+    await produce(kafka, topic, records);
+    const headers = new Map<string, string>();
+    const keys = new Map<string, string | null>();
+    const reader = await member(
+      kafka,
+      topic,
+      { groupId: uniqueName('group') },
+      {
+        concurrency: 2,
+        onBatch: (batch) => {
+          for (const r of batch.messages) {
+            keys.set(String(r.headers?.['x-n']), r.key?.toString() ?? null);
+            const rep = r.headers?.['x-rep'];
+            headers.set(
+              String(r.headers?.['x-n']),
+              Array.isArray(rep) ? rep.map(String).join(',') : String(rep),
+            );
+          }
+        },
+      },
+    );
+    await reader.run();
+    await waitFor(
+      () => reader.seen.length >= 300,
+      60_000,
+      () => `${reader.seen.length} of 300 records read`,
+    );
+    expect(reader.seen).toHaveLength(300);
+    for (const p of [0, 1, 2]) expect(offsetsOf(reader.seen, p)).toEqual(range(0, 100));
+    const values = reader.seen.map((s) => s.value);
+    expect(values.filter((v) => v === null)).toHaveLength(6);
+    expect(new Set(values.filter((v) => v !== null))).toEqual(
+      new Set(records.filter((r) => r.value !== null).map((r) => r.value)),
+    );
+    expect(headers.size).toBe(300);
+    for (const i of range(0, 300)) expect(keys.get(String(i))).toBe(`k${i}`);
+    expect([...new Set(headers.values())]).toEqual(['a,b']);
+    // Batches, not one call per record.
+    expect(reader.batches).toBeLessThan(100);
+  });
+
+  it('commits resolved offsets only through commit(), and a new member of the group starts after them', async () => {
+    const kafka = client(name);
+    const topic = await freshTopic(kafka, 1);
+    await produce(
+      kafka,
+      topic,
+      range(0, 10).map((i) => ({ value: `v${i}`, partition: 0 })),
+    );
+    const groupId = uniqueName('group');
+    const first = await member(
+      kafka,
+      topic,
+      { groupId },
+      {
+        autoCommit: false,
+        onBatch: (batch) => {
+          for (const r of batch.messages) batch.resolveOffset(r.offset);
+        },
+      },
+    );
+    await first.run();
+    await waitFor(
+      () => first.seen.length >= 10,
+      60_000,
+      () => `${first.seen.length} of 10 read`,
+    );
+    const admin = disconnectAfterTest(kafka.admin());
+    await admin.connect();
+    // autoCommit false: everything was resolved and read, nothing committed.
+    expect((await admin.committedOffsets(groupId, topic)).get(0)).toBe(-1n);
+    await first.consumer.commit([{ topic, partition: 0, offset: '6' }]);
+    expect((await admin.committedOffsets(groupId, topic)).get(0)).toBe(6n);
+    await first.consumer.stop();
+    await expect(first.consumer.commit([{ topic, partition: 0, offset: '8' }])).rejects.toMatchObject({
+      code: 'RIDE_BROKER_UNAVAILABLE',
+    });
+    expect((await admin.committedOffsets(groupId, topic)).get(0)).toBe(6n);
+
+    const second = await member(kafka, topic, { groupId });
+    await second.run();
+    await waitFor(
+      () => second.seen.length >= 4,
+      60_000,
+      () => `${second.seen.length} of 4 read`,
+    );
+    expect(offsetsOf(second.seen)).toEqual([6, 7, 8, 9]);
+  });
+
+  it('re-delivers from the offset a seek names', async () => {
+    const kafka = client(name);
+    const topic = await freshTopic(kafka, 1);
+    await produce(
+      kafka,
+      topic,
+      range(0, 5).map((i) => ({ value: `v${i}`, partition: 0 })),
+    );
+    let sought = false;
+    const reader = await member(
+      kafka,
+      topic,
+      { groupId: uniqueName('group') },
+      {
+        onBatch: (batch) => {
+          if (!sought && batch.messages.some((r) => r.offset === '4')) {
+            sought = true;
+            reader.consumer.seek(topic, 0, '2');
+          }
+        },
+      },
+    );
+    await reader.run();
+    await waitFor(
+      () => reader.seen.length >= 8,
+      60_000,
+      () => `${reader.seen.length} of 8 read`,
+    );
+    expect(offsetsOf(reader.seen)).toEqual([0, 1, 2, 3, 4, 2, 3, 4]);
+  });
+
+  it('continues where it stopped when run() is called again after stop()', async () => {
+    const kafka = client(name);
+    const topic = await freshTopic(kafka, 2);
+    await produce(
+      kafka,
+      topic,
+      range(0, 10).map((i) => ({ value: `a${i}`, partition: i % 2 })),
+    );
+    const reader = await member(kafka, topic, { groupId: uniqueName('group') });
+    const stopped = new Promise<void>((resolve) => reader.consumer.on('stopped', resolve));
+    await reader.run();
+    await waitFor(
+      () => reader.seen.length >= 10,
+      60_000,
+      () => `${reader.seen.length} of 10 read`,
+    );
+    await reader.consumer.stop();
+    await stopped;
+    await produce(
+      kafka,
+      topic,
+      range(0, 6).map((i) => ({ value: `b${i}`, partition: i % 2 })),
+    );
+    await reader.run();
+    await waitFor(
+      () => reader.seen.length >= 16,
+      60_000,
+      () => `${reader.seen.length} of 16 read`,
+    );
+    const later = reader.seen.slice(10);
+    expect(later.map((s) => s.value?.[0])).toEqual(Array(6).fill('b'));
+    expect(offsetsOf(later, 0)).toEqual([5, 6, 7]);
+    expect(offsetsOf(later, 1)).toEqual([5, 6, 7]);
+  });
+
+  it('splits the partitions between two members, each told its assignment by joined', async () => {
+    const kafka = client(name);
+    const topic = await freshTopic(kafka, 4);
+    const groupId = uniqueName('group');
+    const a = await member(kafka, topic, { groupId });
+    const b = await member(kafka, topic, { groupId });
+    await a.run();
+    await waitFor(
+      () => (a.joins.at(-1)?.[topic] ?? []).length === 4,
+      30_000,
+      () => `a joined ${JSON.stringify(a.joins)}`,
+    );
+    await b.run();
+    const owned = (m: Member) => [...(m.joins.at(-1)?.[topic] ?? [])];
+    await waitFor(
+      () => owned(a).length === 2 && owned(b).length === 2,
+      60_000,
+      () => `a ${JSON.stringify(a.joins)}, b ${JSON.stringify(b.joins)}`,
+    );
+    expect([...owned(a), ...owned(b)].sort()).toEqual([0, 1, 2, 3]);
+    await produce(
+      kafka,
+      topic,
+      range(0, 40).map((i) => ({ value: `v${i}`, partition: i % 4 })),
+    );
+    await waitFor(
+      () => a.seen.length + b.seen.length >= 40,
+      60_000,
+      () => `${a.seen.length + b.seen.length} read`,
+    );
+    expect(new Set(a.seen.map((s) => s.partition))).toEqual(new Set(owned(a)));
+    expect(new Set(b.seen.map((s) => s.partition))).toEqual(new Set(owned(b)));
+  });
+
+  it('hides an aborted transaction from read_committed (the default) and shows it to read_uncommitted', async () => {
+    const kafka = client(name);
+    const topic = await freshTopic(kafka, 1);
+    const producer = disconnectAfterTest(kafka.transactionalProducer(uniqueName('txn')));
+    await producer.connect();
+    const aborted = await producer.begin();
+    await aborted.send([{ topic, messages: [{ value: 'aborted', partition: 0 }] }]);
+    await aborted.abort();
+    const committed = await producer.begin();
+    await committed.send([{ topic, messages: [{ value: 'committed', partition: 0 }] }]);
+    await committed.commit();
+    const end = () => disconnectAfterTest(kafka.admin());
+    const admin = end();
+    await admin.connect();
+    // The topic ends after the committed transaction's marker: everything up to it was fetched.
+    const endOffset = (await admin.endOffsets(topic)).get(0) ?? 0n;
+    const committedReader = await member(kafka, topic, { groupId: uniqueName('group') });
+    const uncommittedReader = await member(kafka, topic, {
+      groupId: uniqueName('group'),
+      readCommitted: false,
+    });
+    await committedReader.run();
+    await uncommittedReader.run();
+    await waitFor(
+      () => uncommittedReader.seen.length >= 2,
+      60_000,
+      () => `${uncommittedReader.seen.length} of 2`,
+    );
+    expect(uncommittedReader.seen.map((s) => s.value)).toEqual(['aborted', 'committed']);
+    await waitFor(
+      () => committedReader.seen.length >= 1,
+      60_000,
+      () => 'the committed record',
+    );
+    expect(committedReader.seen.map((s) => s.value)).toEqual(['committed']);
+    expect(endOffset).toBe(4n);
+  });
+
+  it.runIf(name === 'platformatic')('reads through the consumer group protocol (KIP-848)', async () => {
+    const kafka = client(name);
+    const topic = await freshTopic(kafka, 2);
+    await produce(
+      kafka,
+      topic,
+      range(0, 20).map((i) => ({ value: `v${i}`, partition: i % 2 })),
+    );
+    const reader = await member(kafka, topic, { groupId: uniqueName('group'), groupProtocol: 'consumer' });
+    await reader.run();
+    await waitFor(
+      () => reader.seen.length >= 20,
+      60_000,
+      () => `${reader.seen.length} of 20 read`,
+    );
+    expect(offsetsOf(reader.seen, 0)).toEqual(range(0, 10));
+    expect(offsetsOf(reader.seen, 1)).toEqual(range(0, 10));
+    expect(reader.joins.at(-1)?.[topic]).toEqual([0, 1]);
+  });
+
+  it.runIf(name === 'kafkajs')('refuses the consumer group protocol (KIP-848) with a ConfigError', () => {
+    const kafka = client(name);
+    expect(() => kafka.consumer({ groupId: uniqueName('group'), groupProtocol: 'consumer' })).toThrow(
+      ConfigError,
+    );
+    expect(() => kafka.consumer({ groupId: uniqueName('group'), groupProtocol: 'consumer' })).toThrow(
+      /KIP-848/,
+    );
+    expect(kafka.supportsGroupMetadataFencing).toBe(false);
+  });
+
+  it.runIf(name === 'platformatic')(
+    'commits offsets in a transaction with the member generation (KIP-447) and refuses a stale generation',
+    async () => {
+      const kafka = client(name);
+      expect(kafka.supportsGroupMetadataFencing).toBe(true);
+      const topic = await freshTopic(kafka, 2);
+      const output = await freshTopic(kafka, 1);
+      const groupId = uniqueName('group');
+      const a = await member(kafka, topic, { groupId });
+      await a.run();
+      await waitFor(
+        () => a.joins.length > 0,
+        30_000,
+        () => 'a never joined',
+      );
+      const before = a.consumer.groupMetadata?.();
+      expect(before).toMatchObject({ groupId });
+      expect(before?.generationId).toBeGreaterThan(0);
+      const producer = disconnectAfterTest(kafka.transactionalProducer(uniqueName('txn')));
+      await producer.connect();
+      const txn = await producer.begin();
+      await txn.send([{ topic: output, messages: [{ value: 'first', partition: 0 }] }]);
+      await txn.sendOffsets(groupId, [{ topic, partition: 0, offset: '3' }], before);
+      await txn.commit();
+      const admin = disconnectAfterTest(kafka.admin());
+      await admin.connect();
+      expect((await admin.committedOffsets(groupId, topic)).get(0)).toBe(3n);
+
+      // A second member makes the group move on: `before` is now a zombie's generation.
+      const b = await member(kafka, topic, { groupId });
+      await b.run();
+      await waitFor(
+        () =>
+          (a.consumer.groupMetadata?.()?.generationId ?? 0) > (before?.generationId ?? 0) &&
+          b.joins.length > 0,
+        60_000,
+        () => `a at ${JSON.stringify(a.consumer.groupMetadata?.())}, b joins ${b.joins.length}`,
+      );
+      const zombie = await producer.begin();
+      await zombie.send([{ topic: output, messages: [{ value: 'zombie', partition: 0 }] }]);
+      await expect(
+        zombie.sendOffsets(groupId, [{ topic, partition: 0, offset: '9' }], before),
+      ).rejects.toThrow(/generation/i);
+      await zombie.abort();
+      expect((await admin.committedOffsets(groupId, topic)).get(0)).toBe(3n);
+      // The current generation is accepted.
+      const current = await producer.begin();
+      await current.sendOffsets(
+        groupId,
+        [{ topic, partition: 0, offset: '5' }],
+        a.consumer.groupMetadata?.(),
+      );
+      await current.commit();
+      expect((await admin.committedOffsets(groupId, topic)).get(0)).toBe(5n);
+    },
+  );
 });

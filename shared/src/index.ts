@@ -81,6 +81,7 @@ export {
   type ConsumerSettings,
   type FetchedBatch,
   type GroupDescription,
+  type GroupMetadata,
   type InRecord,
   type KafkaAdmin,
   type KafkaClient,

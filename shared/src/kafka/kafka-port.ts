@@ -72,10 +72,27 @@ export interface TransactionalProducer {
   disconnect(): Promise<void>;
 }
 
+/**
+ * A group member's identity at one generation (KIP-447), from BatchConsumer.groupMetadata. Offsets committed in a
+ * transaction with it are accepted only while the member still holds that generation: a zombie (a member the group
+ * moved on from, whose partitions another member now owns) is fenced by the coordinator (ILLEGAL_GENERATION), not
+ * only by a per-partition transactional id.
+ */
+export interface GroupMetadata {
+  groupId: string;
+  generationId: number;
+  memberId: string;
+}
+
 export interface Transaction {
   send(records: readonly TopicRecords[]): Promise<void>;
-  /** Commits the group's consumed offsets with the transaction (TxnOffsetCommit). */
-  sendOffsets(groupId: string, offsets: readonly PartitionOffset[]): Promise<void>;
+  /**
+   * Commits the group's consumed offsets with the transaction (TxnOffsetCommit). Without `member`, as a producer
+   * outside the group (generation -1): nothing fences a zombie but its transactional id. With `member` (KIP-447),
+   * the commit is stamped with its generation and member id and refused once the group moved past them; only a
+   * client whose `supportsGroupMetadataFencing` is true honours it (kafkajs throws when given one).
+   */
+  sendOffsets(groupId: string, offsets: readonly PartitionOffset[], member?: GroupMetadata): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -121,6 +138,12 @@ export interface ConsumerSettings {
   readCommitted?: boolean;
   minBytes?: number;
   maxWaitMs?: number;
+  /**
+   * The group protocol: 'classic' (the default: JoinGroup/SyncGroup, the members assign) or 'consumer' (KIP-848:
+   * the coordinator assigns and rebalances incrementally; Apache Kafka 4.0+). kafkajs speaks only 'classic' and
+   * refuses 'consumer' with a ConfigError; the coordinator owns session timeout and heartbeat interval there.
+   */
+  groupProtocol?: 'classic' | 'consumer';
 }
 
 /** One partition's fetched records, handed to `eachBatch`. */
@@ -175,11 +198,24 @@ export interface BatchConsumer {
   /** Stops the fetch loop and leaves the group; the consumer can run again. */
   stop(): Promise<void>;
   disconnect(): Promise<void>;
+  /**
+   * KIP-447: this member's group generation and member id while it runs, for Transaction.sendOffsets. Undefined
+   * when it is not in the group, and always where the client does not expose them (kafkajs; the consumer protocol
+   * of @platformatic/kafka, which keeps its member epoch private). Read it for every transaction: a rejoin
+   * changes it. Optional so that fakes of the port need not implement it.
+   */
+  groupMetadata?(): GroupMetadata | undefined;
 }
 
 /** The entry to one cluster through one client. */
 export interface KafkaClient {
   readonly name: KafkaClientName;
+  /**
+   * True when this client's consumers report groupMetadata (classic protocol) and its transactions commit offsets
+   * with it (KIP-447), so an exactly-once sink can rely on the coordinator fencing a zombie by generation.
+   * False or absent (kafkajs): pass no metadata to sendOffsets; fence by transactional id per partition.
+   */
+  readonly supportsGroupMetadataFencing?: boolean;
   producer(settings?: ProducerSettings): RecordProducer;
   transactionalProducer(transactionalId: string): TransactionalProducer;
   admin(): KafkaAdmin;

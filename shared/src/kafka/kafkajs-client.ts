@@ -12,7 +12,7 @@ import {
   type SASLOptions,
   type TopicMessages,
 } from 'kafkajs';
-import { BrokerError } from '../errors.js';
+import { BrokerError, ConfigError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type {
   BatchConsumer,
@@ -77,6 +77,7 @@ export function kafkajsClient(settings: KafkaSettings, logger: Logger): KafkaCli
   const kafka = new Kafka(config);
   return {
     name: 'kafkajs',
+    supportsGroupMetadataFencing: false,
     producer: (options) => new KafkajsProducer(kafka, options),
     transactionalProducer: (id) => new KafkajsTransactionalProducer(kafka, id),
     admin: () => new KafkajsAdmin(kafka.admin()),
@@ -144,8 +145,12 @@ class KafkajsTransactionalProducer implements TransactionalProducer {
       send: async (records) => {
         for (const { topic, messages } of records) await txn.send({ topic, messages, acks: -1 });
       },
-      sendOffsets: (groupId, offsets) =>
-        txn.sendOffsets({ consumerGroupId: groupId, topics: byTopic(offsets) }),
+      sendOffsets: async (groupId, offsets, member) => {
+        // kafkajs's TxnOffsetCommit always sends generation -1: it would drop the fencing silently.
+        if (member !== undefined)
+          throw new ConfigError(['kafkajs cannot commit offsets with group metadata (KIP-447): pass none']);
+        await txn.sendOffsets({ consumerGroupId: groupId, topics: byTopic(offsets) });
+      },
       commit: () => txn.commit(),
       abort: () => txn.abort(),
     };
@@ -224,6 +229,11 @@ class KafkajsConsumer implements BatchConsumer {
   private readonly consumer: Consumer;
 
   constructor(kafka: Kafka, settings: ConsumerSettings) {
+    if (settings.groupProtocol === 'consumer') {
+      throw new ConfigError([
+        "groupProtocol 'consumer' (KIP-848) is not spoken by kafkajs: use 'classic', or KAFKA_CLIENT=platformatic",
+      ]);
+    }
     this.consumer = kafka.consumer({
       groupId: settings.groupId,
       sessionTimeout: settings.sessionTimeoutMs,
@@ -293,6 +303,9 @@ class KafkajsConsumer implements BatchConsumer {
     });
     try {
       await this.consumer.commitOffsets([...offsets]);
+    } catch (err) {
+      // e.g. "consumer#run must be called first" after stop(): the port's callers match on BrokerError.
+      throw new BrokerError(`the commit failed: ${(err as Error).message}`, { cause: err });
     } finally {
       off();
     }

@@ -1,11 +1,12 @@
 // The @platformatic/kafka adapter of our Kafka port (kafka-port.ts): the only file that imports it.
 //
 // It produces: idempotent and transactional producers, where it costs about half of kafkajs's CPU per record
-// (issue #12's micro-benchmarks: 10.8 against 21.2 µs per record on Node 24). Consuming and admin calls stay on
-// kafkajs: its batch consumer costs 9.2 µs per record against 22.3 for this client's per-message stream, and the
-// consumer loop's recovery (stall watchdog, re-runs, seeks) is built and chaos-tested on kafkajs's semantics.
+// (issue #12's micro-benchmarks: 10.8 against 21.2 µs per record on Node 24), and consumes through our own batch
+// loop on its group membership and fetches (platformatic-consumer.ts), not its per-message stream (22.3 µs per
+// record against kafkajs eachBatch's 9.2). Admin calls stay on kafkajs.
 import {
   Admin,
+  type BaseOptions,
   compatibilityPartitioner,
   FindCoordinatorKeyTypes,
   type MessageToProduce,
@@ -14,6 +15,7 @@ import {
 } from '@platformatic/kafka';
 import type { Logger } from '../logger.js';
 import type {
+  GroupMetadata,
   KafkaClient,
   PartitionOffset,
   ProducerSettings,
@@ -25,6 +27,7 @@ import type {
 } from './kafka-port.js';
 import type { KafkaSettings } from './kafka-settings.js';
 import { kafkajsClient } from './kafkajs-client.js';
+import { PlatformaticConsumer } from './platformatic-consumer.js';
 
 type PlatformaticTransaction = Awaited<ReturnType<Producer['beginTransaction']>>;
 
@@ -32,26 +35,34 @@ export function platformaticClient(settings: KafkaSettings, logger: Logger): Kaf
   const kafkajs = kafkajsClient(settings, logger);
   return {
     name: 'platformatic',
+    supportsGroupMetadataFencing: true,
     producer: (options) => new PlatformaticProducer(settings, options),
     transactionalProducer: (id) => new PlatformaticTransactionalProducer(settings, id),
     admin: () => kafkajs.admin(),
-    consumer: (options) => kafkajs.consumer(options),
+    consumer: (options) => new PlatformaticConsumer(baseOptions(settings), options, logger),
   };
 }
 
 function producerOptions(settings: KafkaSettings): ProducerOptions<Buffer, Buffer, Buffer, Buffer> {
-  const options: ProducerOptions<Buffer, Buffer, Buffer, Buffer> = {
+  return {
+    ...baseOptions(settings),
+    acks: -1,
+    // murmur2 masked to positive, as the Java client and kafkajs's default: a key lands on the same partition.
+    partitioner: compatibilityPartitioner,
+  };
+}
+
+/** What every client of ours shares: the cluster, timeouts, retries, TLS and SASL. */
+function baseOptions(settings: KafkaSettings): BaseOptions {
+  const options: BaseOptions = {
     clientId: settings.clientId,
     bootstrapBrokers: [...settings.brokers],
     connectTimeout: settings.connectionTimeoutMs ?? 3000,
     timeout: settings.requestTimeoutMs ?? 30000,
-    // Ride out a broker restart (tens of seconds) before a send is reported failed, as the kafkajs adapter does.
+    // Ride out a broker restart (tens of seconds) before a request is reported failed, as the kafkajs adapter does.
     retries: settings.retries ?? 10,
     retryDelay: (_client, _operation, attempt) => Math.min(5000, 300 * 2 ** (attempt - 1)),
-    acks: -1,
     autocreateTopics: false,
-    // murmur2 masked to positive, as the Java client and kafkajs's default: a key lands on the same partition.
-    partitioner: compatibilityPartitioner,
   };
   if (settings.ssl === true) options.tls = {};
   else if (settings.ssl !== undefined) options.tls = { ...settings.ssl };
@@ -162,9 +173,9 @@ class PlatformaticProducer implements RecordProducer {
 }
 
 /**
- * Transactions through @platformatic/kafka. Offsets are committed as the classic (pre-KIP-447) TxnOffsetCommit:
- * the consumer is kafkajs's, so there is no group generation to stamp them with; zombies are fenced by the
- * per-partition transactional id as with kafkajs (see ExactlyOnceSink).
+ * Transactions through @platformatic/kafka. Offsets are committed with the member's generation and id when the
+ * caller passes them (KIP-447: the coordinator refuses a zombie's commit), else as a producer outside the group
+ * (generation -1), where only the per-partition transactional id fences a zombie (see ExactlyOnceSink).
  */
 class PlatformaticTransactionalProducer implements TransactionalProducer {
   private readonly producer: Producer<Buffer, Buffer, Buffer, Buffer>;
@@ -190,9 +201,9 @@ class PlatformaticTransactionalProducer implements TransactionalProducer {
         touched = true;
         await explained(txn.send({ messages: toMessages(records) }));
       },
-      sendOffsets: async (groupId, offsets) => {
+      sendOffsets: async (groupId, offsets, member) => {
         touched = true;
-        await explained(this.sendOffsets(txn, groupId, offsets));
+        await explained(this.sendOffsets(txn, groupId, offsets, member));
       },
       commit: () => explained(txn.commit()),
       // A transaction with nothing in it was never opened on the broker (EndTxn would be refused): drop it here.
@@ -204,9 +215,14 @@ class PlatformaticTransactionalProducer implements TransactionalProducer {
     txn: PlatformaticTransaction,
     groupId: string,
     offsets: readonly PartitionOffset[],
+    member: GroupMetadata | undefined,
   ): Promise<void> {
+    if (member !== undefined && member.groupId !== groupId)
+      throw new Error(`group metadata of ${member.groupId} given for offsets of group ${groupId}`);
     await txn.addConsumer({ groupId } as never);
     const coordinatorId = await this.coordinator(groupId);
+    const generationId = member?.generationId ?? -1;
+    const memberId = member?.memberId ?? '';
     try {
       for (const { topic, partition, offset } of offsets) {
         // The client commits `offset + 1` of the message it is given: the last consumed record's offset.
@@ -214,7 +230,7 @@ class PlatformaticTransactionalProducer implements TransactionalProducer {
           topic,
           partition,
           offset: BigInt(offset) - 1n,
-          metadata: { consumer: { groupId, generationId: -1, memberId: '', coordinatorId } },
+          metadata: { consumer: { groupId, generationId, memberId, coordinatorId } },
         } as never);
       }
     } catch (err) {
