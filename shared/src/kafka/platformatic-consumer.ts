@@ -378,20 +378,27 @@ class FetchSession {
     }
   }
 
-  /** One fetch per leader for the owned partitions that no fetch or batch holds. */
+  /**
+   * One fetch per leader for all its owned partitions, once the batches of its previous fetch are done (kafkajs's
+   * rhythm). A partition fetched on its own while the others are handled would wait behind their long poll
+   * (maxWaitMs): the broker answers one request per connection at a time.
+   */
   private async fetchIdle(): Promise<void> {
     if (this.rebalancing) return;
-    const idle = [...this.owned.values()].filter(
-      (o) => o.position !== undefined && !this.busy.has(o.key) && !this.paused.has(o.topic),
+    const ready = [...this.owned.values()].filter(
+      (o) => o.position !== undefined && !this.paused.has(o.topic),
     );
-    if (idle.length === 0) return;
+    if (ready.length === 0) return;
     const metadata = await this.client.metadata({ topics: [...this.subscriptions.keys()] });
     const byNode = new Map<number, Owned[]>();
-    for (const owned of idle) {
+    const held = new Set<number>(this.fetchingNodes);
+    for (const owned of ready) {
       const leader = metadata.topics.get(owned.topic)?.partitions[owned.partition]?.leader ?? -1;
-      if (leader < 0 || this.fetchingNodes.has(leader)) continue;
+      if (leader < 0) continue;
+      if (this.busy.has(owned.key)) held.add(leader);
       byNode.set(leader, [...(byNode.get(leader) ?? []), owned]);
     }
+    for (const node of held) byNode.delete(node);
     for (const [node, list] of byNode) {
       const topics: FetchRequestTopic[] = [];
       const ids = new Map<string, string>();
