@@ -82,6 +82,8 @@ export {
   type FetchedBatch,
   type GroupDescription,
   type GroupMetadata,
+  type GroupProtocol,
+  GroupProtocols,
   type InRecord,
   type KafkaAdmin,
   type KafkaClient,

@@ -9,6 +9,10 @@ export type CompressionName = (typeof CompressionNames)[number];
 export const KafkaClientNames = ['kafkajs', 'platformatic'] as const;
 export type KafkaClientName = (typeof KafkaClientNames)[number];
 
+/** Consumer-group protocols: the classic JoinGroup/SyncGroup one, and KIP-848's ('consumer'). */
+export const GroupProtocols = ['classic', 'consumer'] as const;
+export type GroupProtocol = (typeof GroupProtocols)[number];
+
 /** Header values (a name can repeat). */
 export type RecordHeaders = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
 
@@ -143,7 +147,7 @@ export interface ConsumerSettings {
    * the coordinator assigns and rebalances incrementally; Apache Kafka 4.0+). kafkajs speaks only 'classic' and
    * refuses 'consumer' with a ConfigError; the coordinator owns session timeout and heartbeat interval there.
    */
-  groupProtocol?: 'classic' | 'consumer';
+  groupProtocol?: GroupProtocol;
 }
 
 /** One partition's fetched records, handed to `eachBatch`. */
