@@ -1,6 +1,8 @@
 import {
   type Env,
   EnvReader,
+  type GroupProtocol,
+  GroupProtocols,
   type KafkaSettings,
   type PredictionFormat,
   readKafkaSettings,
@@ -19,6 +21,8 @@ export interface ConsumerConfig {
   kafka: KafkaSettings;
   topics: TopicSettings;
   groupId: string;
+  /** GROUP_PROTOCOL: 'classic' or 'consumer' (KIP-848; KAFKA_CLIENT=platformatic only, Kafka 4.0+). */
+  groupProtocol: GroupProtocol;
   modelPath: string;
   format: PredictionFormat;
   /** SCHEMA_REGISTRY_URL: where our Avro schemas are registered and unknown ids resolved; unset = fixed ids. */
@@ -67,6 +71,7 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
     kafka: readKafkaSettings(r, 'ride-scorer'),
     topics: readTopicSettings(r),
     groupId: r.string('CONSUMER_GROUP', 'ride-scorer'),
+    groupProtocol: r.oneOf('GROUP_PROTOCOL', GroupProtocols, 'classic'),
     modelPath: r.string('MODEL_PATH', DEFAULT_MODEL_PATH),
     format: r.oneOf('PREDICTION_FORMAT', ['avro', 'json'], 'avro'),
     schemaRegistryUrl: readSchemaRegistryUrl(r),
@@ -113,6 +118,11 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
       );
     }
     config.shadow = { source: { ...config.modelSource, location: shadowPath }, topic: shadowTopic };
+  }
+  if (config.groupProtocol === 'consumer' && config.kafka.client !== 'platformatic') {
+    r.problems.push(
+      `GROUP_PROTOCOL=consumer (KIP-848) needs KAFKA_CLIENT=platformatic: ${config.kafka.client ?? 'kafkajs'} speaks only the classic protocol`,
+    );
   }
   r.finish();
   return Object.freeze(config);

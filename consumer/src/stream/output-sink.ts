@@ -1,4 +1,5 @@
 import {
+  type GroupMetadata,
   IdempotentProducer,
   type KafkaAdmin,
   type KafkaClient,
@@ -29,8 +30,14 @@ export interface OutputSink {
   /**
    * Publishes the outputs of records up to (not including) `nextOffset` of `source`. Resolves only once the
    * broker acknowledged them; in exactly-once mode the consumed offset is committed in the same transaction.
+   * `member` is the group generation the batch was handed over under, where the client reports one (KIP-447).
    */
-  publish(source: RecordSource, outputs: TopicRecords[], nextOffset: string): Promise<void>;
+  publish(
+    source: RecordSource,
+    outputs: TopicRecords[],
+    nextOffset: string,
+    member?: GroupMetadata,
+  ): Promise<void>;
   /**
    * The outputs of `source` up to `nextOffset` were published and their chunk is done: commit that progress
    * (at-least-once; exactly-once committed it inside the transaction).

@@ -1,6 +1,7 @@
 import {
   type BatchConsumer,
   type FetchedBatch,
+  type GroupProtocol,
   type InRecord,
   type KafkaAdmin,
   type KafkaClient,
@@ -16,7 +17,9 @@ import {
 import type { ModelScorer } from '@ride/shared/model';
 import { batchOutputs, type OutputTopics } from './batch-outputs.js';
 import type { ConsumerMetrics } from './consumer-metrics.js';
+import { GenerationFencedSink } from './generation-fenced-sink.js';
 import type { RecordSource } from './input-message.js';
+import type { PartitionOffset } from './offset-committer.js';
 import {
   AtLeastOnceSink,
   ExactlyOnceSink,
@@ -35,6 +38,8 @@ export interface ScoringConsumerOptions {
   client: KafkaClient;
   topics: TopicSettings;
   groupId: string;
+  /** See ConsumerConfig.groupProtocol. */
+  groupProtocol: GroupProtocol;
   fromBeginning: boolean;
   /** Largest number of records scored and produced together; a bigger fetch is processed in chunks. */
   maxBatch: number;
@@ -134,16 +139,9 @@ export class ScoringConsumer {
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       maxBytesPerPartition: options.fetchMaxBytesPerPartition,
       metadataMaxAgeMs: options.metadataMaxAgeMs,
+      groupProtocol: options.groupProtocol,
     });
-    this.sink =
-      options.guarantee === 'exactly_once'
-        ? new ExactlyOnceSink(kafka, options.groupId, options.logger)
-        : new AtLeastOnceSink(
-            kafka,
-            (offsets) => this.consumer.commit(offsets),
-            options.commitIntervalMs,
-            options.logger,
-          );
+    this.sink = this.createSink();
     this.admin = kafka.admin();
     this.watchdog = this.createWatchdog();
     this.consumer.on('joined', (assignment) => this.onJoined(assignment));
@@ -157,6 +155,22 @@ export class ScoringConsumer {
       this.joined = false;
       this.partitions = [];
     });
+  }
+
+  /**
+   * Exactly-once fences zombies by group generation (KIP-447) where the client reports it (the classic protocol of
+   * a client with `supportsGroupMetadataFencing`), else by a transactional id per input partition.
+   */
+  private createSink(): OutputSink {
+    const { client: kafka, groupId, guarantee, groupProtocol, logger } = this.options;
+    if (guarantee === 'at_least_once') {
+      const commit = (offsets: PartitionOffset[]) => this.consumer.commit(offsets);
+      return new AtLeastOnceSink(kafka, commit, this.options.commitIntervalMs, logger);
+    }
+    if (kafka.supportsGroupMetadataFencing === true && groupProtocol === 'classic') {
+      return new GenerationFencedSink(kafka, groupId, logger);
+    }
+    return new ExactlyOnceSink(kafka, groupId, logger);
   }
 
   private createWatchdog(): ProgressWatchdog {
@@ -349,6 +363,8 @@ export class ScoringConsumer {
     const { resolveOffset, heartbeat, isRunning, isStale } = batch;
     const { metrics, maxBatch } = this.options;
     const source = { topic: batch.topic, partition: batch.partition };
+    // The generation the batch is handed over under (KIP-447): a commit after a rejoin must not carry the new one.
+    const member = this.consumer.groupMetadata?.();
     metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.lag()));
     // kafkajs only heartbeats when we call it; keep the membership alive while a long chunk is scored.
     const beat = setInterval(() => heartbeat().catch(() => undefined), this.options.heartbeatIntervalMs);
@@ -376,7 +392,7 @@ export class ScoringConsumer {
           this.publishing.set(batch.partition, published);
         } else {
           try {
-            await this.sink.publish(source, outputs, next);
+            await this.sink.publish(source, outputs, next, member);
           } catch (err) {
             throw new OutputError(err);
           }

@@ -110,6 +110,7 @@ function options(client: KafkaClient, extra: Partial<ScoringConsumerOptions> = {
     client,
     topics: TOPICS,
     groupId: 'g',
+    groupProtocol: 'classic',
     fromBeginning: true,
     maxBatch: 1000,
     maxMessageBytes: 1_000_000,
