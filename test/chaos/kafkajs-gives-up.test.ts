@@ -13,7 +13,9 @@ const reruns = (members: readonly ConsumerProcess[]): number =>
   members.flatMap((m) => m.output().split('\n')).filter((l) => l.includes('running it again')).length;
 
 // kafkajs does not restart a consumer after an error it deems final; ScoringConsumer runs it again (recover).
-describe.each(guaranteesFor('extra'))('chaos: kafkajs gives up on the consumer (%s)', (guarantee) => {
+// The fault is injected into kafkajs's own runner: with another client behind the port (KAFKA_CLIENT) it does not exist.
+const kafkajsConsumes = (process.env.KAFKA_CLIENT ?? 'kafkajs') === 'kafkajs';
+describe.skipIf(!kafkajsConsumes).each(guaranteesFor('extra'))('chaos: kafkajs gives up on the consumer (%s)', (guarantee) => {
   it('runs the consumer again instead of exiting, and loses nothing', { timeout: 600_000 }, async () => {
     const armFile = join(tmpdir(), `${uniqueName('give-up')}.armed`);
     onTestFinished(() => rmSync(armFile, { force: true }));
