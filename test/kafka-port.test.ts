@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type BatchConsumer,
   ConfigError,
@@ -516,6 +517,53 @@ describe.each(KafkaClientNames)('Kafka port consumer through %s', (name) => {
       );
       await current.commit();
       expect((await admin.committedOffsets(groupId, topic)).get(0)).toBe(5n);
+    },
+  );
+  it.runIf(name === 'platformatic')(
+    'starts a partition only once the open transaction committing its offset ended (KIP-447 require_stable)',
+    async () => {
+      const kafka = client(name);
+      const topic = await freshTopic(kafka, 1);
+      const groupId = uniqueName('group');
+      await produce(
+        kafka,
+        topic,
+        range(0, 5).map((i) => ({ value: `v${i}`, partition: 0 })),
+      );
+      const producer = disconnectAfterTest(kafka.transactionalProducer(uniqueName('txn')));
+      await producer.connect();
+      const earlier = await producer.begin();
+      await earlier.sendOffsets(groupId, [{ topic, partition: 0, offset: '2' }], undefined);
+      await earlier.commit();
+      const open = await producer.begin();
+      await open.send([{ topic, messages: range(5, 8).map((i) => ({ value: `t${i}`, partition: 0 })) }]);
+      await open.sendOffsets(groupId, [{ topic, partition: 0, offset: '5' }], undefined);
+
+      const firstBatches: number[] = [];
+      const m = await member(
+        kafka,
+        topic,
+        { groupId },
+        { onBatch: (b) => firstBatches.push(Number(b.messages[0]?.offset)) },
+      );
+      await m.run();
+      await waitFor(
+        () => m.joins.length > 0,
+        30_000,
+        () => 'the member never joined',
+      );
+      // The window: 3 s after the join. A member that read the older offset (2) would have been handed offsets
+      // 2-4, committed and below the open transaction, within its first fetch (maxWaitMs 500).
+      await sleep(3000);
+      expect(m.seen).toEqual([]);
+      await open.commit();
+      await waitFor(
+        () => m.seen.length >= 3,
+        30_000,
+        () => `${m.seen.length} of 3 read`,
+      );
+      expect(firstBatches[0]).toBe(5);
+      expect(offsetsOf(m.seen)).toEqual([5, 6, 7]);
     },
   );
 });

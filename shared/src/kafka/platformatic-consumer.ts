@@ -31,6 +31,7 @@ import type {
   RecordHeaders,
   RunOptions,
 } from './kafka-port.js';
+import { CommittedOffsetsReader } from './platformatic-committed-offsets.js';
 
 /** Record batch attribute bit 3: the broker's LogAppendTime, whose records carry the batch's max timestamp. */
 const LOG_APPEND_TIME = 0b1000;
@@ -156,6 +157,7 @@ function consumerOptions(
 class FetchSession {
   private readonly client: Client;
   private readonly fetchPool: ConnectionPool;
+  private readonly committedOffsets: CommittedOffsetsReader;
   private readonly settings: ConsumerSettings;
   private readonly run: RunOptions;
   private readonly subscriptions: ReadonlyMap<string, boolean>;
@@ -199,6 +201,7 @@ class FetchSession {
     this.client = new Consumer(consumerOptions(base, settings));
     // Fetches long-poll (maxWaitMs): on the group's connection they would hold heartbeats and commits behind them.
     this.fetchPool = new ConnectionPool(base.clientId, base);
+    this.committedOffsets = new CommittedOffsetsReader(this.client, settings.groupId);
     this.client.on('consumer:group:join', () => {
       if (this.classic) this.adopt(true);
     });
@@ -331,22 +334,26 @@ class FetchSession {
     this.initPositions(fresh).catch((err: Error) => this.fail(err, true));
   }
 
-  /** The committed offsets of newly owned partitions; without one, the earliest or latest by `fromBeginning`. */
+  /**
+   * The committed offsets of newly owned partitions, read stable (platformatic-committed-offsets.ts: never the
+   * offset before an open transaction's); without one, the earliest or latest by `fromBeginning`.
+   */
   private async initPositions(fresh: Owned[]): Promise<void> {
     const byTopic = new Map<string, Owned[]>();
     for (const owned of fresh) byTopic.set(owned.topic, [...(byTopic.get(owned.topic) ?? []), owned]);
+    const wanted = [...byTopic].map(([topic, list]) => ({ topic, partitions: list.map((o) => o.partition) }));
+    const committed =
+      wanted.length > 0
+        ? await this.committedOffsets.read(wanted, () => !this.running)
+        : new Map<string, bigint>();
     for (const [topic, list] of byTopic) {
-      const partitions = list.map((o) => o.partition);
-      const committed = (await this.client.listCommittedOffsets({ topics: [{ topic, partitions }] })).get(
-        topic,
-      );
-      const missing = list.filter((o) => (committed?.[o.partition] ?? -1n) < 0n).map((o) => o.partition);
+      const start = (owned: Owned) => committed.get(owned.key) ?? -1n;
+      const missing = list.filter((o) => start(o) < 0n).map((o) => o.partition);
       const reset = missing.length > 0 ? await this.resetOffsets(topic, missing) : new Map<number, bigint>();
       for (const owned of list) {
         const seek = this.seeks.get(owned.key);
         this.seeks.delete(owned.key);
-        const start = committed?.[owned.partition] ?? -1n;
-        owned.position = seek ?? (start >= 0n ? start : reset.get(owned.partition));
+        owned.position = seek ?? (start(owned) >= 0n ? start(owned) : reset.get(owned.partition));
       }
     }
     this.wake();
