@@ -1,0 +1,34 @@
+import { type BaseOptions, type ConsumerOptions, FetchIsolationLevels } from '@platformatic/kafka';
+import type { ConsumerSettings } from './kafka-port.js';
+
+/** The client options of a consumer with our settings (kafkajs's defaults where the port leaves them unset). */
+export function consumerOptions(
+  base: BaseOptions,
+  settings: ConsumerSettings,
+): ConsumerOptions<Buffer, Buffer, Buffer, Buffer> {
+  const fetch = {
+    groupId: settings.groupId,
+    autocommit: false,
+    metadataMaxAge: settings.metadataMaxAgeMs ?? 300_000,
+    isolationLevel:
+      settings.readCommitted === false
+        ? FetchIsolationLevels.READ_UNCOMMITTED
+        : FetchIsolationLevels.READ_COMMITTED,
+    minBytes: settings.minBytes ?? 1,
+    maxWaitTime: settings.maxWaitMs ?? 5000,
+    maxBytes: 10_485_760,
+    maxBytesPerPartition: settings.maxBytesPerPartition ?? 1_048_576,
+  };
+  if (settings.groupProtocol === 'consumer') {
+    // KIP-848: the coordinator owns session timeout, heartbeat interval and assignment.
+    return { ...base, ...fetch, groupProtocol: 'consumer' as const };
+  }
+  const sessionTimeout = settings.sessionTimeoutMs ?? 30_000;
+  return {
+    ...base,
+    ...fetch,
+    sessionTimeout,
+    rebalanceTimeout: Math.max(60_000, sessionTimeout),
+    heartbeatInterval: settings.heartbeatIntervalMs ?? 3000,
+  };
+}
