@@ -32,12 +32,12 @@ export const LEVERS: readonly Lever[] = [
   { ...BEFORE, name: 'no headers alone', wire: 'confluent' },
   { ...BEFORE, name: 'overlap alone', overlap: true },
   // @platformatic/kafka needs Node >= 22.22: its row is against "Node 24 alone".
-  { ...BEFORE, name: 'platformatic producers (Node 24)', node: 'project', client: 'platformatic' },
+  { ...BEFORE, name: 'platformatic (Node 24)', node: 'project', client: 'platformatic' },
   // The defaults: every lever but the overlap, which measured a cost here (bench/README.md).
   { ...BEFORE, name: 'all but overlap (default)', node: 'project', wire: 'confluent', covering: true },
   {
     ...BEFORE,
-    name: 'all but overlap, platformatic producers',
+    name: 'all but overlap, platformatic',
     node: 'project',
     wire: 'confluent',
     client: 'platformatic',
