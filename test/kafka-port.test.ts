@@ -432,6 +432,32 @@ describe.each(KafkaClientNames)('Kafka port consumer through %s', (name) => {
     expect(endOffset).toBe(4n);
   });
 
+  it('hides an aborted transaction whose abort marker comes in a later fetch than its records', async () => {
+    const kafka = client(name);
+    const topic = await freshTopic(kafka, 1);
+    const producer = disconnectAfterTest(kafka.transactionalProducer(uniqueName('txn')));
+    await producer.connect();
+    // 40 batches of ~1 KB each: with 4 KB per partition and fetch, the marker lands several fetches later.
+    const aborted = await producer.begin();
+    for (let i = 0; i < 40; i++)
+      await aborted.send([
+        { topic, messages: [{ value: `aborted-${i}-${'x'.repeat(1000)}`, partition: 0 }] },
+      ]);
+    await aborted.abort();
+    const committed = await producer.begin();
+    await committed.send([{ topic, messages: [{ value: 'committed', partition: 0 }] }]);
+    await committed.commit();
+    const reader = await member(kafka, topic, { groupId: uniqueName('group'), maxBytesPerPartition: 4096 });
+    await reader.run();
+    await waitFor(
+      () => reader.seen.some((s) => s.value === 'committed'),
+      60_000,
+      () => `the committed record (seen ${reader.seen.length})`,
+    );
+    expect(reader.seen.map((s) => s.value)).toEqual(['committed']);
+    expect(reader.batches).toBeGreaterThan(0);
+  });
+
   it.runIf(name === 'platformatic')('reads through the consumer group protocol (KIP-848)', async () => {
     const kafka = client(name);
     const topic = await freshTopic(kafka, 2);

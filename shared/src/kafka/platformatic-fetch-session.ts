@@ -53,6 +53,8 @@ export class FetchSession {
   private assignmentKey = '';
   /** Classic protocol, between a rebalance's start and the join that ends it: nothing is fetched or handed over. */
   private rebalancing = false;
+  /** See groupMetadata. */
+  private adopted: GroupMetadata | undefined;
   /** Partitions a fetch or a batch holds: never two at once for one partition, across assignments too. */
   private readonly busy = new Set<string>();
   private readonly fetchingNodes = new Set<number>();
@@ -109,14 +111,17 @@ export class FetchSession {
     this.loopDone = this.loop();
   }
 
+  /**
+   * The generation and member id the current assignment was adopted under, not the client's live ones: a member
+   * fenced while it was stopped rejoins inside the client (new member id, new generation) before its next join
+   * event hands over the new assignment, and a batch of a partition it no longer owns, handed over in between, must
+   * carry the old generation so the coordinator refuses its offsets (chaos, SIGSTOP zombie: 120 rides doubled when it
+   * carried the new one).
+   */
   groupMetadata(): GroupMetadata | undefined {
     // The consumer protocol's member epoch (its generation) is private to the client: no KIP-447 metadata there.
-    if (!this.running || !this.classic || this.client.memberId === null) return undefined;
-    return {
-      groupId: this.settings.groupId,
-      generationId: this.client.generationId,
-      memberId: this.client.memberId,
-    };
+    if (!this.running || !this.classic) return undefined;
+    return this.adopted;
   }
 
   pause(topic: string): void {
@@ -192,6 +197,11 @@ export class FetchSession {
     if (!resetAll && key === this.assignmentKey) return;
     this.assignmentKey = key;
     this.rebalancing = false;
+    const memberId = this.client.memberId;
+    this.adopted =
+      this.classic && memberId !== null
+        ? { groupId: this.settings.groupId, generationId: this.client.generationId, memberId }
+        : undefined;
     const next = new Map<string, Owned>();
     const fresh: Owned[] = [];
     for (const [topic, partitions] of Object.entries(byTopic)) {
@@ -330,7 +340,7 @@ export class FetchSession {
         if (asked === undefined || !this.current(asked.owned, asked.epoch)) continue;
         const { owned, epoch, from } = asked;
         owned.highWatermark = p.highWatermark;
-        const { messages, next } = batchRecords(p.records ?? [], from);
+        const { messages, next } = batchRecords(p.records ?? [], from, p.abortedTransactions ?? []);
         if (messages.length > 0) this.queue.push({ owned, epoch, messages, next });
         else if (next > from) {
           owned.position = next;

@@ -1,4 +1,4 @@
-import { IS_CONTROL, type RecordsBatch } from '@platformatic/kafka';
+import { IS_CONTROL, IS_TRANSACTIONAL, type RecordsBatch } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
 import { batchRecords, recordHeaders } from '../../src/kafka/platformatic-record-batches.js';
 
@@ -84,5 +84,43 @@ describe('recordHeaders', () => {
     expect(Object.keys(headers)).toEqual(['a', 'b']);
     expect((headers.a as Buffer[]).map(String)).toEqual(['1', '2', '3']);
     expect(String(headers.b)).toBe('');
+  });
+});
+
+describe('batchRecords under read_committed', () => {
+  const txn = (producerId: bigint) => ({ attributes: IS_TRANSACTIONAL, producerId });
+  const marker = (offset: bigint, producerId: bigint, type: 0 | 1) => {
+    const key = Buffer.alloc(4);
+    key.writeInt16BE(0, 0);
+    key.writeInt16BE(type, 2);
+    const batch = recordBatch(offset, 1, { attributes: IS_TRANSACTIONAL | IS_CONTROL, producerId });
+    batch.records[0]!.key = key;
+    return batch;
+  };
+
+  it("skips an aborted transaction's batches even when its abort marker is in a later response", () => {
+    // Producer 7 aborted a transaction from offset 10; producer 8 committed one from 12; the marker of 7 is past
+    // this response's end (maxBytes cut it off).
+    const batches = [recordBatch(10n, 2, txn(7n)), recordBatch(12n, 2, txn(8n)), marker(14n, 8n, 1)];
+    const { messages, next } = batchRecords(batches, 10n, [{ producerId: 7n, firstOffset: 10n }]);
+    expect(messages.map((m) => m.offset)).toEqual(['12', '13']);
+    expect(next).toBe(15n);
+  });
+
+  it("keeps the producer's later transactions once its abort marker passed, and non-transactional batches", () => {
+    const batches = [
+      recordBatch(0n, 2),
+      recordBatch(2n, 2, txn(7n)),
+      marker(4n, 7n, 0),
+      recordBatch(5n, 2, txn(7n)),
+      marker(7n, 7n, 1),
+    ];
+    const { messages } = batchRecords(batches, 0n, [{ producerId: 7n, firstOffset: 2n }]);
+    expect(messages.map((m) => m.offset)).toEqual(['0', '1', '5', '6']);
+  });
+
+  it('hides nothing without aborted transactions', () => {
+    const { messages } = batchRecords([recordBatch(0n, 2, txn(7n)), marker(2n, 7n, 1)], 0n);
+    expect(messages.map((m) => m.offset)).toEqual(['0', '1']);
   });
 });
