@@ -100,6 +100,7 @@ export {
   type TopicSpec,
   type Transaction,
   type TransactionalProducer,
+  type TransactionalSettings,
 } from './kafka/kafka-port.js';
 export type { KafkaSasl, KafkaSettings } from './kafka/kafka-settings.js';
 export { SendCoalescer } from './kafka/send-coalescer.js';

@@ -11,6 +11,13 @@ import type { RecordSource } from './input-message.js';
 import type { OutputSink } from './output-sink.js';
 
 /**
+ * How long a transaction of a member that died or froze holds its partitions: their next owner reads committed
+ * offsets with require_stable, which waits for it to end. Kafka Streams' exactly-once default; a chunk's transaction
+ * takes milliseconds.
+ */
+const TRANSACTION_TIMEOUT_MS = 10_000;
+
+/**
  * Exactly-once with KIP-447, for a client whose consumer reports its group generation (`supportsGroupMetadataFencing`):
  * outputs and consumed offsets in one transaction whose offset commit carries the generation and member id the batch
  * was handed over under. Once the group moved on, the coordinator refuses a zombie's commit and its transaction is
@@ -124,7 +131,7 @@ export class GenerationFencedSink implements OutputSink {
     }
     let slot = 0;
     while (this.busy.has(slot)) slot += 1;
-    const producer = this.kafka.transactionalProducer(`${this.groupId}.${this.instance}.${slot}`);
+    const producer = this.newProducer(slot);
     this.busy.set(slot, producer);
     try {
       await producer.connect();
@@ -136,10 +143,16 @@ export class GenerationFencedSink implements OutputSink {
     return [slot, producer];
   }
 
+  private newProducer(slot: number): TransactionalProducer {
+    return this.kafka.transactionalProducer(`${this.groupId}.${this.instance}.${slot}`, {
+      transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
+    });
+  }
+
   /** Initialises `slot`'s id with a fresh producer (fencing the previous one) and keeps it for the next chunk. */
   private async refence(slot: number): Promise<void> {
     if (this.idle.has(slot) || this.busy.has(slot)) return;
-    const producer = this.kafka.transactionalProducer(`${this.groupId}.${this.instance}.${slot}`);
+    const producer = this.newProducer(slot);
     this.busy.set(slot, producer);
     try {
       await producer.connect();

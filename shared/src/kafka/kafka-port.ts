@@ -65,6 +65,14 @@ export interface ProducerSettings {
   idempotent?: boolean;
 }
 
+export interface TransactionalSettings {
+  /**
+   * How long the coordinator lets a transaction stay open before it aborts it (transaction.timeout.ms): what a
+   * producer that died or froze mid-transaction costs whoever waits for that transaction to end.
+   */
+  transactionTimeoutMs?: number;
+}
+
 /** A producer with a transactional.id; one transaction at a time. */
 export interface TransactionalProducer {
   connect(): Promise<void>;
@@ -221,7 +229,7 @@ export interface KafkaClient {
    */
   readonly supportsGroupMetadataFencing?: boolean;
   producer(settings?: ProducerSettings): RecordProducer;
-  transactionalProducer(transactionalId: string): TransactionalProducer;
+  transactionalProducer(transactionalId: string, settings?: TransactionalSettings): TransactionalProducer;
   admin(): KafkaAdmin;
   consumer(settings: ConsumerSettings): BatchConsumer;
 }

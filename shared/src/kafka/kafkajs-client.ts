@@ -32,6 +32,7 @@ import type {
   TopicSpec,
   Transaction,
   TransactionalProducer,
+  TransactionalSettings,
 } from './kafka-port.js';
 import type { KafkaSettings } from './kafka-settings.js';
 import { waitForLeaders } from './wait-for-leaders.js';
@@ -79,7 +80,7 @@ export function kafkajsClient(settings: KafkaSettings, logger: Logger): KafkaCli
     name: 'kafkajs',
     supportsGroupMetadataFencing: false,
     producer: (options) => new KafkajsProducer(kafka, options),
-    transactionalProducer: (id) => new KafkajsTransactionalProducer(kafka, id),
+    transactionalProducer: (id, options) => new KafkajsTransactionalProducer(kafka, id, options),
     admin: () => new KafkajsAdmin(kafka.admin()),
     consumer: (options) => new KafkajsConsumer(kafka, options),
   };
@@ -124,9 +125,10 @@ class KafkajsProducer implements RecordProducer {
 class KafkajsTransactionalProducer implements TransactionalProducer {
   private readonly producer: Producer;
 
-  constructor(kafka: Kafka, transactionalId: string) {
+  constructor(kafka: Kafka, transactionalId: string, settings: TransactionalSettings = {}) {
     this.producer = kafka.producer({
       transactionalId,
+      transactionTimeout: settings.transactionTimeoutMs,
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,

@@ -24,6 +24,7 @@ import type {
   TopicRecords,
   Transaction,
   TransactionalProducer,
+  TransactionalSettings,
 } from './kafka-port.js';
 import type { KafkaSettings } from './kafka-settings.js';
 import { kafkajsClient } from './kafkajs-client.js';
@@ -37,7 +38,7 @@ export function platformaticClient(settings: KafkaSettings, logger: Logger): Kaf
     name: 'platformatic',
     supportsGroupMetadataFencing: true,
     producer: (options) => new PlatformaticProducer(settings, options),
-    transactionalProducer: (id) => new PlatformaticTransactionalProducer(settings, id),
+    transactionalProducer: (id, options) => new PlatformaticTransactionalProducer(settings, id, options),
     admin: () => kafkajs.admin(),
     consumer: (options) => new PlatformaticConsumer(baseOptions(settings), options, logger),
   };
@@ -183,9 +184,12 @@ class PlatformaticTransactionalProducer implements TransactionalProducer {
   /** Group coordinators by group id, for TxnOffsetCommit (looked up once, again after a failure). */
   private readonly coordinators = new Map<string, number>();
 
-  constructor(settings: KafkaSettings, transactionalId: string) {
+  constructor(settings: KafkaSettings, transactionalId: string, options: TransactionalSettings = {}) {
     this.settings = settings;
-    this.producer = new Producer({ ...producerOptions(settings), idempotent: true, transactionalId });
+    const base = producerOptions(settings);
+    // The client sends its request timeout as the transaction timeout (InitProducerId): one setting for both.
+    const timeout = options.transactionTimeoutMs ?? base.timeout;
+    this.producer = new Producer({ ...base, timeout, idempotent: true, transactionalId });
   }
 
   async connect(): Promise<void> {
