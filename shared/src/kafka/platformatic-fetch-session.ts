@@ -115,8 +115,8 @@ export class FetchSession {
    * The generation and member id the current assignment was adopted under, not the client's live ones: a member
    * fenced while it was stopped rejoins inside the client (new member id, new generation) before its next join
    * event hands over the new assignment, and a batch of a partition it no longer owns, handed over in between, must
-   * carry the old generation so the coordinator refuses its offsets (chaos, SIGSTOP zombie: 120 rides doubled when it
-   * carried the new one).
+   * carry the old generation so the coordinator refuses its offsets (the classic coordinator checks the generation
+   * and member id, not who owns the partition).
    */
   groupMetadata(): GroupMetadata | undefined {
     // The consumer protocol's member epoch (its generation) is private to the client: no KIP-447 metadata there.
