@@ -10,46 +10,55 @@ import { countBelow, waitMidStream } from './mid-stream.js';
 const partitionsOf = async (c: Awaited<ReturnType<typeof startConsumer>>): Promise<number[]> =>
   JSON.parse((await c.get('/readyz')).body).partitions ?? [];
 
+/** Two members split 6 partitions; one stops mid-stream and the other takes its partitions over, losing nothing. */
+async function handOver(env: Record<string, string> = {}): Promise<void> {
+  const kafka = testKafka();
+  const topics = await createStreamTopics(kafka, 6);
+  const group = uniqueName('g');
+  const a = await startConsumer(topics, group, env);
+  const b = await startConsumer(topics, group, env);
+  await waitFor(
+    async () => (await partitionsOf(a)).length === 3 && (await partitionsOf(b)).length === 3,
+    30_000,
+    () => 'the two members never split the partitions 3/3',
+  );
+  expect([...(await partitionsOf(a)), ...(await partitionsOf(b))].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+  const handedOver = await partitionsOf(a);
+  const admin = disconnectAfterTest(kafka.admin());
+  await admin.connect();
+
+  const rides = 6000;
+  const producing = runProducer(
+    ['--synthetic', '--seed', '7', '--limit', String(rides), '--rate', '1500'],
+    topics,
+  );
+  await waitMidStream(admin, group, topics.rides, rides, handedOver);
+  expect(await a.stop('SIGTERM')).toBe(0);
+  const atStop = await committedOffsets(admin, group, topics.rides);
+  await waitFor(
+    async () => (await partitionsOf(b)).length === 6,
+    30_000,
+    () => 'the survivor never took all partitions',
+  );
+  expect((await producing).code).toBe(0);
+  // The stop was mid-stream for a's partitions: b had rides on them left to answer, so a hand-over happened.
+  const ends = await endOffsets(admin, topics.rides);
+  expect(countBelow(atStop, handedOver)).toBeLessThan(countBelow(ends, handedOver));
+
+  const report = await checkDelivery(kafka, topics, group, rides);
+  expect(report.inputs.length).toBe(rides);
+  expect(report.lost).toEqual([]);
+  expect(report.committedWithoutOutcome).toEqual([]);
+  expect(await b.stop('SIGTERM')).toBe(0);
+}
+
 describe('consumer group', () => {
   it('splits 6 partitions between two processes and hands them over when one stops, losing nothing', async () => {
-    const kafka = testKafka();
-    const topics = await createStreamTopics(kafka, 6);
-    const group = uniqueName('g');
-    const a = await startConsumer(topics, group);
-    const b = await startConsumer(topics, group);
-    await waitFor(
-      async () => (await partitionsOf(a)).length === 3 && (await partitionsOf(b)).length === 3,
-      30_000,
-      () => 'the two members never split the partitions 3/3',
-    );
-    expect([...(await partitionsOf(a)), ...(await partitionsOf(b))].sort()).toEqual([0, 1, 2, 3, 4, 5]);
-    const handedOver = await partitionsOf(a);
-    const admin = disconnectAfterTest(kafka.admin());
-    await admin.connect();
+    await handOver();
+  });
 
-    const rides = 6000;
-    const producing = runProducer(
-      ['--synthetic', '--seed', '7', '--limit', String(rides), '--rate', '1500'],
-      topics,
-    );
-    await waitMidStream(admin, group, topics.rides, rides, handedOver);
-    expect(await a.stop('SIGTERM')).toBe(0);
-    const atStop = await committedOffsets(admin, group, topics.rides);
-    await waitFor(
-      async () => (await partitionsOf(b)).length === 6,
-      30_000,
-      () => 'the survivor never took all partitions',
-    );
-    expect((await producing).code).toBe(0);
-    // The stop was mid-stream for a's partitions: b had rides on them left to answer, so a hand-over happened.
-    const ends = await endOffsets(admin, topics.rides);
-    expect(countBelow(atStop, handedOver)).toBeLessThan(countBelow(ends, handedOver));
-
-    const report = await checkDelivery(kafka, topics, group, rides);
-    expect(report.inputs.length).toBe(rides);
-    expect(report.lost).toEqual([]);
-    expect(report.committedWithoutOutcome).toEqual([]);
-    expect(await b.stop('SIGTERM')).toBe(0);
+  it('does the same on the KIP-848 group protocol (GROUP_PROTOCOL=consumer, @platformatic/kafka)', async () => {
+    await handOver({ KAFKA_CLIENT: 'platformatic', GROUP_PROTOCOL: 'consumer' });
   });
 
   it('on SIGTERM mid-stream exits 0 with no committed offset lacking its prediction; a restart finishes the rest', async () => {
