@@ -154,9 +154,15 @@ describe.each(KafkaClientNames)('Kafka port through %s', (name) => {
 
     const admin = disconnectAfterTest(kafka.admin());
     await admin.connect();
-    const offsets = await admin.committedOffsets(groupId, input);
-    expect(offsets.get(0)).toBe(7n);
-    expect(offsets.get(1)).toBe(42n);
+    // The offsets show once the commit's markers land, a moment after commit() returned (no require_stable here).
+    await waitFor(
+      async () => {
+        const offsets = await admin.committedOffsets(groupId, input);
+        return offsets.get(0) === 7n && offsets.get(1) === 42n;
+      },
+      30_000,
+      () => 'the transaction committed offsets 7 and 42 never showed',
+    );
     const visible = await collectRecords(reader(), topic, { isolation: 'read_committed', quietMs: 1500 });
     expect(visible.map((r) => r.value?.toString())).toEqual(['committed']);
 
@@ -515,7 +521,15 @@ describe.each(KafkaClientNames)('Kafka port consumer through %s', (name) => {
       await txn.commit();
       const admin = disconnectAfterTest(kafka.admin());
       await admin.connect();
-      expect((await admin.committedOffsets(groupId, topic)).get(0)).toBe(3n);
+      // commit() returns once the transaction is decided; its offset shows once the markers land (kafkajs's admin
+      // reads without require_stable), a moment later on a busy machine.
+      const committedBecomes = (offset: bigint) =>
+        waitFor(
+          async () => (await admin.committedOffsets(groupId, topic)).get(0) === offset,
+          30_000,
+          () => `the committed offset never became ${offset}`,
+        );
+      await committedBecomes(3n);
 
       // A second member makes the group move on: `before` is now a zombie's generation.
       const b = await member(kafka, topic, { groupId });
@@ -542,7 +556,7 @@ describe.each(KafkaClientNames)('Kafka port consumer through %s', (name) => {
         a.consumer.groupMetadata?.(),
       );
       await current.commit();
-      expect((await admin.committedOffsets(groupId, topic)).get(0)).toBe(5n);
+      await committedBecomes(5n);
     },
   );
   it.runIf(name === 'platformatic')(
