@@ -400,6 +400,45 @@ describe.each(KafkaClientNames)('Kafka port consumer through %s', (name) => {
     expect(new Set(b.seen.map((s) => s.partition))).toEqual(new Set(owned(b)));
   });
 
+  it('hands over nothing after freezing past its session timeout until it has joined the group again', async () => {
+    const kafka = client(name);
+    const topic = await freshTopic(kafka, 2);
+    // One record per partition, fetched together: the second batch waits in the member while the first one freezes.
+    await produce(kafka, topic, [
+      { value: 'p0', partition: 0 },
+      { value: 'p1', partition: 1 },
+    ]);
+    const sessionTimeoutMs = 6_000; // the broker's group.min.session.timeout.ms
+    const events: string[] = [];
+    const m = await member(
+      kafka,
+      topic,
+      { groupId: uniqueName('group'), sessionTimeoutMs },
+      {
+        onBatch: (batch) => {
+          events.push(`batch ${batch.partition}`);
+          if (events.includes('woke')) return;
+          // The whole process stands still (as under SIGSTOP or a long pause): no heartbeat goes out, and the
+          // coordinator drops the member once its session times out.
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, sessionTimeoutMs + 2_000);
+          events.push('woke');
+        },
+      },
+    );
+    m.consumer.on('joined', () => events.push('joined'));
+    await m.run();
+    await waitFor(
+      () => new Set(m.seen.map((s) => s.partition)).size === 2 && events.includes('woke'),
+      60_000,
+      () => `events ${JSON.stringify(events)}`,
+    );
+    // The batch fetched before the freeze is not handed over on waking: its partition may be another member's now.
+    const afterWaking = events.slice(events.indexOf('woke') + 1);
+    const firstBatch = afterWaking.findIndex((e) => e.startsWith('batch'));
+    expect(afterWaking.indexOf('joined'), JSON.stringify(events)).toBeGreaterThanOrEqual(0);
+    expect(firstBatch, JSON.stringify(events)).toBeGreaterThan(afterWaking.indexOf('joined'));
+  });
+
   it('hides an aborted transaction from read_committed (the default) and shows it to read_uncommitted', async () => {
     const kafka = client(name);
     const topic = await freshTopic(kafka, 1);

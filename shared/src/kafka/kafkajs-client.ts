@@ -35,6 +35,7 @@ import type {
   TransactionalSettings,
 } from './kafka-port.js';
 import type { KafkaSettings } from './kafka-settings.js';
+import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from './session-lease.js';
 import { waitForLeaders } from './wait-for-leaders.js';
 
 const compressions: Record<CompressionName, CompressionTypes> = {
@@ -229,6 +230,8 @@ class KafkajsAdmin implements KafkaAdmin {
 
 class KafkajsConsumer implements BatchConsumer {
   private readonly consumer: Consumer;
+  /** When the coordinator last answered a heartbeat or a join (session-lease.ts). */
+  private readonly lease: SessionLease;
 
   constructor(kafka: Kafka, settings: ConsumerSettings) {
     if (settings.groupProtocol === 'consumer') {
@@ -247,6 +250,10 @@ class KafkajsConsumer implements BatchConsumer {
       maxWaitTimeInMs: settings.maxWaitMs,
       allowAutoTopicCreation: false,
     });
+    this.lease = new SessionLease(settings.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS);
+    const { HEARTBEAT, GROUP_JOIN } = this.consumer.events;
+    this.consumer.on(HEARTBEAT, () => this.lease.renew());
+    this.consumer.on(GROUP_JOIN, () => this.lease.renew());
   }
 
   connect(): Promise<void> {
@@ -259,11 +266,17 @@ class KafkajsConsumer implements BatchConsumer {
 
   run(options: RunOptions): Promise<void> {
     const autoCommit = options.autoCommit ?? true;
+    this.lease.renew();
     return this.consumer.run({
       autoCommit,
       eachBatchAutoResolve: autoCommit,
       partitionsConsumedConcurrently: options.concurrency ?? 1,
-      eachBatch: (payload) => options.eachBatch(fetchedBatch(payload)),
+      eachBatch: async (payload) => {
+        // kafkajs hands over what it fetched before checking the membership: a member frozen past its session asks the
+        // coordinator first. The heartbeat's rebalance error ends the batch unresolved, and kafkajs rejoins.
+        if (this.lease.lapsed()) await payload.heartbeat();
+        await options.eachBatch(fetchedBatch(payload, this.lease));
+      },
     });
   }
 
@@ -323,7 +336,7 @@ class KafkajsConsumer implements BatchConsumer {
   }
 }
 
-function fetchedBatch(payload: EachBatchPayload): FetchedBatch {
+function fetchedBatch(payload: EachBatchPayload, lease: SessionLease): FetchedBatch {
   const { batch } = payload;
   return {
     topic: batch.topic,
@@ -333,6 +346,6 @@ function fetchedBatch(payload: EachBatchPayload): FetchedBatch {
     resolveOffset: payload.resolveOffset,
     heartbeat: payload.heartbeat,
     isRunning: payload.isRunning,
-    isStale: payload.isStale,
+    isStale: () => payload.isStale() || lease.lapsed(),
   };
 }

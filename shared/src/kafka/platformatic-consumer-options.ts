@@ -1,5 +1,6 @@
 import { type BaseOptions, type ConsumerOptions, FetchIsolationLevels } from '@platformatic/kafka';
 import type { ConsumerSettings } from './kafka-port.js';
+import { DEFAULT_SESSION_TIMEOUT_MS } from './session-lease.js';
 
 /** The client options of a consumer with our settings (kafkajs's defaults where the port leaves them unset). */
 export function consumerOptions(
@@ -23,7 +24,7 @@ export function consumerOptions(
     // KIP-848: the coordinator owns session timeout, heartbeat interval and assignment.
     return { ...base, ...fetch, groupProtocol: 'consumer' as const };
   }
-  const sessionTimeout = settings.sessionTimeoutMs ?? 30_000;
+  const sessionTimeout = settings.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
   return {
     ...base,
     ...fetch,

@@ -23,6 +23,7 @@ import { consumerOptions } from './platformatic-consumer-options.js';
 import { type FetchRequestTopic, leaderFetches } from './platformatic-leader-fetches.js';
 import type { Job, Owned } from './platformatic-owned-partition.js';
 import { batchRecords } from './platformatic-record-batches.js';
+import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from './session-lease.js';
 
 /** Kafka's OFFSET_OUT_OF_RANGE error code: the position fell off the log (retention) or past its end. */
 const OFFSET_OUT_OF_RANGE = 1;
@@ -63,6 +64,9 @@ export class FetchSession {
   private readonly paused = new Set<string>();
   private readonly seeks = new Map<string, bigint>();
   private readonly commits: AutoCommit;
+  /** Classic protocol: when the coordinator last answered (session-lease.ts); nothing is handed over past it. */
+  private readonly lease: SessionLease;
+  private lapseReported = false;
   private running = false;
   private wake: () => void = () => {};
   private loopDone: Promise<void> = Promise.resolve();
@@ -82,17 +86,21 @@ export class FetchSession {
     this.log = log;
     this.commits = new AutoCommit((offsets) => this.commitNow(offsets), log);
     this.classic = settings.groupProtocol !== 'consumer';
+    this.lease = new SessionLease(settings.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS);
     this.concurrency = Math.max(1, run.concurrency ?? 1);
     this.client = new Consumer(consumerOptions(base, settings));
     // Fetches long-poll (maxWaitMs): on the group's connection they would hold heartbeats and commits behind them.
     this.fetchPool = new ConnectionPool(base.clientId, base);
     this.committedOffsets = new CommittedOffsetsReader(this.client, settings.groupId);
     this.client.on('consumer:group:join', () => {
-      if (this.classic) this.adopt(true);
+      if (!this.classic) return;
+      this.answered();
+      this.adopt(true);
     });
     this.client.on('consumer:group:rebalance', () => this.onRebalance());
     this.client.on('consumer:heartbeat:end', () => {
-      if (!this.classic) this.adopt(false);
+      if (this.classic) this.answered();
+      else this.adopt(false);
     });
     this.client.on('error', (err: Error) => this.fail(err, true));
   }
@@ -104,6 +112,7 @@ export class FetchSession {
   /** Joins the group (the client's consume), then runs the fetch loop in the background. */
   async start(): Promise<void> {
     this.running = true;
+    this.lease.renew();
     const anchor = await this.client.consume({ topics: [...this.subscriptions.keys()], autocommit: false });
     anchor.on('error', (err: Error) => this.fail(err, true));
     this.anchor = anchor;
@@ -172,6 +181,27 @@ export class FetchSession {
   private fail(err: Error, restart: boolean): void {
     if (!this.running) return;
     this.hooks.crashed(err, restart);
+  }
+
+  /** The coordinator answered a heartbeat or a join: a member whose session had lapsed goes on. */
+  private answered(): void {
+    if (!this.lease.renew()) return;
+    this.lapseReported = false;
+    this.log.info('the group coordinator answered again: fetching and handing over resume');
+    this.wake();
+  }
+
+  /** Classic protocol: no answer from the coordinator for longer than the session timeout (session-lease.ts). */
+  private lapsed(): boolean {
+    if (!this.classic || !this.lease.lapsed()) return false;
+    if (!this.lapseReported) {
+      this.lapseReported = true;
+      this.log.warn(
+        { silentMs: this.lease.silentMs() },
+        'no answer from the group coordinator within the session timeout: this member may be fenced, so it hands over nothing until the coordinator answers',
+      );
+    }
+    return true;
   }
 
   private onRebalance(): void {
@@ -279,7 +309,7 @@ export class FetchSession {
 
   /** The next round of fetches (platformatic-leader-fetches.ts), each in the background. */
   private async fetchIdle(): Promise<void> {
-    if (this.rebalancing) return;
+    if (this.rebalancing || this.lapsed()) return;
     const ready = [...this.owned.values()].filter(
       (o) => o.position !== undefined && !this.paused.has(o.topic),
     );
@@ -371,7 +401,7 @@ export class FetchSession {
   }
 
   private current(owned: Owned, epoch: number): boolean {
-    return this.running && owned.epoch === epoch && this.owned.get(owned.key) === owned;
+    return this.running && owned.epoch === epoch && this.owned.get(owned.key) === owned && !this.lapsed();
   }
 
   /** Hands queued batches to `eachBatch`, `concurrency` partitions at a time. */
