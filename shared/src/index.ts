@@ -79,6 +79,7 @@ export {
   CompressionNames,
   type ConsumerEvents,
   type ConsumerSettings,
+  DEFAULT_KAFKA_CLIENT,
   type FetchedBatch,
   type GroupDescription,
   type GroupMetadata,

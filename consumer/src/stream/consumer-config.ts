@@ -121,7 +121,7 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
   }
   if (config.groupProtocol === 'consumer' && config.kafka.client !== 'platformatic') {
     r.problems.push(
-      `GROUP_PROTOCOL=consumer (KIP-848) needs KAFKA_CLIENT=platformatic: ${config.kafka.client ?? 'kafkajs'} speaks only the classic protocol`,
+      `GROUP_PROTOCOL=consumer (KIP-848) needs KAFKA_CLIENT=platformatic: ${config.kafka.client} speaks only the classic protocol`,
     );
   }
   r.finish();

@@ -1,4 +1,4 @@
-import { KafkaClientNames } from '../kafka/kafka-port.js';
+import { DEFAULT_KAFKA_CLIENT, KafkaClientNames } from '../kafka/kafka-port.js';
 import type { KafkaSasl, KafkaSettings } from '../kafka/kafka-settings.js';
 import type { EnvReader } from './env-reader.js';
 
@@ -25,7 +25,7 @@ export function readKafkaSettings(env: EnvReader, clientId: string): KafkaSettin
   const settings: KafkaSettings = {
     brokers: env.list('KAFKA_BROKERS', ['127.0.0.1:9092']),
     clientId: env.string('KAFKA_CLIENT_ID', clientId),
-    client: env.oneOf('KAFKA_CLIENT', KafkaClientNames, 'kafkajs'),
+    client: env.oneOf('KAFKA_CLIENT', KafkaClientNames, DEFAULT_KAFKA_CLIENT),
     connectionTimeoutMs: env.int('KAFKA_CONNECTION_TIMEOUT_MS', 3000, { min: 100 }),
     requestTimeoutMs: env.int('KAFKA_REQUEST_TIMEOUT_MS', 30000, { min: 100 }),
   };

@@ -1,12 +1,12 @@
 import type { Logger } from '../logger.js';
-import type { KafkaClient } from './kafka-port.js';
+import { DEFAULT_KAFKA_CLIENT, type KafkaClient } from './kafka-port.js';
 import type { KafkaSettings } from './kafka-settings.js';
 import { kafkajsClient } from './kafkajs-client.js';
 import { platformaticClient } from './platformatic-client.js';
 
 /** The client `settings.client` names (KAFKA_CLIENT), behind our port. */
 export function createKafka(settings: KafkaSettings, logger: Logger): KafkaClient {
-  return settings.client === 'platformatic'
+  return (settings.client ?? DEFAULT_KAFKA_CLIENT) === 'platformatic'
     ? platformaticClient(settings, logger)
     : kafkajsClient(settings, logger);
 }

@@ -10,7 +10,7 @@ export interface KafkaSasl {
 export interface KafkaSettings {
   brokers: readonly string[];
   clientId: string;
-  /** The client behind the port (KAFKA_CLIENT); default kafkajs. */
+  /** The client behind the port (KAFKA_CLIENT); DEFAULT_KAFKA_CLIENT where unset. */
   client?: KafkaClientName;
   ssl?: boolean | { ca?: string; rejectUnauthorized?: boolean };
   sasl?: KafkaSasl;

@@ -25,11 +25,9 @@ describe('EnvReader', () => {
     expect(problems.join('\n')).toMatch(/TOPIC_PARTITIONS.*KAFKA_SSL.*KAFKA_SASL_USERNAME/s);
   });
 
-  it('selects the Kafka client with KAFKA_CLIENT (default kafkajs) and names the choices when it is unknown', () => {
-    expect(readKafkaSettings(new EnvReader({}), 'x').client).toBe('kafkajs');
-    expect(readKafkaSettings(new EnvReader({ KAFKA_CLIENT: 'platformatic' }), 'x').client).toBe(
-      'platformatic',
-    );
+  it('selects the Kafka client with KAFKA_CLIENT (default platformatic) and names the choices when it is unknown', () => {
+    expect(readKafkaSettings(new EnvReader({}), 'x').client).toBe('platformatic');
+    expect(readKafkaSettings(new EnvReader({ KAFKA_CLIENT: 'kafkajs' }), 'x').client).toBe('kafkajs');
     const r = new EnvReader({ KAFKA_CLIENT: 'rdkafka' });
     readKafkaSettings(r, 'x');
     expect(() => r.finish()).toThrow(/KAFKA_CLIENT="rdkafka" is not one of kafkajs, platformatic/);
