@@ -2,6 +2,14 @@ import { type BaseOptions, type ConsumerOptions, FetchIsolationLevels } from '@p
 import type { ConsumerSettings } from './kafka-port.js';
 import { DEFAULT_SESSION_TIMEOUT_MS } from './session-lease.js';
 
+/**
+ * How long a fetch waits for data where the settings leave it unset: the Java client's fetch.max.wait.ms, not
+ * kafkajs's 5 s. One fetch per leader is in flight (platformatic-leader-fetches.ts), so a partition that becomes
+ * ready while its leader's fetch waits (newly assigned, sought, resumed) is fetched once that fetch returns: with
+ * 5 s, a member taking over a stopped member's partitions on an idle topic left them unread for up to 5 s.
+ */
+const DEFAULT_MAX_WAIT_MS = 500;
+
 /** The client options of a consumer with our settings (kafkajs's defaults where the port leaves them unset). */
 export function consumerOptions(
   base: BaseOptions,
@@ -16,7 +24,7 @@ export function consumerOptions(
         ? FetchIsolationLevels.READ_UNCOMMITTED
         : FetchIsolationLevels.READ_COMMITTED,
     minBytes: settings.minBytes ?? 1,
-    maxWaitTime: settings.maxWaitMs ?? 5000,
+    maxWaitTime: settings.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
     maxBytes: 10_485_760,
     maxBytesPerPartition: settings.maxBytesPerPartition ?? 1_048_576,
   };
