@@ -61,6 +61,16 @@ export class PlatformaticConsumer implements BatchConsumer {
   async run(options: RunOptions): Promise<void> {
     if (this.session?.isRunning) throw new Error('the consumer is already running: stop() it first');
     clearTimeout(this.restartTimer);
+    const session = this.newSession(options);
+    try {
+      await session.start();
+    } catch (err) {
+      await session.stop();
+      throw err;
+    }
+  }
+
+  private newSession(options: RunOptions): FetchSession {
     const session = new FetchSession(
       this.base,
       this.settings,
@@ -73,12 +83,7 @@ export class PlatformaticConsumer implements BatchConsumer {
       this.log,
     );
     this.session = session;
-    try {
-      await session.start();
-    } catch (err) {
-      await session.stop();
-      throw err;
-    }
+    return session;
   }
 
   /** kafkajs's crash: reported, then the run starts again (restart) or stays stopped. */
@@ -95,11 +100,24 @@ export class PlatformaticConsumer implements BatchConsumer {
       this.events.emit('stopped');
       return;
     }
+    this.restartLater(session, options);
+  }
+
+  /**
+   * Runs again after RESTART_DELAY_MS unless stop() or run() came in between. A run that cannot start (the broker
+   * still down) is reported crashed and tried again the same way, as kafkajs retries its runner: before, its
+   * failure ended the restarts with nothing reported, and a stop() while it was starting crashed the process.
+   */
+  private restartLater(previous: FetchSession, options: RunOptions): void {
     this.restartTimer = setTimeout(() => {
-      if (this.session !== session) return;
-      this.run(options).catch(
-        (err: Error) => void this.crashed(this.session as FetchSession, options, err, true),
-      );
+      if (this.session !== previous) return;
+      const session = this.newSession(options);
+      session.start().catch(async (err: Error) => {
+        await session.stop();
+        if (this.session !== session) return;
+        this.events.emit('crashed', err, true);
+        this.restartLater(session, options);
+      });
     }, RESTART_DELAY_MS);
   }
 
