@@ -13,7 +13,10 @@ export interface RawRecord {
 }
 
 export interface CollectOptions {
-  /** Stop once this many records arrived, or after quietMs without new ones. */
+  /**
+   * Stop once this many records arrived, or after quietMs without new ones; with both, once this many arrived and
+   * then quietMs passed without new ones (so extra records past the count are read too).
+   */
   count?: number;
   quietMs?: number;
   timeoutMs?: number;
@@ -52,11 +55,10 @@ export async function collectRecords(
     },
   });
   const started = Date.now();
-  const { count, quietMs = 3000, timeoutMs = 90_000 } = options;
-  const enough = (): boolean =>
-    count !== undefined
-      ? records.length >= count
-      : Date.now() - lastArrival > quietMs && Date.now() - started > quietMs;
+  const { count, timeoutMs = 90_000 } = options;
+  const quietMs = options.quietMs ?? (count === undefined ? 3000 : 0);
+  const quiet = (): boolean => Date.now() - lastArrival > quietMs && Date.now() - started > quietMs;
+  const enough = (): boolean => (count === undefined || records.length >= count) && quiet();
   // At the timeout the reader returns what arrived, and the caller's assertions say what is missing.
   await waitFor(
     () => enough() || Date.now() - started >= timeoutMs,
