@@ -34,3 +34,13 @@ export {
 } from './topics.js';
 export { nameAfter, uniqueName } from './unique-name.js';
 export { type WaitOptions, waitFor } from './wait-for.js';
+export { type ContainerEngine, containerEngine, type EngineName } from './containers/container-engine.js';
+export { type Container, type RunSpec, startContainer } from './containers/container.js';
+export { LOCAL_NODE_IMAGE, NODE_IMAGE, nodeBaseImage } from './containers/node-base-image.js';
+export {
+  type BuiltImage,
+  buildImage,
+  type ImageSpec,
+  imageLabels,
+  PROJECT_IMAGES,
+} from './containers/project-images.js';

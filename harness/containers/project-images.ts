@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runToExit } from '../child-process.js';
+import { REPO_ROOT } from '../repo-paths.js';
+import type { ContainerEngine } from './container-engine.js';
+import { nodeBaseImage } from './node-base-image.js';
+
+/** One of the project's images: which Dockerfile and stage build it, and its local tag (docker-compose.yml's). */
+export interface ImageSpec {
+  dockerfile: string;
+  target: string;
+  tag: string;
+}
+
+export const PROJECT_IMAGES = {
+  scorer: { dockerfile: 'consumer/Dockerfile', target: 'scorer', tag: 'ride-duration/consumer:local' },
+  web: { dockerfile: 'consumer/Dockerfile', target: 'web', tag: 'ride-duration/web:local' },
+  producer: { dockerfile: 'producer/Dockerfile', target: 'runtime', tag: 'ride-duration/producer:local' },
+} as const satisfies Record<string, ImageSpec>;
+
+export interface BuiltImage {
+  tag: string;
+  /** The image's size as the engine reports it (all layers, base included). */
+  sizeBytes: number;
+  buildSeconds: number;
+}
+
+/** Labels the images carry from the checkout they were built from (OCI image-spec annotations). */
+async function buildArgs(): Promise<Record<string, string>> {
+  const git = (args: string[]) => runToExit('git', args, { cwd: REPO_ROOT }).then((r) => r.stdout.trim());
+  const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return {
+    VERSION: version,
+    REVISION: (await git(['rev-parse', 'HEAD'])) || 'unknown',
+    SOURCE: (await git(['remote', 'get-url', 'origin'])) || 'unknown',
+  };
+}
+
+/**
+ * Builds one image from the repository root as a user would (`docker build -f <Dockerfile> --target <stage> .`),
+ * on the base nodeBaseImage picks. The engine's layer cache makes a rebuild of unchanged sources quick. podman
+ * writes Docker-format images so HEALTHCHECK is kept (OCI has no health check).
+ */
+export async function buildImage(engine: ContainerEngine, spec: ImageSpec): Promise<BuiltImage> {
+  const started = performance.now();
+  const args = { NODE_IMAGE: await nodeBaseImage(engine), ...(await buildArgs()) };
+  await engine.checked([
+    'build',
+    ...(engine.name === 'podman' ? ['--format', 'docker'] : []),
+    '--network',
+    'host',
+    '--file',
+    spec.dockerfile,
+    '--target',
+    spec.target,
+    '--tag',
+    spec.tag,
+    ...Object.entries(args).flatMap(([name, value]) => ['--build-arg', `${name}=${value}`]),
+    REPO_ROOT,
+  ]);
+  const size = await engine.checked(['image', 'inspect', '--format', '{{.Size}}', spec.tag]);
+  return {
+    tag: spec.tag,
+    sizeBytes: Number(size.stdout.trim()),
+    buildSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** Image labels (`LABEL`), read back from the engine. */
+export async function imageLabels(engine: ContainerEngine, tag: string): Promise<Record<string, string>> {
+  const out = await engine.checked(['image', 'inspect', '--format', '{{json .Config.Labels}}', tag]);
+  return JSON.parse(out.stdout) ?? {};
+}
