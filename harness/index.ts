@@ -20,6 +20,16 @@ export {
   tail,
 } from './child-process.js';
 export { consumerEnv } from './consumer-env.js';
+export { type Container, type RunSpec, startContainer } from './containers/container.js';
+export { type ContainerEngine, containerEngine, type EngineName } from './containers/container-engine.js';
+export { LOCAL_NODE_IMAGE, NODE_IMAGE, nodeBaseImage } from './containers/node-base-image.js';
+export {
+  type BuiltImage,
+  buildImage,
+  type ImageSpec,
+  imageLabels,
+  PROJECT_IMAGES,
+} from './containers/project-images.js';
 export { type Cleanup, registerCleanup } from './exit-hooks.js';
 export { freePort } from './free-port.js';
 export { MODEL_DIR, REPO_ROOT } from './repo-paths.js';
@@ -34,13 +44,3 @@ export {
 } from './topics.js';
 export { nameAfter, uniqueName } from './unique-name.js';
 export { type WaitOptions, waitFor } from './wait-for.js';
-export { type ContainerEngine, containerEngine, type EngineName } from './containers/container-engine.js';
-export { type Container, type RunSpec, startContainer } from './containers/container.js';
-export { LOCAL_NODE_IMAGE, NODE_IMAGE, nodeBaseImage } from './containers/node-base-image.js';
-export {
-  type BuiltImage,
-  buildImage,
-  type ImageSpec,
-  imageLabels,
-  PROJECT_IMAGES,
-} from './containers/project-images.js';

@@ -14,6 +14,7 @@ import {
   ensureTopics,
   Headers,
   readZones,
+  routeProcessWarnings,
 } from '@ride/shared';
 import {
   type Child,
@@ -76,6 +77,8 @@ const broker = await startBroker({ partitions: 6 });
 const brokers = broker.brokers.join(',');
 say(`Kafka (${broker.kind}) at ${brokers}`);
 const logger = createLogger({ level: 'warn', name: 'demo' });
+// The demo's own Kafka clients: their process warnings become log lines, never raw text across the live view.
+routeProcessWarnings(logger);
 const kafka = createKafka({ brokers: broker.brokers, clientId: 'demo' }, logger);
 const topics = DEFAULT_TOPICS;
 await ensureTopics(kafka, topics, logger);

@@ -12,11 +12,18 @@ export interface RunSpec {
   env?: Record<string, string>;
   /** host path → container path, read-only. */
   mounts?: Record<string, string>;
+  /** Engine volumes as `-v` takes them: `<volume>:<path>[:ro]`. */
+  volumes?: readonly string[];
   user?: string;
   /** An init process as PID 1 (compose's `init: true`). */
   init?: boolean;
   /** The hardening a cluster applies: read-only root filesystem, every capability dropped, no privilege gain. */
   locked?: boolean;
+  /**
+   * Publish these container ports on these host ports (`-p host:container`) on the engine's default network, as
+   * a user runs a server image; without it the container shares the host's network.
+   */
+  publish?: Record<number, number>;
   /** Name prefix; a unique suffix is added. */
   name?: string;
 }
@@ -40,8 +47,8 @@ export interface Container {
 }
 
 /**
- * Starts a container on the host's network (so it reaches the harness broker on 127.0.0.1, and its ports are the
- * host's), detached. It is removed when the caller removes it and, failing that, when this process exits.
+ * Starts a container, detached: on the host's network (so it reaches the harness broker on 127.0.0.1, and its ports
+ * are the host's), or with published ports. It is removed when the caller removes it and, failing that, when this process exits.
  */
 export async function startContainer(engine: ContainerEngine, spec: RunSpec): Promise<Container> {
   const name = uniqueName(spec.name ?? 'ride');
@@ -50,13 +57,18 @@ export async function startContainer(engine: ContainerEngine, spec: RunSpec): Pr
     '--detach',
     '--name',
     name,
-    '--network',
-    'host',
+    ...(spec.publish === undefined
+      ? ['--network', 'host']
+      : Object.entries(spec.publish).flatMap(([host, inside]) => [
+          '--publish',
+          `127.0.0.1:${host}:${inside}`,
+        ])),
     ...(spec.init ? ['--init'] : []),
     ...(spec.user === undefined ? [] : ['--user', spec.user]),
     ...(spec.locked ? lockedArgs(engine) : []),
     ...Object.entries(spec.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
     ...Object.entries(spec.mounts ?? {}).flatMap(([host, inside]) => ['--volume', `${host}:${inside}:ro`]),
+    ...(spec.volumes ?? []).flatMap((volume) => ['--volume', volume]),
     // Docker's --entrypoint takes one executable; the rest of a compose-style entrypoint goes before the args.
     ...(spec.entrypoint === undefined ? [] : ['--entrypoint', spec.entrypoint[0] ?? '']),
     spec.image,
@@ -64,10 +76,10 @@ export async function startContainer(engine: ContainerEngine, spec: RunSpec): Pr
     ...(spec.args ?? []),
   ];
   const removeNow = () =>
-    spawnSync(engine.name, ['rm', '--force', name], { env: engine.env, stdio: 'ignore' });
+    spawnSync(engine.name, ['rm', '--force', '--volumes', name], { env: engine.env, stdio: 'ignore' });
   const unregister = registerCleanup({
     stop: async () => {
-      await engine.run(['rm', '--force', name]);
+      await engine.run(['rm', '--force', '--volumes', name]);
     },
     stopNow: () => removeNow(),
   });
@@ -99,7 +111,7 @@ export async function startContainer(engine: ContainerEngine, spec: RunSpec): Pr
     },
     async remove() {
       unregister();
-      await engine.run(['rm', '--force', name]);
+      await engine.run(['rm', '--force', '--volumes', name]);
     },
   };
 }

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChecked } from '../child-process.js';
 import { REPO_ROOT } from '../repo-paths.js';
@@ -24,9 +25,16 @@ export function nodeBaseImage(engine: ContainerEngine): Promise<string> {
 }
 
 async function resolve(engine: ContainerEngine): Promise<string> {
-  if ((await engine.run(['image', 'inspect', NODE_IMAGE])).code === 0) return NODE_IMAGE;
-  if ((await engine.run(['pull', '--quiet', NODE_IMAGE])).code === 0) return NODE_IMAGE;
-  if ((await engine.run(['image', 'inspect', LOCAL_NODE_IMAGE])).code === 0) return LOCAL_NODE_IMAGE;
+  // Fully qualified: podman would otherwise match the short name against the local stand-in.
+  const official = `docker.io/library/${NODE_IMAGE}`;
+  if ((await engine.run(['image', 'inspect', official])).code === 0) return official;
+  if ((await engine.run(['pull', '--quiet', official])).code === 0) return official;
+  // The stand-in carries the hash of the script that built it: a changed script builds it again.
+  const script = join(REPO_ROOT, 'harness/containers/build-node-base.sh');
+  const sha = createHash('sha256').update(readFileSync(script)).digest('hex').slice(0, 16);
+  const label = '{{index .Config.Labels "ride-duration.base-script"}}';
+  const built = await engine.run(['image', 'inspect', '--format', label, LOCAL_NODE_IMAGE]);
+  if (built.code === 0 && built.stdout.trim() === sha) return LOCAL_NODE_IMAGE;
   const node = join(REPO_ROOT, 'node_modules', `node-linux-${process.arch}`, 'bin', 'node');
   if (!existsSync(node))
     throw new Error(`cannot pull ${NODE_IMAGE} and the project's Node 24 (${node}) is missing: run npm ci`);

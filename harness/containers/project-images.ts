@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runToExit } from '../child-process.js';
 import { REPO_ROOT } from '../repo-paths.js';
 import type { ContainerEngine } from './container-engine.js';
@@ -25,16 +26,22 @@ export interface BuiltImage {
   buildSeconds: number;
 }
 
-/** Labels the images carry from the checkout they were built from (OCI image-spec annotations). */
-async function buildArgs(): Promise<Record<string, string>> {
+/**
+ * The OCI annotations that depend on the checkout, given as `--label` at build time as CI pipelines do (the
+ * Dockerfiles carry the fixed ones). Not build arguments: buildah 1.28 reuses a cached LABEL layer whose
+ * arguments changed, so the revision went stale.
+ */
+async function checkoutLabels(): Promise<Record<string, string>> {
   const git = (args: string[]) => runToExit('git', args, { cwd: REPO_ROOT }).then((r) => r.stdout.trim());
   const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
     version: string;
   };
   return {
-    VERSION: version,
-    REVISION: (await git(['rev-parse', 'HEAD'])) || 'unknown',
-    SOURCE: (await git(['remote', 'get-url', 'origin'])) || 'unknown',
+    'org.opencontainers.image.version': version,
+    'org.opencontainers.image.revision': (await git(['rev-parse', 'HEAD'])) || 'unknown',
+    // Where the source can be had: the clone's origin, or the checkout itself when it has none.
+    'org.opencontainers.image.source':
+      (await git(['remote', 'get-url', 'origin'])) || pathToFileURL(REPO_ROOT).href,
   };
 }
 
@@ -45,7 +52,8 @@ async function buildArgs(): Promise<Record<string, string>> {
  */
 export async function buildImage(engine: ContainerEngine, spec: ImageSpec): Promise<BuiltImage> {
   const started = performance.now();
-  const args = { NODE_IMAGE: await nodeBaseImage(engine), ...(await buildArgs()) };
+  const base = await nodeBaseImage(engine);
+  const labels = await checkoutLabels();
   await engine.checked([
     'build',
     ...(engine.name === 'podman' ? ['--format', 'docker'] : []),
@@ -57,7 +65,9 @@ export async function buildImage(engine: ContainerEngine, spec: ImageSpec): Prom
     spec.target,
     '--tag',
     spec.tag,
-    ...Object.entries(args).flatMap(([name, value]) => ['--build-arg', `${name}=${value}`]),
+    '--build-arg',
+    `NODE_IMAGE=${base}`,
+    ...Object.entries(labels).flatMap(([name, value]) => ['--label', `${name}=${value}`]),
     REPO_ROOT,
   ]);
   const size = await engine.checked(['image', 'inspect', '--format', '{{.Size}}', spec.tag]);

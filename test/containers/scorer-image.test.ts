@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -103,7 +103,9 @@ describe('the scorer image, run as a user runs it', () => {
   }, 240_000);
 
   it('stops with exit 3 and names the problem when the model is missing or corrupt', async () => {
+    // Readable by the image's uid 1000, as a mounted model volume would be.
     const corrupt = mkdtempSync(join(tmpdir(), 'corrupt-model-'));
+    chmodSync(corrupt, 0o755);
     copyFileSync(join(MODEL_DIR, 'metadata.json'), join(corrupt, 'metadata.json'));
     writeFileSync(join(corrupt, 'model.onnx'), readFileSync(join(MODEL_DIR, 'model.onnx')).subarray(0, 1000));
     const cases = [

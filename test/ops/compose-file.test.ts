@@ -39,7 +39,7 @@ describe('docker-compose.yml (static: no Docker engine here)', () => {
       expect(build.status, build.stderr).toBe(0);
       const run = spawnSync(COMPOSE_CHECK_BIN, [COMPOSE_FILE], { encoding: 'utf8' });
       expect(run.status, run.stderr).toBe(0);
-      expect(run.stdout).toContain('services [consumer data grafana kafka producer prometheus topics]');
+      expect(run.stdout).toContain('services [consumer data grafana kafka producer prometheus topics web]');
 
       const dir = mkdtempSync(join(tmpdir(), 'compose-check-'));
       try {

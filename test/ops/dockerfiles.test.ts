@@ -31,16 +31,22 @@ describe('Dockerfiles (static: no Docker engine here)', () => {
       // Exec form with node first: SIGTERM goes to node, not to npm or a shell.
       const start = lines.filter((l) => /^(CMD|ENTRYPOINT) /.test(l));
       expect(start[0]).toMatch(/^(CMD|ENTRYPOINT) \["node", "/);
-      // The Avro schemas are read at run time from shared/src/avro.
-      expect(lines).toContain('COPY --from=build /app/shared/src/avro/*.avsc shared/src/avro/');
+      // The Avro schemas and their fixed ids are read at run time from shared/src/avro (test/containers runs it).
+      expect(lines).toContain(
+        'COPY --from=build /app/shared/src/avro/*.avsc /app/shared/src/avro/schema-ids.json shared/src/avro/',
+      );
     });
   }
 
-  it('consumer: health check asks /healthz with node (no curl in the image)', () => {
+  it('consumer: the web service and the stream scorer (the default, last stage) ask /healthz with node (no curl)', () => {
     const lines = instructions(read('consumer/Dockerfile'));
-    const check = lines.find((l) => l.startsWith('HEALTHCHECK '));
-    expect(check).toMatch(/CMD \["node", "-e", ".*\/healthz/);
-    expect(lines).toContain('CMD ["node", "consumer/dist/stream/main.js"]');
+    const stages = lines.filter((l) => l.startsWith('FROM ')).map((l) => l.split(' AS ')[1]);
+    expect(stages.slice(-2)).toEqual(['web', 'scorer']);
+    const checks = lines.filter((l) => l.startsWith('HEALTHCHECK '));
+    expect(checks).toHaveLength(2);
+    for (const check of checks) expect(check).toMatch(/CMD \["node", "-e", ".*\/healthz/);
+    expect(lines).toContain('CMD ["node", "consumer/dist/web/main.js"]');
+    expect(lines.at(-1)).toBe('CMD ["node", "consumer/dist/stream/main.js"]');
   });
 
   it('producer: no health check (a CLI job without a server; its exit code is its health)', () => {
