@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import {
+  checkBrokers,
   createKafka,
   createLogger,
   ExitCodes,
@@ -8,6 +9,7 @@ import {
   type RideStarted,
   readTrips,
   reportFatal,
+  requireSupportedNode,
   routeProcessWarnings,
   Shutdown,
 } from '@ride/shared';
@@ -28,6 +30,7 @@ function* take<T>(items: Iterable<T>, limit: number | undefined): Generator<T> {
 }
 
 async function main(): Promise<void> {
+  requireSupportedNode('ride-producer');
   const argv = process.argv.slice(2);
   if (argv.includes('--help')) {
     process.stdout.write(`${USAGE}\n`);
@@ -50,7 +53,9 @@ async function main(): Promise<void> {
     rides = take(syntheticRides({ seed: source.seed }), source.limit);
     total = source.limit;
   }
-  if (config.createTopics) await ensureTopics(createKafka(config.kafka, logger), config.topics, logger);
+  const kafka = createKafka(config.kafka, logger);
+  await checkBrokers(kafka, config.kafka.brokers);
+  if (config.createTopics) await ensureTopics(kafka, config.topics, logger);
   const producer = await RideProducer.connect({
     kafka: config.kafka,
     topic: config.topics.rides,

@@ -1,6 +1,7 @@
 // Every error we raise carries a stable `code` that callers and dead-letter headers match on.
 export const ErrorCodes = {
   CONFIG_INVALID: 'RIDE_CONFIG_INVALID',
+  NODE_UNSUPPORTED: 'RIDE_NODE_UNSUPPORTED',
   MODEL_NOT_FOUND: 'RIDE_MODEL_NOT_FOUND',
   MODEL_CHECKSUM_MISMATCH: 'RIDE_MODEL_CHECKSUM_MISMATCH',
   MODEL_SIGNATURE_MISMATCH: 'RIDE_MODEL_SIGNATURE_MISMATCH',
@@ -85,6 +86,13 @@ export class ConfigError extends RideError {
       details: { problems },
     });
     this.problems = problems;
+  }
+}
+
+/** The program runs on a Node older than it needs; the message names the version needed and how to get it. */
+export class NodeVersionError extends RideError {
+  constructor(message: string, options: RideErrorOptions = {}) {
+    super(ErrorCodes.NODE_UNSUPPORTED, message, options);
   }
 }
 

@@ -60,6 +60,7 @@ export {
   type EventErrorCode,
   ModelError,
   type ModelErrorCode,
+  NodeVersionError,
   OutputError,
   RequestError,
   type RetriableErrorOptions,
@@ -70,6 +71,7 @@ export {
 } from './errors.js';
 export { jsonMemberSources } from './json/json-member-sources.js';
 export { type JsonRideId, readJsonRideId } from './json/json-ride-id.js';
+export { checkBrokers } from './kafka/check-brokers.js';
 export { ensureTopics } from './kafka/ensure-topics.js';
 export { IdempotentProducer } from './kafka/idempotent-producer.js';
 export { createKafka } from './kafka/kafka-client.js';
@@ -106,8 +108,9 @@ export {
 export type { KafkaSasl, KafkaSettings } from './kafka/kafka-settings.js';
 export { SendCoalescer } from './kafka/send-coalescer.js';
 export { type ExitCode, ExitCodes } from './lifecycle/exit-codes.js';
-export { reportFatal } from './lifecycle/report-fatal.js';
+export { exitCodeFor, reportFatal } from './lifecycle/report-fatal.js';
 export { Shutdown } from './lifecycle/shutdown.js';
+export { MIN_NODE_VERSION, requireSupportedNode } from './lifecycle/supported-node.js';
 export { createLogger, type Logger, REDACT_PATHS, routeProcessWarnings } from './logger.js';
 // nyc-time has no native import and the TLC reader and request parsing need it; the rest of model/ is at
 // `@ride/shared/model` because the scorer loads onnxruntime's native library (issue #13).

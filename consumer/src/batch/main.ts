@@ -1,5 +1,12 @@
 #!/usr/bin/env node
-import { createLogger, ExitCodes, reportFatal, routeProcessWarnings, Shutdown } from '@ride/shared';
+import {
+  createLogger,
+  ExitCodes,
+  reportFatal,
+  requireSupportedNode,
+  routeProcessWarnings,
+  Shutdown,
+} from '@ride/shared';
 import { watchModel } from '../common/model-watcher.js';
 import { loadBatchConfig } from './batch-config.js';
 import { createBatchProgress } from './batch-progress.js';
@@ -8,6 +15,7 @@ import { scoreFile } from './score-file.js';
 
 /** Batch scoring of a TLC parquet file into the course's prediction parquet; see batch-config.ts for usage. */
 async function main(): Promise<void> {
+  requireSupportedNode('ride-batch');
   const config = loadBatchConfig(process.argv.slice(2), process.env);
   const logger = createLogger({ level: config.logLevel, name: 'ride-batch' }, process.stderr);
   routeProcessWarnings(logger);

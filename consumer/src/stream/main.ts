@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import {
+  checkBrokers,
   createKafka,
   createLogger,
   ensureTopics,
   flagsToEnv,
   openSchemaCatalog,
   reportFatal,
+  requireSupportedNode,
   routeProcessWarnings,
   Shutdown,
 } from '@ride/shared';
@@ -16,6 +18,7 @@ import { createHttpServer } from './http-server.js';
 import { ScoringConsumer } from './scoring-consumer.js';
 
 async function main(): Promise<void> {
+  requireSupportedNode('ride-scorer');
   const config = loadConsumerConfig(process.env, flagsToEnv(process.argv.slice(2)));
   const logger = createLogger({ level: config.logLevel, name: 'ride-scorer' });
   routeProcessWarnings(logger);
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     });
   }
   const kafka = createKafka(config.kafka, logger);
+  await checkBrokers(kafka, config.kafka.brokers);
   if (config.createTopics) {
     const extra = shadow === undefined ? [] : [shadow.topic];
     await ensureTopics(kafka, config.topics, logger, extra);

@@ -1,5 +1,12 @@
 #!/usr/bin/env node
-import { createLogger, flagsToEnv, reportFatal, routeProcessWarnings, Shutdown } from '@ride/shared';
+import {
+  createLogger,
+  flagsToEnv,
+  reportFatal,
+  requireSupportedNode,
+  routeProcessWarnings,
+  Shutdown,
+} from '@ride/shared';
 import { watchModel } from '../common/model-watcher.js';
 import { createWebServer } from './create-web-server.js';
 import { loadWebConfig } from './web-config.js';
@@ -7,6 +14,7 @@ import { WebMetrics } from './web-metrics.js';
 
 /** The ride-duration model as a web service: POST /predict, /healthz, /metrics. Configuration: web-config.ts. */
 async function main(): Promise<void> {
+  requireSupportedNode('ride-web');
   const config = loadWebConfig(process.env, flagsToEnv(process.argv.slice(2)));
   const logger = createLogger({ level: config.logLevel, name: 'ride-web' });
   routeProcessWarnings(logger);

@@ -1,32 +1,36 @@
-import { ConfigError, DataFileError, ModelError, RideError } from '../errors.js';
+import { pino } from 'pino';
+import { ConfigError, DataFileError, ModelError, NodeVersionError, RideError } from '../errors.js';
+import { createLogger, type Logger } from '../logger.js';
 import { type ExitCode, ExitCodes } from './exit-codes.js';
 
+/** The exit code a program ends with for an error that stopped it. */
+export function exitCodeFor(err: unknown): ExitCode {
+  if (err instanceof ConfigError || err instanceof DataFileError || err instanceof NodeVersionError)
+    return ExitCodes.CONFIG_OR_DATA;
+  if (err instanceof ModelError) return ExitCodes.MODEL;
+  return ExitCodes.FAILED;
+}
+
+/** What the operator reads: our errors' messages name the problem and the fix; anything else is named as it is. */
+function describe(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  if (err instanceof ModelError) return `cannot serve the model (${err.code}): ${err.message}`;
+  if (err instanceof RideError) return `${err.code}: ${err.message}`;
+  if (err instanceof Error) return `stopped by an unexpected error: ${err.message}`;
+  return `stopped by an unexpected error: ${String(err)}`;
+}
+
 /**
- * The exit code for an error that ended a program, after printing what the operator needs: configuration or
- * input-file problems exit 2, an unusable model 3 (the messages name the fix), anything else 1. `print` is
- * console.error; a test passes a recorder.
+ * Logs the error that ended a program as one fatal line (its code, the message naming the fix, the error with its
+ * stack under `err`) on stderr, where a supervisor looks first, and returns the exit code: configuration, data or
+ * runtime problems 2, an unusable model 3, anything else 1. `logger` is for tests.
  */
 export function reportFatal(
   err: unknown,
   program: string,
-  print: (text: unknown) => void = (text) => console.error(text),
+  logger: Logger = createLogger({ name: program }, pino.destination({ fd: 2, sync: true })),
 ): ExitCode {
-  if (err instanceof ConfigError) {
-    print(err.message);
-    return ExitCodes.CONFIG_OR_DATA;
-  }
-  if (err instanceof DataFileError) {
-    print(`${program} (${err.code}): ${err.message}`);
-    return ExitCodes.CONFIG_OR_DATA;
-  }
-  if (err instanceof ModelError) {
-    print(`${program}: cannot serve the model (${err.code}): ${err.message}`);
-    return ExitCodes.MODEL;
-  }
-  if (err instanceof RideError) {
-    print(`${program} (${err.code}): ${err.message}`);
-    return ExitCodes.FAILED;
-  }
-  print(err);
-  return ExitCodes.FAILED;
+  const code = err instanceof RideError ? err.code : (err as { code?: unknown } | undefined)?.code;
+  logger.fatal({ err, ...(code === undefined ? {} : { code }) }, describe(err));
+  return exitCodeFor(err);
 }
