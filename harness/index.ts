@@ -33,6 +33,7 @@ export {
 export { type Cleanup, registerCleanup } from './exit-hooks.js';
 export { freePort } from './free-port.js';
 export { MODEL_DIR, REPO_ROOT } from './repo-paths.js';
+export { exitOnOlderNode } from './supported-node.js';
 export {
   committedOffsets,
   createTopics,

@@ -18,6 +18,7 @@ import {
 } from '@ride/shared';
 import {
   type Child,
+  exitOnOlderNode,
   freePort,
   KAFKA_VERSION,
   REPO_ROOT,
@@ -27,6 +28,8 @@ import {
 } from '../harness/index.js';
 import { DemoStats } from './demo/demo-stats.js';
 import { renderView } from './demo/live-view.js';
+
+exitOnOlderNode('npm run demo');
 
 const { values } = parseArgs({
   options: {

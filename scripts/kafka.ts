@@ -1,6 +1,14 @@
 // `npm run kafka`: a Kafka broker in the foreground for local development; Ctrl-C stops it and deletes its data.
 import { parseArgs } from 'node:util';
-import { dockerAvailable, type HarnessMode, KAFKA_VERSION, startBroker } from '../harness/index.js';
+import {
+  dockerAvailable,
+  exitOnOlderNode,
+  type HarnessMode,
+  KAFKA_VERSION,
+  startBroker,
+} from '../harness/index.js';
+
+exitOnOlderNode('npm run kafka');
 
 const usage = `Usage: npm run kafka -- [--port N] [--partitions N] [--mode local|container]
   --port        client port on 127.0.0.1 (default: a free one)
