@@ -23,7 +23,7 @@ const COMPOSE_CHECK_BIN = join(REPO_ROOT, '.cache/tools/compose-check');
 const hasGo = spawnSync('go', ['version']).status === 0;
 const goEnv = { ...process.env, GOFLAGS: '-buildvcs=false' };
 
-describe('docker-compose.yml (static: no Docker engine here)', () => {
+describe('docker-compose.yml, statically (test/containers runs its own services)', () => {
   it('conforms to the compose-spec schema and the stack rules', () => {
     expect(checkCompose()).toEqual([]);
   });

