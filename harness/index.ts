@@ -20,7 +20,13 @@ export {
   tail,
 } from './child-process.js';
 export { consumerEnv } from './consumer-env.js';
-export { type Container, type RunSpec, startContainer } from './containers/container.js';
+export {
+  type Container,
+  ownContainers,
+  type RunSpec,
+  removeOrphanContainers,
+  startContainer,
+} from './containers/container.js';
 export { type ContainerEngine, containerEngine, type EngineName } from './containers/container-engine.js';
 export { LOCAL_NODE_IMAGE, NODE_IMAGE, nodeBaseImage } from './containers/node-base-image.js';
 export {

@@ -46,6 +46,58 @@ export interface Container {
   remove(): Promise<void>;
 }
 
+/** Every container the harness starts carries its owner's pid, so a later run can sweep what a killed one left. */
+export const OWNER_LABEL = 'ride-duration.harness-owner';
+
+/**
+ * Removes the containers that harness processes no longer running left behind (a test process SIGKILLed before its
+ * exit hooks ran), and their anonymous volumes.
+ */
+export async function removeOrphanContainers(engine: ContainerEngine): Promise<string[]> {
+  const listed = await engine.checked([
+    'ps',
+    '--all',
+    '--filter',
+    `label=${OWNER_LABEL}`,
+    '--format',
+    `{{.Names}} {{index .Labels "${OWNER_LABEL}"}}`,
+  ]);
+  const orphans = listed.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.split(' '))
+    .filter(([, pid]) => !isAlive(Number(pid)))
+    .map(([name]) => name ?? '');
+  for (const name of orphans) await engine.run(['rm', '--force', '--volumes', name]);
+  return orphans;
+}
+
+/** The containers this process started that still exist. */
+export async function ownContainers(engine: ContainerEngine): Promise<string[]> {
+  const listed = await engine.checked([
+    'ps',
+    '--all',
+    '--filter',
+    `label=${OWNER_LABEL}=${process.pid}`,
+    '--format',
+    '{{.Names}}',
+  ]);
+  return listed.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Starts a container, detached: on the host's network (so it reaches the harness broker on 127.0.0.1, and its ports
  * are the host's), or with published ports. It is removed when the caller removes it and, failing that, when this process exits.
@@ -57,6 +109,8 @@ export async function startContainer(engine: ContainerEngine, spec: RunSpec): Pr
     '--detach',
     '--name',
     name,
+    '--label',
+    `${OWNER_LABEL}=${process.pid}`,
     ...(spec.publish === undefined
       ? ['--network', 'host']
       : Object.entries(spec.publish).flatMap(([host, inside]) => [

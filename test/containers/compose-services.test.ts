@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import {
   type ContainerEngine,
   freePort,
@@ -15,7 +15,13 @@ import {
 import { checkDelivery } from '../support/delivery-check.js';
 import { testClient, testKafka } from '../support/test-kafka.js';
 import { type ComposeService, composeServices, runSpecOf } from './compose-services.js';
-import { BUILD_TIMEOUT_MS, buildImages, containerForTest, waitWithLogs } from './images.js';
+import {
+  BUILD_TIMEOUT_MS,
+  buildImages,
+  containerForTest,
+  expectNoContainersLeft,
+  waitWithLogs,
+} from './images.js';
 
 // `docker compose up` with these in its environment: the compose file's own knob for the replay rate.
 const services = composeServices({ RIDE_RATE: '5000' });
@@ -24,6 +30,7 @@ let engine: ContainerEngine;
 beforeAll(async () => {
   ({ engine } = await buildImages(['scorer', 'web', 'producer']));
 }, BUILD_TIMEOUT_MS);
+afterAll(() => expectNoContainersLeft(engine));
 
 /**
  * What the test adds to each service's environment, and nothing else: the harness broker instead of the `kafka`

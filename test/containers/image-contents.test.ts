@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BuiltImage,
   type ContainerEngine,
@@ -8,7 +8,7 @@ import {
   REPO_ROOT,
   runChecked,
 } from '../../harness/index.js';
-import { BUILD_TIMEOUT_MS, buildImages, containerForTest } from './images.js';
+import { BUILD_TIMEOUT_MS, buildImages, containerForTest, expectNoContainersLeft } from './images.js';
 
 let engine: ContainerEngine;
 let images: Record<'scorer' | 'web' | 'producer', BuiltImage>;
@@ -16,6 +16,7 @@ let images: Record<'scorer' | 'web' | 'producer', BuiltImage>;
 beforeAll(async () => {
   ({ engine, images } = await buildImages(['scorer', 'web', 'producer']));
 }, BUILD_TIMEOUT_MS);
+afterAll(() => expectNoContainersLeft(engine));
 
 describe('what the images carry', () => {
   it('OCI labels: title, version, the commit and source they were built from, licence', async () => {

@@ -1,4 +1,4 @@
-import { onTestFinished } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import {
   type BuiltImage,
   buildImage,
@@ -6,8 +6,10 @@ import {
   type ContainerEngine,
   containerEngine,
   type ImageSpec,
+  ownContainers,
   PROJECT_IMAGES,
   type RunSpec,
+  removeOrphanContainers,
   startContainer,
   tail,
   waitFor,
@@ -26,6 +28,9 @@ export async function buildImages<N extends ImageName>(
   names: readonly N[],
 ): Promise<{ engine: ContainerEngine; images: Record<N, BuiltImage> }> {
   const engine = await containerEngine();
+  const orphans = await removeOrphanContainers(engine);
+  if (orphans.length > 0)
+    console.warn(`[images] removed containers a killed test run left: ${orphans.join(', ')}`);
   const images = {} as Record<N, BuiltImage>;
   for (const name of names) {
     const spec: ImageSpec = PROJECT_IMAGES[name];
@@ -71,4 +76,9 @@ export async function waitWithLogs(
       `${(err as Error).message}; ${container.name}'s logs:\n${tail(await container.logs(), 60)}`,
     );
   }
+}
+
+/** A test file's last check (its afterAll): every container its tests started is gone, failing or not. */
+export async function expectNoContainersLeft(engine: ContainerEngine | undefined): Promise<void> {
+  if (engine !== undefined) expect(await ownContainers(engine)).toEqual([]);
 }

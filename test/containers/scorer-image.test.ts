@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   type BuiltImage,
   type ContainerEngine,
@@ -12,7 +12,13 @@ import {
 import { checkDelivery } from '../support/delivery-check.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { testClient, testKafka } from '../support/test-kafka.js';
-import { BUILD_TIMEOUT_MS, buildImages, containerForTest, waitWithLogs } from './images.js';
+import {
+  BUILD_TIMEOUT_MS,
+  buildImages,
+  containerForTest,
+  expectNoContainersLeft,
+  waitWithLogs,
+} from './images.js';
 
 let engine: ContainerEngine;
 let scorer: BuiltImage;
@@ -24,6 +30,7 @@ beforeAll(async () => {
     images: { scorer, producer },
   } = await buildImages(['scorer', 'producer']));
 }, BUILD_TIMEOUT_MS);
+afterAll(() => expectNoContainersLeft(engine));
 
 const brokers = () => inject('kafkaBrokers').join(',');
 const clientEnv = (): Record<string, string> => {

@@ -1,6 +1,12 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltImage, type ContainerEngine, freePort } from '../../harness/index.js';
-import { BUILD_TIMEOUT_MS, buildImages, containerForTest, waitWithLogs } from './images.js';
+import {
+  BUILD_TIMEOUT_MS,
+  buildImages,
+  containerForTest,
+  expectNoContainersLeft,
+  waitWithLogs,
+} from './images.js';
 
 let engine: ContainerEngine;
 let web: BuiltImage;
@@ -11,6 +17,7 @@ beforeAll(async () => {
     images: { web },
   } = await buildImages(['web']));
 }, BUILD_TIMEOUT_MS);
+afterAll(() => expectNoContainersLeft(engine));
 
 describe('the web service image, run the way the course deploys it', () => {
   it('`run -p <port>:9696 <image>` answers POST /predict locked down as uid 1000, and stops on SIGTERM with exit 0', async () => {
