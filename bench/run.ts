@@ -2,7 +2,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { syntheticRides } from '@ride/producer';
-import { createKafka, createLogger, encodeRideStarted, type KafkaAdmin, type Logger } from '@ride/shared';
+import {
+  createKafka,
+  createLogger,
+  encodeRideStarted,
+  type KafkaAdmin,
+  type Logger,
+  routeProcessWarnings,
+} from '@ride/shared';
 import {
   type BrokerHandle,
   createTopics,
@@ -123,6 +130,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const logger = createLogger({ level: 'info', name: 'bench' }, process.stderr);
+  // The bench's own Kafka clients (kafkajs on Node 24) warn as log lines, like the programs.
+  routeProcessWarnings(logger);
   let broker: BrokerHandle | undefined;
   let admin: KafkaAdmin | undefined;
   const cleanup = async () => {

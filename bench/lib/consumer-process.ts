@@ -14,8 +14,6 @@ export interface ConsumerLaunch {
   env: NodeJS.ProcessEnv;
   extraEnv: Record<string, string>;
   nodeArgs: readonly string[];
-  /** The Node binary (default: the one running the bench, the project's Node 24). */
-  node?: string;
 }
 
 export interface ConsumerProcess {
@@ -32,7 +30,7 @@ export async function startConsumer(
 ): Promise<ConsumerProcess> {
   const port = await freePort();
   const main = join(REPO_ROOT, 'consumer', 'dist', 'stream', 'main.js');
-  const tracked = spawnChild(launch.node ?? process.execPath, [...launch.nodeArgs, main], {
+  const tracked = spawnChild(process.execPath, [...launch.nodeArgs, main], {
     cwd: REPO_ROOT,
     env: {
       ...launch.env,

@@ -1,22 +1,18 @@
 import type { KafkaAdmin, KafkaClientName, Logger, WireFormat } from '@ride/shared';
-import { createTopics, REPO_ROOT, uniqueName } from '../../harness/index.js';
-import { packedNode } from '../../scripts/project-node.mjs';
+import { createTopics, uniqueName } from '../../harness/index.js';
 import type { LeverSet } from './bench-config.js';
 import type { ConsumerLaunch } from './consumer-process.js';
 import { runLatency } from './latency-bench.js';
 import { runPipeline } from './pipeline-bench.js';
 import { runProducerCli } from './producer-cli.js';
 
-/** The Node the project ran on before (the machines' system Node), fetched from the npm registry like Node 24. */
-export const NODE_BEFORE = '20.20.2';
-
 /**
- * One combination of the levers: the runtime, the output path's headers, whether a partition's next fetch overlaps
- * its previous publish (OVERLAP_PUBLISH), the Kafka client.
+ * One combination of the levers: the output path's headers, whether a partition's next fetch overlaps its previous
+ * publish (OVERLAP_PUBLISH), the Kafka client. The runtime lever (Node 20 against 24) is gone: the programs refuse
+ * a Node older than package.json's engines, and its figures stay in git (bench/figures).
  */
 export interface Lever {
   name: string;
-  node: 'before' | 'project';
   wire: WireFormat;
   overlap: boolean;
   client: KafkaClientName;
@@ -24,29 +20,25 @@ export interface Lever {
   covering?: true;
 }
 
-const BEFORE: Omit<Lever, 'name'> = { node: 'before', wire: 'tagged', overlap: false, client: 'kafkajs' };
+const BEFORE: Omit<Lever, 'name'> = { wire: 'tagged', overlap: false, client: 'kafkajs' };
 /** Each lever alone against the earlier state, and all together (today's defaults) last. */
 export const LEVERS: readonly Lever[] = [
-  { ...BEFORE, name: 'before: Node 20, headers, no overlap', covering: true },
-  { ...BEFORE, name: 'Node 24 alone', node: 'project' },
+  { ...BEFORE, name: 'before: headers, no overlap, kafkajs', covering: true },
   { ...BEFORE, name: 'no headers alone', wire: 'confluent' },
   { ...BEFORE, name: 'overlap alone', overlap: true },
-  // @platformatic/kafka needs Node >= 22.22: its row is against "Node 24 alone".
-  { ...BEFORE, name: 'platformatic (Node 24)', node: 'project', client: 'platformatic' },
+  { ...BEFORE, name: 'platformatic alone', client: 'platformatic' },
   // The former defaults: every lever but the overlap and the client.
-  { ...BEFORE, name: 'all but overlap, kafkajs', node: 'project', wire: 'confluent' },
+  { ...BEFORE, name: 'all but overlap, kafkajs', wire: 'confluent' },
   // The defaults: every lever but the overlap, which measured a cost here (bench/README.md).
   {
     ...BEFORE,
     name: 'all but overlap (default)',
-    node: 'project',
     wire: 'confluent',
     client: 'platformatic',
     covering: true,
   },
   {
     name: 'all together',
-    node: 'project',
     wire: 'confluent',
     overlap: true,
     client: 'platformatic',
@@ -87,7 +79,6 @@ export async function runLevers(
   launch: ConsumerLaunch,
   logger: Logger,
 ): Promise<LeverRun[]> {
-  const nodes = { before: packedNode(REPO_ROOT, NODE_BEFORE), project: process.execPath };
   const levers = leversOf(set);
   const preloaded = new Map<WireFormat, string>();
   for (const wire of new Set(levers.map((l) => l.wire))) {
@@ -101,7 +92,6 @@ export async function runLevers(
   for (const lever of levers) {
     const leverLaunch: ConsumerLaunch = {
       ...launch,
-      node: nodes[lever.node],
       extraEnv: {
         ...launch.extraEnv,
         WIRE_FORMAT: lever.wire,
@@ -121,7 +111,7 @@ export async function runLevers(
     const [point] = await runLatency(admin, brokers, plan, leverLaunch, logger);
     runs.push({
       lever: lever.name,
-      node: lever.node === 'before' ? NODE_BEFORE : process.versions.node,
+      node: process.versions.node,
       wire: lever.wire,
       overlap: lever.overlap,
       client: lever.client,
