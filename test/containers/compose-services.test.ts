@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
@@ -52,6 +52,7 @@ function testEnv(topics: ReturnType<typeof streamTopicNames>, group: string): Re
 /** Compose's topic creator is our script in the apache/kafka image; here it runs with the harness's Kafka jars. */
 async function runTopicCreator(service: ComposeService, env: Record<string, string>): Promise<string> {
   const home = mkdtempSync(join(tmpdir(), 'kafka-home-'));
+  onTestFinished(() => rmSync(home, { recursive: true, force: true }));
   const libs = await resolveKafkaJars();
   const tool = join(home, 'bin', 'kafka-topics.sh');
   mkdirSync(join(home, 'bin'));

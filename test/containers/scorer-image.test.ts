@@ -1,7 +1,7 @@
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import {
   type BuiltImage,
   type ContainerEngine,
@@ -113,6 +113,7 @@ describe('the scorer image, run as a user runs it', () => {
     // Readable by the image's uid 1000, as a mounted model volume would be.
     const corrupt = mkdtempSync(join(tmpdir(), 'corrupt-model-'));
     chmodSync(corrupt, 0o755);
+    onTestFinished(() => rmSync(corrupt, { recursive: true, force: true }));
     copyFileSync(join(MODEL_DIR, 'metadata.json'), join(corrupt, 'metadata.json'));
     writeFileSync(join(corrupt, 'model.onnx'), readFileSync(join(MODEL_DIR, 'model.onnx')).subarray(0, 1000));
     const cases = [
