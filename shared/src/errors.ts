@@ -22,6 +22,7 @@ export const ErrorCodes = {
   MODEL_FETCH_FAILED: 'RIDE_MODEL_FETCH_FAILED',
   MODEL_VALIDATION_FAILED: 'RIDE_MODEL_VALIDATION_FAILED',
   PARTITION_STALLED: 'RIDE_PARTITION_STALLED',
+  GROUP_MOVED_ON: 'RIDE_GROUP_MOVED_ON',
   UNKNOWN_SCHEMA: 'RIDE_UNKNOWN_SCHEMA',
   SCHEMA_REGISTRY_FAILED: 'RIDE_SCHEMA_REGISTRY_FAILED',
 } as const;
@@ -155,6 +156,19 @@ export class OutputError extends RideError {
   constructor(err: unknown) {
     const message = err instanceof Error ? err.message : String(err);
     super(ErrorCodes.PRODUCE_FAILED, `publishing a batch's outputs failed: ${message}`, { cause: err }, true);
+  }
+}
+
+/**
+ * The group moved past the generation a batch was handed over under (KIP-447: the coordinator refused the
+ * transaction's offsets with ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS or FENCED_INSTANCE_ID), so
+ * the transaction was aborted. Nothing is wrong with the member: a rebalance is under way and its client rejoins on
+ * its own; the partition's records go to whoever owns it after the join. Retriable: a run from the committed
+ * offsets is always right.
+ */
+export class GroupMovedOnError extends RideError {
+  constructor(message: string, options: RideErrorOptions = {}) {
+    super(ErrorCodes.GROUP_MOVED_ON, message, options, true);
   }
 }
 

@@ -58,6 +58,7 @@ export {
   ErrorCodes,
   EventError,
   type EventErrorCode,
+  GroupMovedOnError,
   ModelError,
   type ModelErrorCode,
   NodeVersionError,

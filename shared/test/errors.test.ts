@@ -7,6 +7,7 @@ import {
   ErrorCodes,
   EventError,
   type EventErrorCode,
+  GroupMovedOnError,
   ModelError,
   type ModelErrorCode,
   NodeVersionError,
@@ -72,6 +73,11 @@ const table: Record<ErrorCode, Row> = {
     type: OutputError,
     retriable: 'always',
     make: (options) => new OutputError(options.cause ?? new Error('leader not available')),
+  },
+  [ErrorCodes.GROUP_MOVED_ON]: {
+    type: GroupMovedOnError,
+    retriable: 'always',
+    make: (options) => new GroupMovedOnError('the group moved on', options),
   },
   [ErrorCodes.BROKER_UNAVAILABLE]: {
     type: BrokerError,

@@ -1,6 +1,7 @@
 import {
   type BatchConsumer,
   type FetchedBatch,
+  GroupMovedOnError,
   type GroupProtocol,
   type InRecord,
   type KafkaAdmin,
@@ -102,6 +103,8 @@ export class ScoringConsumer {
   /** Bumped when a stall recovery abandons the batches in flight: their late results are ignored. */
   private generation = 0;
   private abandon = deferred();
+  /** Resolved at the next group join (see waitForRejoin). */
+  private nextJoin = deferred();
   private recovering = false;
   private stalled = 0;
   /** Stall recoveries since a batch last finished (see recoverStall). */
@@ -149,6 +152,9 @@ export class ScoringConsumer {
     this.consumer.on('crashed', (error, restart) => {
       this.joined = false;
       this.log.error({ err: error, restart }, 'consumer crashed');
+      // The client's run ends and starts again from the committed offsets: a batch still in flight (a request that
+      // never settles) must not hold that restart, which waits for the run's batches to return.
+      this.abandonInFlight();
       if (!restart) this.recover(error);
     });
     this.consumer.on('stopped', () => {
@@ -178,7 +184,9 @@ export class ScoringConsumer {
     return new ProgressWatchdog({
       topic: topics.rides,
       stallTimeoutMs,
-      assigned: () => (this.joined && !this.recovering ? this.partitions : []),
+      // The last assignment, also while the client is out of the group after a crash: a member that crashes and
+      // rejoins in a loop, or never comes back, without finishing a batch is stalled too. A recovery starts over.
+      assigned: () => (this.recovering ? [] : this.partitions),
       readOffsets: (partitions) => this.readOffsets(partitions),
       onCheck: (view) => {
         this.stalled = 0;
@@ -202,6 +210,8 @@ export class ScoringConsumer {
     const previous = this.partitions;
     this.partitions = [...(assignment[topics.rides] ?? [])].sort((a, b) => a - b);
     this.watchdog.joined(this.partitions);
+    this.nextJoin.resolve();
+    this.nextJoin = deferred();
     for (const p of previous.filter((p) => !this.partitions.includes(p)))
       metrics.forgetPartition(topics.rides, p);
     // Positions start again from the committed offsets, never past a failed chunk.
@@ -298,13 +308,8 @@ export class ScoringConsumer {
         throw new StallError(`partitions stalled again after ${MAX_STALL_RECOVERIES} recoveries`, { stalls });
       }
       await this.sink.flush();
-      this.generation += 1;
-      // A publish that never settles must not hold its partition's next chunk: the records are fetched again.
-      this.publishing.clear();
-      this.failedFrom.clear();
       const stopped = this.consumer.stop();
-      this.abandon.resolve();
-      this.abandon = deferred();
+      this.abandonInFlight();
       await withTimeout(stopped, this.options.sessionTimeoutMs, 'the client did not stop after a stall');
       this.sink.reset();
       this.watchdog.reset();
@@ -318,6 +323,50 @@ export class ScoringConsumer {
       this.options.onFatal?.(err as Error);
     } finally {
       this.recovering = false;
+    }
+  }
+
+  /**
+   * The batches in flight are given up: their late results are ignored and their records fetched again from the
+   * committed offsets; a publish that never settles no longer holds its partition's next chunk, nor the client's
+   * worker (eachBatch returns at once).
+   */
+  private abandonInFlight(): void {
+    this.generation += 1;
+    this.publishing.clear();
+    this.failedFrom.clear();
+    this.abandon.resolve();
+    this.abandon = deferred();
+  }
+
+  /**
+   * A chunk's transaction was refused because the group moved past the generation the batch was handed over under
+   * (a rebalance, often started by another member's restart). The member is fine and its client is rejoining: the
+   * chunk waits for that join, which restarts the partitions from their committed offsets, instead of crashing the
+   * run; a crash would leave and rejoin the group as a new member, one more rebalance that fails the other members'
+   * transactions in turn (chaos: two members crashed each other this way until one waited forever on a held request).
+   * No join within the session timeout: the run crashes and starts again, as for any failed publish.
+   */
+  private async waitForRejoin(
+    err: GroupMovedOnError,
+    source: RecordSource,
+    generation: number,
+  ): Promise<void> {
+    this.log.info(
+      { source, reason: err.message },
+      'the group moved on during the transaction: waiting for the rejoin',
+    );
+    const joined = this.nextJoin.promise.then(() => true);
+    const abandoned = this.abandon.promise.then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.options.sessionTimeoutMs);
+    });
+    try {
+      const settled = await Promise.race([joined, abandoned, timeout]);
+      if (!settled && !this.stopping && generation === this.generation) throw new OutputError(err);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -394,7 +443,10 @@ export class ScoringConsumer {
           try {
             await this.sink.publish(source, outputs, next, member);
           } catch (err) {
-            throw new OutputError(err);
+            if (!(err instanceof GroupMovedOnError)) throw new OutputError(err);
+            // Nothing resolved: the join restarts the partition from its committed offset.
+            await this.waitForRejoin(err, source, generation);
+            return;
           }
           // Abandoned by a stall recovery: the records are redelivered from the committed offset.
           if (abandoned()) return;

@@ -6,6 +6,8 @@ import {
   decodePrediction,
   encodeRideStarted,
   type FetchedBatch,
+  type GroupMetadata,
+  GroupMovedOnError,
   type InRecord,
   type KafkaAdmin,
   type KafkaClient,
@@ -39,6 +41,8 @@ class FakeConsumer implements BatchConsumer {
   readonly calls: string[] = [];
   readonly commits: PartitionOffset[][] = [];
   runs: RunOptions[] = [];
+  /** Set by the exactly-once tests: the generation batches are handed over under (KIP-447). */
+  groupMetadata?: () => GroupMetadata | undefined;
   private readonly listeners = new Map<string, ((...args: never[]) => void)[]>();
   async connect() {
     this.calls.push('consumer.connect');
@@ -74,7 +78,11 @@ class FakeConsumer implements BatchConsumer {
   }
 }
 
-function fakeClient(send: (records: readonly TopicRecords[]) => Promise<void>) {
+function fakeClient(
+  send: (records: readonly TopicRecords[]) => Promise<void>,
+  /** What the admin reads for partition 0 (the progress watchdog's view). */
+  offsets = { committed: -1n, end: 0n },
+) {
   const consumer = new FakeConsumer();
   const sent: TopicRecords[][] = [];
   const producer: RecordProducer = {
@@ -90,8 +98,8 @@ function fakeClient(send: (records: readonly TopicRecords[]) => Promise<void>) {
   const admin = {
     connect: async () => {},
     disconnect: async () => {},
-    committedOffsets: async () => new Map([[0, -1n]]),
-    endOffsets: async () => new Map([[0, 0n]]),
+    committedOffsets: async () => new Map([[0, offsets.committed]]),
+    endOffsets: async () => new Map([[0, offsets.end]]),
   } as unknown as KafkaAdmin;
   const client: KafkaClient = {
     name: 'kafkajs',
@@ -246,5 +254,78 @@ describe('ScoringConsumer', () => {
       'producer.disconnect',
     ]);
     expect(consumer.commits).toEqual([[{ topic: TOPICS.rides, partition: 0, offset: '4' }]]);
+  });
+
+  it('gives the client its run back when it crashes while a publish of a chunk never settles', async () => {
+    const { client, consumer } = fakeClient(() => new Promise(() => {}));
+    const scoring = new ScoringConsumer(options(client));
+    await scoring.start();
+    consumer.emit('joined', { [TOPICS.rides]: [0] });
+    const { batch, resolved } = batchOf([ride(1)]);
+    const handling = consumer.runs[0]!.eachBatch(batch);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The client's restart waits for its batches to return: a held publish must not hold it (chaos, issue 26).
+    consumer.emit('crashed', new Error('the group moved on'), true);
+    await handling;
+    expect(resolved).toEqual([]);
+    expect(consumer.commits).toEqual([]);
+    await scoring.stop();
+  });
+
+  it('waits for the rejoin instead of crashing when the group moved on during the transaction of a chunk', async () => {
+    const { client, consumer } = fakeClient(async () => {});
+    consumer.groupMetadata = () => ({ groupId: 'g', generationId: 3, memberId: 'm-1' });
+    let aborted: () => void = () => {};
+    const abort = new Promise<void>((resolve) => {
+      aborted = resolve;
+    });
+    const fenced: KafkaClient = {
+      ...client,
+      supportsGroupMetadataFencing: true,
+      transactionalProducer: () => ({
+        connect: async () => {},
+        disconnect: async () => {},
+        begin: async () => ({
+          send: async () => {},
+          sendOffsets: async () => {
+            throw new GroupMovedOnError('the group moved past generation 3');
+          },
+          commit: async () => {
+            throw new Error('never reached');
+          },
+          abort: async () => aborted(),
+        }),
+      }),
+    };
+    const scoring = new ScoringConsumer(options(fenced, { guarantee: 'exactly_once' }));
+    await scoring.start();
+    consumer.emit('joined', { [TOPICS.rides]: [0] });
+    const { batch, resolved } = batchOf([ride(1), ride(2)]);
+    let settled = false;
+    const handling = consumer.runs[0]!.eachBatch(batch).then(() => {
+      settled = true;
+    });
+    await abort;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    // The client rejoined: the batch returns unresolved and its partition restarts from the committed offset.
+    consumer.emit('joined', { [TOPICS.rides]: [0] });
+    await handling;
+    expect(resolved).toEqual([]);
+    await scoring.stop();
+  });
+
+  it('runs the client again when it crashed and did not come back while the group is behind', async () => {
+    vi.useFakeTimers();
+    const { client, consumer } = fakeClient(async () => {}, { committed: 0n, end: 100n });
+    const scoring = new ScoringConsumer(options(client, { stallTimeoutMs: 4000 }));
+    await scoring.start();
+    consumer.emit('joined', { [TOPICS.rides]: [0] });
+    consumer.emit('crashed', new Error('held inside the client'), true);
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(consumer.calls).toContain('consumer.stop');
+    expect(consumer.runs).toHaveLength(2);
+    vi.useRealTimers();
+    await scoring.stop();
   });
 });

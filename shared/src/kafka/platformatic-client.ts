@@ -13,6 +13,7 @@ import {
   Producer,
   type ProducerOptions,
 } from '@platformatic/kafka';
+import { GroupMovedOnError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type {
   GroupMetadata,
@@ -100,6 +101,22 @@ function toMessages(records: readonly TopicRecords[]): MessageToProduce<Buffer, 
     }
   }
   return messages;
+}
+
+/**
+ * True when the coordinator refused a request because the member's generation or id is no longer the group's
+ * (the client's `needsRejoin`: ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS, …), however deep the
+ * client nested it.
+ */
+function needsRejoin(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const {
+    needsRejoin: flag,
+    errors,
+    cause,
+  } = err as { needsRejoin?: unknown; errors?: unknown; cause?: unknown };
+  if (flag === true) return true;
+  return (Array.isArray(errors) && errors.some(needsRejoin)) || needsRejoin(cause);
 }
 
 /**
@@ -239,6 +256,12 @@ class PlatformaticTransactionalProducer implements TransactionalProducer {
       }
     } catch (err) {
       this.coordinators.delete(groupId);
+      if (member !== undefined && needsRejoin(err)) {
+        throw new GroupMovedOnError(
+          `the group moved past generation ${generationId} (member ${memberId}) the batch was handed over under: its offsets were refused`,
+          { cause: err },
+        );
+      }
       throw err;
     }
   }
