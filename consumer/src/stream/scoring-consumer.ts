@@ -1,6 +1,7 @@
 import {
   type BatchConsumer,
   type FetchedBatch,
+  type GroupMetadata,
   GroupMovedOnError,
   type GroupProtocol,
   type InRecord,
@@ -345,13 +346,26 @@ export class ScoringConsumer {
    * chunk waits for that join, which restarts the partitions from their committed offsets, instead of crashing the
    * run; a crash would leave and rejoin the group as a new member, one more rebalance that fails the other members'
    * transactions in turn (chaos: two members crashed each other this way until one waited forever on a held request).
+   * The join may come before the refusal (the coordinator answers the member's JoinGroup before its TxnOffsetCommit):
+   * the client already under another generation or member id than the batch's is that join, nothing to wait for
+   * (chaos: a member waited for a join that had come 3 ms earlier, crashed after the session timeout, and that
+   * rebalance moved the held member's partitions away before its stall was noticed).
    * No join within the session timeout: the run crashes and starts again, as for any failed publish.
    */
   private async waitForRejoin(
     err: GroupMovedOnError,
     source: RecordSource,
     generation: number,
+    member: GroupMetadata | undefined,
   ): Promise<void> {
+    const now = this.consumer.groupMetadata?.();
+    if (this.joined && member !== undefined && now !== undefined && !sameGeneration(now, member)) {
+      this.log.info(
+        { source, reason: err.message, generation: now.generationId },
+        'the group moved on during the transaction: the client already rejoined',
+      );
+      return;
+    }
     this.log.info(
       { source, reason: err.message },
       'the group moved on during the transaction: waiting for the rejoin',
@@ -445,7 +459,7 @@ export class ScoringConsumer {
           } catch (err) {
             if (!(err instanceof GroupMovedOnError)) throw new OutputError(err);
             // Nothing resolved: the join restarts the partition from its committed offset.
-            await this.waitForRejoin(err, source, generation);
+            await this.waitForRejoin(err, source, generation, member);
             return;
           }
           // Abandoned by a stall recovery: the records are redelivered from the committed offset.
@@ -598,4 +612,8 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
   } finally {
     clearTimeout(timer);
   }
+}
+
+function sameGeneration(a: GroupMetadata, b: GroupMetadata): boolean {
+  return a.generationId === b.generationId && a.memberId === b.memberId;
 }

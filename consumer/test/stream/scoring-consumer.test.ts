@@ -315,6 +315,60 @@ describe('ScoringConsumer', () => {
     await scoring.stop();
   });
 
+  it('returns at once when the client rejoined before the coordinator refused the transaction', async () => {
+    // Chaos, issue 26: the join (generation 3 -> 4) came 3 ms before the refusal; waiting for a next join that never
+    // came, the member crashed after the session timeout and that rebalance moved the held member's partitions away.
+    vi.useFakeTimers();
+    const { client, consumer } = fakeClient(async () => {});
+    let generationId = 3;
+    consumer.groupMetadata = () => ({ groupId: 'g', generationId, memberId: 'm-1' });
+    const fenced: KafkaClient = {
+      ...client,
+      supportsGroupMetadataFencing: true,
+      transactionalProducer: () => ({
+        connect: async () => {},
+        disconnect: async () => {},
+        begin: async () => ({
+          send: async () => {
+            generationId = 4;
+            consumer.emit('joined', { [TOPICS.rides]: [0] });
+          },
+          sendOffsets: async () => {
+            throw new GroupMovedOnError('the group moved past generation 3');
+          },
+          commit: async () => {
+            throw new Error('never reached');
+          },
+          abort: async () => {},
+        }),
+      }),
+    };
+    const crashes: Error[] = [];
+    const scoring = new ScoringConsumer(
+      options(fenced, { guarantee: 'exactly_once', sessionTimeoutMs: 6000 }),
+    );
+    await scoring.start();
+    consumer.emit('joined', { [TOPICS.rides]: [0] });
+    const { batch, resolved } = batchOf([ride(1), ride(2)]);
+    let settled = false;
+    const handling = consumer.runs[0]!.eachBatch(batch).then(
+      () => {
+        settled = true;
+      },
+      (err: Error) => {
+        crashes.push(err);
+      },
+    );
+    await vi.advanceTimersByTimeAsync(10);
+    expect(settled).toBe(true);
+    await vi.advanceTimersByTimeAsync(7000);
+    await handling;
+    expect(crashes).toEqual([]);
+    expect(resolved).toEqual([]);
+    vi.useRealTimers();
+    await scoring.stop();
+  });
+
   it('runs the client again when it crashed and did not come back while the group is behind', async () => {
     vi.useFakeTimers();
     const { client, consumer } = fakeClient(async () => {}, { committed: 0n, end: 100n });
