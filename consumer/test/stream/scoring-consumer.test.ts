@@ -113,6 +113,34 @@ function fakeClient(
   return { client, consumer, sent };
 }
 
+/**
+ * An exactly-once client (KIP-447) whose transactions' offsets are refused because the group moved on; `send` and
+ * `abort` run at those steps of the transaction.
+ */
+function refusingOffsets(
+  client: KafkaClient,
+  hooks: { send?: () => void; abort?: () => void } = {},
+): KafkaClient {
+  return {
+    ...client,
+    supportsGroupMetadataFencing: true,
+    transactionalProducer: () => ({
+      connect: async () => {},
+      disconnect: async () => {},
+      begin: async () => ({
+        send: async () => hooks.send?.(),
+        sendOffsets: async () => {
+          throw new GroupMovedOnError('the group moved past generation 3');
+        },
+        commit: async () => {
+          throw new Error('never reached');
+        },
+        abort: async () => hooks.abort?.(),
+      }),
+    }),
+  };
+}
+
 function options(client: KafkaClient, extra: Partial<ScoringConsumerOptions> = {}): ScoringConsumerOptions {
   return {
     client,
@@ -279,24 +307,7 @@ describe('ScoringConsumer', () => {
     const abort = new Promise<void>((resolve) => {
       aborted = resolve;
     });
-    const fenced: KafkaClient = {
-      ...client,
-      supportsGroupMetadataFencing: true,
-      transactionalProducer: () => ({
-        connect: async () => {},
-        disconnect: async () => {},
-        begin: async () => ({
-          send: async () => {},
-          sendOffsets: async () => {
-            throw new GroupMovedOnError('the group moved past generation 3');
-          },
-          commit: async () => {
-            throw new Error('never reached');
-          },
-          abort: async () => aborted(),
-        }),
-      }),
-    };
+    const fenced = refusingOffsets(client, { abort: aborted });
     const scoring = new ScoringConsumer(options(fenced, { guarantee: 'exactly_once' }));
     await scoring.start();
     consumer.emit('joined', { [TOPICS.rides]: [0] });
@@ -322,27 +333,12 @@ describe('ScoringConsumer', () => {
     const { client, consumer } = fakeClient(async () => {});
     let generationId = 3;
     consumer.groupMetadata = () => ({ groupId: 'g', generationId, memberId: 'm-1' });
-    const fenced: KafkaClient = {
-      ...client,
-      supportsGroupMetadataFencing: true,
-      transactionalProducer: () => ({
-        connect: async () => {},
-        disconnect: async () => {},
-        begin: async () => ({
-          send: async () => {
-            generationId = 4;
-            consumer.emit('joined', { [TOPICS.rides]: [0] });
-          },
-          sendOffsets: async () => {
-            throw new GroupMovedOnError('the group moved past generation 3');
-          },
-          commit: async () => {
-            throw new Error('never reached');
-          },
-          abort: async () => {},
-        }),
-      }),
-    };
+    const fenced = refusingOffsets(client, {
+      send: () => {
+        generationId = 4;
+        consumer.emit('joined', { [TOPICS.rides]: [0] });
+      },
+    });
     const crashes: Error[] = [];
     const scoring = new ScoringConsumer(
       options(fenced, { guarantee: 'exactly_once', sessionTimeoutMs: 6000 }),
