@@ -14,8 +14,8 @@ export interface BenchProfile {
   peers: boolean;
   twoConsumers: boolean;
   /**
-   * The cost levers (Node, headers, overlap, client) side by side (see lever-bench.ts): `every` row, or only the
-   * `covering` ones (each setting of each lever run at least once: proves the machinery in three runs, not eight).
+   * The cost levers (headers, client) side by side (see lever-bench.ts): `every` row, or only the
+   * `covering` ones (each setting of each lever run at least once: proves the machinery in two runs, not four).
    */
   levers: LeverSet;
   /** Offered loads for the latency runs, events/s; more are searched above them up to `searchSteps`. */

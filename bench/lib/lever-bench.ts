@@ -7,50 +7,31 @@ import { runPipeline } from './pipeline-bench.js';
 import { runProducerCli } from './producer-cli.js';
 
 /**
- * One combination of the levers: the output path's headers, whether a partition's next fetch overlaps its previous
- * publish (OVERLAP_PUBLISH), the Kafka client. The runtime lever (Node 20 against 24) is gone: the programs refuse
- * a Node older than package.json's engines, and its figures stay in git (bench/figures).
+ * One combination of the levers: the output path's headers and the Kafka client. Levers that measurement retired
+ * (the Node 20 runtime, a partition's next fetch overlapping its previous publish) are gone with their code; their
+ * figures stay in git (bench/figures).
  */
 export interface Lever {
   name: string;
   wire: WireFormat;
-  overlap: boolean;
   client: KafkaClientName;
   /** One of the rows that, together, run each setting of each lever at least once (the smoke profile's set). */
   covering?: true;
 }
 
-const BEFORE: Omit<Lever, 'name'> = { wire: 'tagged', overlap: false, client: 'kafkajs' };
-/** Each lever alone against the earlier state, and all together (today's defaults) last. */
+const BEFORE: Omit<Lever, 'name'> = { wire: 'tagged', client: 'kafkajs' };
+/** Each lever alone against the earlier state, and both together (today's defaults) last. */
 export const LEVERS: readonly Lever[] = [
-  { ...BEFORE, name: 'before: headers, no overlap, kafkajs', covering: true },
+  { ...BEFORE, name: 'before: headers, kafkajs', covering: true },
   { ...BEFORE, name: 'no headers alone', wire: 'confluent' },
-  { ...BEFORE, name: 'overlap alone', overlap: true },
   { ...BEFORE, name: 'platformatic alone', client: 'platformatic' },
-  // The former defaults: every lever but the overlap and the client.
-  { ...BEFORE, name: 'all but overlap, kafkajs', wire: 'confluent' },
-  // The defaults: every lever but the overlap, which measured a cost here (bench/README.md).
-  {
-    ...BEFORE,
-    name: 'all but overlap (default)',
-    wire: 'confluent',
-    client: 'platformatic',
-    covering: true,
-  },
-  {
-    name: 'all together',
-    wire: 'confluent',
-    overlap: true,
-    client: 'platformatic',
-    covering: true,
-  },
+  { name: 'both (default)', wire: 'confluent', client: 'platformatic', covering: true },
 ];
 
 export interface LeverRun {
   lever: string;
   node: string;
   wire: WireFormat;
-  overlap: boolean;
   client: string;
   events_per_s: number;
   cpu_s_per_million: number;
@@ -95,7 +76,6 @@ export async function runLevers(
       extraEnv: {
         ...launch.extraEnv,
         WIRE_FORMAT: lever.wire,
-        OVERLAP_PUBLISH: String(lever.overlap),
         KAFKA_CLIENT: lever.client,
       },
     };
@@ -113,7 +93,6 @@ export async function runLevers(
       lever: lever.name,
       node: process.versions.node,
       wire: lever.wire,
-      overlap: lever.overlap,
       client: lever.client,
       events_per_s: pipeline.events_per_s,
       cpu_s_per_million: pipeline.cpu_s_per_million,

@@ -15,7 +15,7 @@ import {
 import { type ModelSourceSettings, readModelSourceSettings } from '@ride/shared/model';
 
 import { DEFAULT_MODEL_PATH } from '../common/default-model-path.js';
-import { type ProcessingGuarantee, ProcessingGuarantees } from './output-sink.js';
+import { type ProcessingGuarantee, ProcessingGuarantees } from './delivery/output-sink.js';
 
 export interface ConsumerConfig {
   kafka: KafkaSettings;
@@ -38,9 +38,9 @@ export interface ConsumerConfig {
   /** Upper bound of one fetch per partition: bounds the records decoded and held in memory at once. */
   fetchMaxBytesPerPartition: number;
   /**
-   * How often kafkajs refreshes cluster metadata. It fetches a partition only from the leader its metadata names and
-   * refreshes on this timer alone, so a partition whose leader was unknown at the last refresh (a broker restart's
-   * leader election) is not fetched until the next one.
+   * How often the client refreshes cluster metadata. kafkajs fetches a partition only from the leader its metadata
+   * names and refreshes on this timer alone, so a partition whose leader was unknown at the last refresh (a broker
+   * restart's leader election) is not fetched until the next one.
    */
   metadataMaxAgeMs: number;
   /**
@@ -55,8 +55,6 @@ export interface ConsumerConfig {
   onnxThreads: number;
   guarantee: ProcessingGuarantee;
   commitIntervalMs: number;
-  /** OVERLAP_PUBLISH: at-least-once only; see ScoringConsumerOptions.overlapPublish. */
-  overlapPublish: boolean;
   /** MODEL_PATH as a location (folder, URL, models:/...) plus MODEL_CACHE_DIR, MODEL_POLL_INTERVAL_MS, MLFLOW_*. */
   modelSource: ModelSourceSettings;
   /** Shadow scoring: SHADOW_MODEL_PATH (same forms and cache as MODEL_PATH) written to SHADOW_TOPIC; off when unset. */
@@ -82,7 +80,7 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
     maxMessageBytes: r.int('MAX_MESSAGE_BYTES', 65_536, { min: 64 }),
     sessionTimeoutMs,
     heartbeatIntervalMs: r.int('HEARTBEAT_INTERVAL_MS', 3_000, { min: 100, max: sessionTimeoutMs / 3 }),
-    // Overlapping partitions hides each chunk's produce round trip behind the next one's work (bench/README.md).
+    // Partitions in flight together hide each chunk's produce round trip behind another partition's work.
     partitionsConsumedConcurrently: r.int('PARTITIONS_CONSUMED_CONCURRENTLY', 6, { min: 1, max: 64 }),
     fetchMaxBytesPerPartition: r.int('FETCH_MAX_BYTES_PER_PARTITION', 256 * 1024, {
       min: 1024,
@@ -102,8 +100,6 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
     onnxThreads: r.int('ONNX_THREADS', 1, { min: 1, max: 64 }),
     guarantee: r.oneOf('PROCESSING_GUARANTEE', ProcessingGuarantees, 'at_least_once'),
     commitIntervalMs: r.int('COMMIT_INTERVAL_MS', 1000, { min: 0, max: 60_000 }),
-    // Off by default: on 2 cores it cost ~18 % CPU per event and no latency (bench/README.md, the lever table).
-    overlapPublish: r.bool('OVERLAP_PUBLISH', false),
     modelSource: readModelSourceSettings(r, DEFAULT_MODEL_PATH),
   };
   const shadowPath = r.optionalString('SHADOW_MODEL_PATH');

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { createModelMetrics } from '../common/model-metrics.js';
-import type { BatchOutcome } from './process-batch.js';
+import type { BatchOutcome } from './core/process-batch.js';
 
 /** The consumer's Prometheus metrics, on a registry of its own (no global state). */
 export class ConsumerMetrics {

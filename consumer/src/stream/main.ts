@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     shadow: shadow && { scorer: () => shadow.watcher.current, topic: shadow.topic },
     metrics,
     logger,
-    // A consumer kafkajs will not restart consumes nothing while /healthz says ok: exit, let the supervisor restart.
+    // A consumer its client and our supervision gave up on consumes nothing: exit, let the process supervisor restart it.
     onFatal: (err) => {
       logger.fatal({ err }, 'the consumer stopped for good; exiting');
       void shutdown.run('fatal consumer error', 1);

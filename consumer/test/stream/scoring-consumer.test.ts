@@ -4,7 +4,6 @@ import {
   createLogger,
   DEFAULT_TOPICS,
   decodePrediction,
-  encodeRideStarted,
   type FetchedBatch,
   type GroupMetadata,
   GroupMovedOnError,
@@ -17,25 +16,15 @@ import {
   SchemaCatalog,
   type TopicRecords,
 } from '@ride/shared';
-import type { ModelScorer, RideFeatures, ScoreResult } from '@ride/shared/model';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConsumerMetrics } from '../../src/stream/consumer-metrics.js';
 import { ScoringConsumer, type ScoringConsumerOptions } from '../../src/stream/scoring-consumer.js';
+import { fakeScorer, rideRecord } from './stream-fixtures.js';
 
 // The loop around processBatch, against a fake of our Kafka port (a unit test's collaborator): what it sends,
 // commits and resolves, and in which order it stops.
 
 const TOPICS = { ...DEFAULT_TOPICS, partitions: 1 };
-
-/** A scorer that predicts distance × 3. */
-const scorer = {
-  name: 'fake',
-  version: '9.9.9',
-  async score(rides: readonly RideFeatures[]): Promise<ScoreResult> {
-    const durations = Float64Array.from(rides, (r) => r.tripDistance * 3);
-    return { durations, errors: rides.map(() => undefined), invalidCount: 0 };
-  },
-} as unknown as ModelScorer;
 
 class FakeConsumer implements BatchConsumer {
   readonly calls: string[] = [];
@@ -160,29 +149,13 @@ function options(client: KafkaClient, extra: Partial<ScoringConsumerOptions> = {
     metadataMaxAgeMs: 30_000,
     stallTimeoutMs: 600_000,
     guarantee: 'at_least_once',
-    overlapPublish: false,
     commitIntervalMs: 0,
-    scorer: () => scorer,
+    scorer: () => fakeScorer(),
     metrics: new ConsumerMetrics(),
     logger: createLogger({ level: 'silent' }),
     ...extra,
   };
 }
-
-const ride = (offset: number): InRecord => ({
-  offset: String(offset),
-  timestamp: String(1_612_180_800_000 + offset),
-  key: Buffer.from(`r${offset}`),
-  value: encodeRideStarted({
-    ride_id: `r${offset}`,
-    pickup_datetime: 1_612_180_800_000,
-    PULocationID: 1,
-    DOLocationID: 2,
-    trip_distance: offset,
-    vendor_id: null,
-    passenger_count: null,
-  }),
-});
 
 function batchOf(messages: InRecord[]) {
   const resolved: string[] = [];
@@ -210,7 +183,7 @@ describe('ScoringConsumer', () => {
     await scoring.start();
     consumer.emit('joined', { [TOPICS.rides]: [0] });
     expect(scoring.assignedPartitions).toEqual([0]);
-    const { batch, resolved } = batchOf([ride(5), ride(6), ride(7)]);
+    const { batch, resolved } = batchOf([rideRecord(5), rideRecord(6), rideRecord(7)]);
     await consumer.runs[0]!.eachBatch(batch);
 
     expect(sent).toHaveLength(1);
@@ -234,7 +207,7 @@ describe('ScoringConsumer', () => {
     const scoring = new ScoringConsumer(options(client));
     await scoring.start();
     consumer.emit('joined', { [TOPICS.rides]: [0] });
-    const { batch, resolved } = batchOf([ride(1)]);
+    const { batch, resolved } = batchOf([rideRecord(1)]);
     await expect(consumer.runs[0]!.eachBatch(batch)).rejects.toMatchObject({ code: 'RIDE_PRODUCE_FAILED' });
     expect(resolved).toEqual([]);
     expect(consumer.commits).toEqual([]);
@@ -270,7 +243,7 @@ describe('ScoringConsumer', () => {
     const scoring = new ScoringConsumer(options(client, { commitIntervalMs: 60_000 }));
     await scoring.start();
     consumer.emit('joined', { [TOPICS.rides]: [0] });
-    await consumer.runs[0]!.eachBatch(batchOf([ride(3)]).batch);
+    await consumer.runs[0]!.eachBatch(batchOf([rideRecord(3)]).batch);
     // With an interval, nothing is committed per chunk.
     expect(consumer.commits).toEqual([]);
     consumer.calls.length = 0;
@@ -289,7 +262,7 @@ describe('ScoringConsumer', () => {
     const scoring = new ScoringConsumer(options(client));
     await scoring.start();
     consumer.emit('joined', { [TOPICS.rides]: [0] });
-    const { batch, resolved } = batchOf([ride(1)]);
+    const { batch, resolved } = batchOf([rideRecord(1)]);
     const handling = consumer.runs[0]!.eachBatch(batch);
     await new Promise((resolve) => setImmediate(resolve));
     // The client's restart waits for its batches to return: a held publish must not hold it (chaos, issue 26).
@@ -311,7 +284,7 @@ describe('ScoringConsumer', () => {
     const scoring = new ScoringConsumer(options(fenced, { guarantee: 'exactly_once' }));
     await scoring.start();
     consumer.emit('joined', { [TOPICS.rides]: [0] });
-    const { batch, resolved } = batchOf([ride(1), ride(2)]);
+    const { batch, resolved } = batchOf([rideRecord(1), rideRecord(2)]);
     let settled = false;
     const handling = consumer.runs[0]!.eachBatch(batch).then(() => {
       settled = true;
@@ -345,7 +318,7 @@ describe('ScoringConsumer', () => {
     );
     await scoring.start();
     consumer.emit('joined', { [TOPICS.rides]: [0] });
-    const { batch, resolved } = batchOf([ride(1), ride(2)]);
+    const { batch, resolved } = batchOf([rideRecord(1), rideRecord(2)]);
     let settled = false;
     const handling = consumer.runs[0]!.eachBatch(batch).then(
       () => {

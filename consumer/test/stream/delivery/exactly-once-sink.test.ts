@@ -6,7 +6,7 @@ import {
   type TransactionalProducer,
 } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
-import { ExactlyOnceSink } from '../../src/stream/output-sink.js';
+import { ExactlyOnceSink } from '../../../src/stream/delivery/exactly-once-sink.js';
 
 // A fake of the port's transactional producers (a unit test's collaborator): the first cannot begin, as a kafkajs
 // producer left with a transaction open by a batch that a stall recovery abandoned.

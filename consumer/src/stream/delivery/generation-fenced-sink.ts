@@ -7,7 +7,7 @@ import {
   type TopicRecords,
   type TransactionalProducer,
 } from '@ride/shared';
-import type { RecordSource } from './input-message.js';
+import type { RecordSource } from '../core/input-message.js';
 import type { OutputSink } from './output-sink.js';
 
 /**

@@ -6,7 +6,7 @@ import {
   type TransactionalProducer,
 } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
-import { GenerationFencedSink } from '../../src/stream/generation-fenced-sink.js';
+import { GenerationFencedSink } from '../../../src/stream/delivery/generation-fenced-sink.js';
 
 // A fake of the port's transactional producers (a unit test's collaborator) whose offset commits are refused for a
 // generation older than the group's current one, as a KIP-447 coordinator does.

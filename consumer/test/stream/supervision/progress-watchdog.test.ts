@@ -1,6 +1,10 @@
 import { createLogger } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
-import { type PartitionOffsets, ProgressWatchdog, type Stall } from '../../src/stream/progress-watchdog.js';
+import {
+  type PartitionOffsets,
+  ProgressWatchdog,
+  type Stall,
+} from '../../../src/stream/supervision/progress-watchdog.js';
 
 const TIMEOUT = 10_000;
 const INTERVAL = 1_000;

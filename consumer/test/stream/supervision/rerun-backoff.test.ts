@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RerunBackoff } from '../../src/stream/rerun-backoff.js';
+import { RerunBackoff } from '../../../src/stream/supervision/rerun-backoff.js';
 
 describe('RerunBackoff', () => {
   it('doubles the delay per run, gives up after the last one, and starts over after a reset', () => {

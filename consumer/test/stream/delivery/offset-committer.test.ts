@@ -1,6 +1,6 @@
 import { createLogger } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
-import { OffsetCommitter, type PartitionOffset } from '../../src/stream/offset-committer.js';
+import { OffsetCommitter, type PartitionOffset } from '../../../src/stream/delivery/offset-committer.js';
 
 const logger = createLogger({ level: 'silent' });
 

@@ -10,8 +10,8 @@ import {
 } from '@ride/shared';
 import type { RideFeatures, ScoreResult } from '@ride/shared/model';
 import { describe, expect, it } from 'vitest';
-import type { InputMessage } from '../../src/stream/input-message.js';
-import { type BatchDeps, processBatch } from '../../src/stream/process-batch.js';
+import type { InputMessage } from '../../../src/stream/core/input-message.js';
+import { type BatchDeps, processBatch } from '../../../src/stream/core/process-batch.js';
 
 const source = { topic: 'rides', partition: 3 };
 
