@@ -12,7 +12,6 @@ import type { Logger } from '../logger.js';
 import type {
   ConsumerEvents,
   ConsumerSettings,
-  FetchedBatch,
   GroupMetadata,
   PartitionOffset,
   RunOptions,
@@ -21,7 +20,7 @@ import { AutoCommit } from './platformatic-auto-commit.js';
 import { CommittedOffsetsReader } from './platformatic-committed-offsets.js';
 import { consumerOptions } from './platformatic-consumer-options.js';
 import { type FetchRequestTopic, leaderFetches } from './platformatic-leader-fetches.js';
-import type { Job, Owned } from './platformatic-owned-partition.js';
+import { handedBatch, type Job, type Owned } from './platformatic-owned-partition.js';
 import { batchRecords } from './platformatic-record-batches.js';
 import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from './session-lease.js';
 
@@ -424,21 +423,13 @@ export class FetchSession {
   }
 
   private async handle(job: Job): Promise<void> {
-    const { owned, epoch, messages, next } = job;
+    const { owned, epoch, next } = job;
+    const batch = handedBatch(job, {
+      running: () => this.running,
+      owns: (o, e) => o.epoch === e && this.owned.get(o.key) === o,
+      lapsed: () => this.lapsed(),
+    });
     const stale = () => !this.current(owned, epoch);
-    const batch: FetchedBatch = {
-      topic: owned.topic,
-      partition: owned.partition,
-      messages,
-      lag: () => (owned.highWatermark > next ? owned.highWatermark - next : 0n),
-      resolveOffset: (offset) => {
-        if (!stale()) owned.position = BigInt(offset) + 1n;
-      },
-      // The client heartbeats on its own timer.
-      heartbeat: () => Promise.resolve(),
-      isRunning: () => this.running,
-      isStale: stale,
-    };
     try {
       await this.run.eachBatch(batch);
     } catch (err) {
