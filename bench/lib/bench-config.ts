@@ -4,7 +4,7 @@ export const BenchModes = ['full', 'quick', 'smoke'] as const;
 export type BenchMode = (typeof BenchModes)[number];
 export type LeverSet = 'every' | 'covering';
 
-/** How much a run measures; `full` is what the README reports, `smoke` only proves the machinery works. */
+/** How much a run measures; `full` is what BENCHMARKS.md reports, `smoke` only proves the machinery works. */
 export interface BenchProfile {
   mode: BenchMode;
   /** Rides preloaded for the throughput runs (pipeline, perf tools, batched peer). */
@@ -67,7 +67,7 @@ const PROFILES: Record<BenchMode, BenchProfile> = {
 
 export interface BenchConfig {
   profile: BenchProfile;
-  /** Write the Markdown and PNG to this folder as well as bench/results (for the README's copy). */
+  /** Write the Markdown and PNG to this folder as well as bench/results (BENCHMARKS.md's copy). */
   publishDir: string | undefined;
   /** Environment handed to child processes (consumer, producer CLI, peers). */
   childEnv: NodeJS.ProcessEnv;

@@ -31,7 +31,7 @@ export interface ProducerConfig {
 }
 
 /**
- * The producer's own flags and the variables they set (README, configuration table). Any other variable can be
+ * The producer's own flags and the variables they set (docs/configuration.md). Any other variable can be
  * given as the flag it names, as for every program: `--kafka-brokers` is KAFKA_BROKERS, `--create-topics`
  * CREATE_TOPICS=true.
  */

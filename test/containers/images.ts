@@ -17,12 +17,12 @@ import {
 
 export type ImageName = keyof typeof PROJECT_IMAGES;
 
-/** A fresh machine builds the base and the images within this (measured: see the README's Tests section). */
+/** A fresh machine builds the base and the images within this (measured: the times buildImages prints). */
 export const BUILD_TIMEOUT_MS = 15 * 60_000;
 
 /**
  * Builds the named project images (the engine's layer cache makes a rebuild of unchanged sources quick) and prints
- * each one's size and build time, the figures the README reports.
+ * each one's size and build time (the sizes docs/deployment.md reports).
  */
 export async function buildImages<N extends ImageName>(
   names: readonly N[],
