@@ -105,8 +105,8 @@ export {
   type Transaction,
   type TransactionalProducer,
   type TransactionalSettings,
-} from './kafka/kafka-port.js';
-export type { KafkaSasl, KafkaSettings } from './kafka/kafka-settings.js';
+} from './kafka/port/kafka-port.js';
+export type { KafkaSasl, KafkaSettings } from './kafka/port/kafka-settings.js';
 export { SendCoalescer } from './kafka/send-coalescer.js';
 export { type ExitCode, ExitCodes } from './lifecycle/exit-codes.js';
 export { exitCodeFor, reportFatal } from './lifecycle/report-fatal.js';

@@ -1,5 +1,5 @@
-import { DEFAULT_KAFKA_CLIENT, KafkaClientNames } from '../kafka/kafka-port.js';
-import type { KafkaSasl, KafkaSettings } from '../kafka/kafka-settings.js';
+import { DEFAULT_KAFKA_CLIENT, KafkaClientNames } from '../kafka/port/kafka-port.js';
+import type { KafkaSasl, KafkaSettings } from '../kafka/port/kafka-settings.js';
 import type { EnvReader } from './env-reader.js';
 
 export interface TopicSettings {

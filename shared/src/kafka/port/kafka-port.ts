@@ -1,5 +1,5 @@
 // Our Kafka port: the few calls the product, its tests, chaos and bench make, in our own types. A client is named
-// only by its adapter (kafkajs-client.ts, platformatic-client.ts); everything else speaks these interfaces.
+// only by its adapter (kafkajs/, platformatic/); everything else speaks these interfaces.
 
 /** Compression codecs a producer can be asked for. */
 export const CompressionNames = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;

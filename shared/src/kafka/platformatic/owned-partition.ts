@@ -1,5 +1,5 @@
 // What a fetch session keeps per partition it owns, and a fetched batch waiting for eachBatch.
-import type { InRecord } from './kafka-port.js';
+import type { InRecord } from '../port/kafka-port.js';
 
 /** A partition this member owns in one assignment; a new assignment or a seek replaces or bumps it. */
 export interface Owned {

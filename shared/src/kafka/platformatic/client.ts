@@ -1,8 +1,8 @@
-// The @platformatic/kafka adapter of our Kafka port (kafka-port.ts): the only file that imports it.
+// The @platformatic/kafka adapter of our Kafka port (../port/kafka-port.ts): this folder is the only code that imports it.
 //
 // It produces: idempotent and transactional producers, where it costs about half of kafkajs's CPU per record
 // (issue #12's micro-benchmarks: 10.8 against 21.2 µs per record on Node 24), and consumes through our own batch
-// loop on its group membership and fetches (platformatic-consumer.ts), not its per-message stream (22.3 µs per
+// loop on its group membership and fetches (consumer.ts), not its per-message stream (22.3 µs per
 // record against kafkajs eachBatch's 9.2). Admin calls stay on kafkajs.
 import {
   Admin,
@@ -13,8 +13,9 @@ import {
   Producer,
   type ProducerOptions,
 } from '@platformatic/kafka';
-import { GroupMovedOnError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { GroupMovedOnError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { kafkajsClient } from '../kafkajs/client.js';
 import type {
   GroupMetadata,
   KafkaClient,
@@ -26,10 +27,9 @@ import type {
   Transaction,
   TransactionalProducer,
   TransactionalSettings,
-} from './kafka-port.js';
-import type { KafkaSettings } from './kafka-settings.js';
-import { kafkajsClient } from './kafkajs-client.js';
-import { PlatformaticConsumer } from './platformatic-consumer.js';
+} from '../port/kafka-port.js';
+import type { KafkaSettings } from '../port/kafka-settings.js';
+import { PlatformaticConsumer } from './consumer.js';
 
 type PlatformaticTransaction = Awaited<ReturnType<Producer['beginTransaction']>>;
 
