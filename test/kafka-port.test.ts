@@ -24,7 +24,7 @@ function client(name: KafkaClientName): KafkaClient {
   return createKafka({ brokers: inject('kafkaBrokers'), clientId: uniqueName(name), client: name }, logger);
 }
 
-/** The default client (kafkajs), used to read what the client under test wrote. */
+/** The reference client (kafkajs, not the default), used to read what the client under test wrote. */
 const reader = () => client('kafkajs');
 
 async function freshTopic(kafka: KafkaClient, partitions: number): Promise<string> {
@@ -560,7 +560,7 @@ describe.each(KafkaClientNames)('Kafka port consumer through %s', (name) => {
       await txn.commit();
       const admin = disconnectAfterTest(kafka.admin());
       await admin.connect();
-      // commit() returns once the transaction is decided; its offset shows once the markers land (kafkajs's admin
+      // commit() returns once the transaction is decided; its offset shows once the markers land (either admin
       // reads without require_stable), a moment later on a busy machine.
       const committedBecomes = (offset: bigint) =>
         waitFor(

@@ -37,15 +37,15 @@ export {
   looksFramed,
   MAGIC_BYTE,
 } from './avro/wire-format.js';
-export { type Env, EnvReader } from './config/env-reader.js';
-export { type FlagNames, flagsToEnv } from './config/flags-to-env.js';
+export type { Env, FlagNames } from './config/env.js';
+export { EnvReader } from './config/env-reader.js';
+export { flagsToEnv } from './config/flags-to-env.js';
 export {
   DEFAULT_TOPICS,
   readKafkaSettings,
   readSchemaRegistryUrl,
   readTopicSettings,
   readWireFormat,
-  type TopicSettings,
   type WireFormat,
   WireFormats,
 } from './config/kafka-config.js';
@@ -105,8 +105,9 @@ export {
   type Transaction,
   type TransactionalProducer,
   type TransactionalSettings,
-} from './kafka/kafka-port.js';
-export type { KafkaSasl, KafkaSettings } from './kafka/kafka-settings.js';
+} from './kafka/port/kafka-port.js';
+export type { KafkaSasl, KafkaSettings } from './kafka/port/kafka-settings.js';
+export type { TopicSettings } from './kafka/port/topic-settings.js';
 export { SendCoalescer } from './kafka/send-coalescer.js';
 export { type ExitCode, ExitCodes } from './lifecycle/exit-codes.js';
 export { exitCodeFor, reportFatal } from './lifecycle/report-fatal.js';

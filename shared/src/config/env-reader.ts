@@ -1,7 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { FlagNames } from './flags-to-env.js';
-
-export type Env = Readonly<Record<string, string | undefined>>;
+import type { Env, FlagNames } from './env.js';
 
 /**
  * Reads typed values out of an env-like record and collects every problem instead of stopping at the first,

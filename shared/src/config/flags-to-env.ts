@@ -1,8 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { Env } from './env-reader.js';
-
-/** Flags spelled otherwise than their variable, flag name → variable: `{ rate: 'PRODUCER_RATE' }`. */
-export type FlagNames = Readonly<Record<string, string>>;
+import type { Env, FlagNames } from './env.js';
 
 /**
  * Command-line flags as the environment variables they stand for: `--model-path x` or `--model-path=x` is

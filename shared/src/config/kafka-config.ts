@@ -1,14 +1,7 @@
-import { DEFAULT_KAFKA_CLIENT, KafkaClientNames } from '../kafka/kafka-port.js';
-import type { KafkaSasl, KafkaSettings } from '../kafka/kafka-settings.js';
+import { DEFAULT_KAFKA_CLIENT, KafkaClientNames } from '../kafka/port/kafka-port.js';
+import type { KafkaSasl, KafkaSettings } from '../kafka/port/kafka-settings.js';
+import type { TopicSettings } from '../kafka/port/topic-settings.js';
 import type { EnvReader } from './env-reader.js';
-
-export interface TopicSettings {
-  rides: string;
-  predictions: string;
-  deadLetters: string;
-  partitions: number;
-  replicationFactor: number;
-}
 
 export const DEFAULT_TOPICS: TopicSettings = {
   rides: 'rides',

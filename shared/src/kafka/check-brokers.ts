@@ -1,5 +1,5 @@
 import { BrokerError } from '../errors.js';
-import type { KafkaClient } from './kafka-port.js';
+import type { KafkaClient } from './port/kafka-port.js';
 
 /**
  * A program's start-up check that the cluster answers: an admin connection and a metadata request, after the

@@ -1,6 +1,6 @@
-import type { TopicSettings } from '../config/kafka-config.js';
 import type { Logger } from '../logger.js';
-import type { KafkaClient } from './kafka-port.js';
+import type { KafkaClient } from './port/kafka-port.js';
+import type { TopicSettings } from './port/topic-settings.js';
 
 /**
  * Creates the rides, predictions and dead-letter topics (and `extra` ones, e.g. a shadow topic) when missing, with

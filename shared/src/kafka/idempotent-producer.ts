@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { KafkaClient, RecordProducer, SendOptions, TopicRecords } from './kafka-port.js';
+import type { KafkaClient, RecordProducer, SendOptions, TopicRecords } from './port/kafka-port.js';
 
 /**
  * An idempotent producer (KIP-98: acks=all, ordered, no duplicates from its own retries) that starts over after

@@ -1,8 +1,8 @@
 import type { Logger } from '../logger.js';
-import { DEFAULT_KAFKA_CLIENT, type KafkaClient } from './kafka-port.js';
-import type { KafkaSettings } from './kafka-settings.js';
-import { kafkajsClient } from './kafkajs-client.js';
-import { platformaticClient } from './platformatic-client.js';
+import { kafkajsClient } from './kafkajs/client.js';
+import { platformaticClient } from './platformatic/client.js';
+import { DEFAULT_KAFKA_CLIENT, type KafkaClient } from './port/kafka-port.js';
+import type { KafkaSettings } from './port/kafka-settings.js';
 
 /** The client `settings.client` names (KAFKA_CLIENT), behind our port. */
 export function createKafka(settings: KafkaSettings, logger: Logger): KafkaClient {

@@ -1,4 +1,4 @@
-import type { OutRecord, TopicRecords } from './kafka-port.js';
+import type { OutRecord, TopicRecords } from './port/kafka-port.js';
 
 interface Group {
   byTopic: Map<string, OutRecord[]>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IdempotentProducer } from '../../src/kafka/idempotent-producer.js';
-import type { KafkaClient } from '../../src/kafka/kafka-port.js';
+import type { KafkaClient } from '../../src/kafka/port/kafka-port.js';
 import { createLogger } from '../../src/logger.js';
 
 /** A client stand-in: each producer() call makes one whose sends follow `send` and whose close never ends. */

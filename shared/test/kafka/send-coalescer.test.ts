@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TopicRecords } from '../../src/kafka/kafka-port.js';
+import type { TopicRecords } from '../../src/kafka/port/kafka-port.js';
 import { SendCoalescer } from '../../src/kafka/send-coalescer.js';
 
 /** A fake request path (a unit test's collaborator): records each request, settled by the test. */

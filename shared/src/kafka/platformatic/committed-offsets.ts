@@ -12,7 +12,7 @@ import {
   offsetFetchV9,
   ResponseError,
 } from '@platformatic/kafka';
-import { BrokerError } from '../errors.js';
+import { BrokerError } from '../../errors.js';
 
 type Client = Consumer<Buffer, Buffer, Buffer, Buffer>;
 type Connection = Awaited<ReturnType<Client['connections']['get']>>;

@@ -1,20 +1,19 @@
-// The @platformatic/kafka adapter of our Kafka port (kafka-port.ts): the only file that imports it.
+// The @platformatic/kafka adapter of our Kafka port (../port/kafka-port.ts): this folder is the only code that imports it.
 //
 // It produces: idempotent and transactional producers, where it costs about half of kafkajs's CPU per record
 // (issue #12's micro-benchmarks: 10.8 against 21.2 µs per record on Node 24), and consumes through our own batch
-// loop on its group membership and fetches (platformatic-consumer.ts), not its per-message stream (22.3 µs per
-// record against kafkajs eachBatch's 9.2). Admin calls stay on kafkajs.
+// loop on its group membership and fetches (consumer.ts), not its per-message stream (22.3 µs per
+// record against kafkajs eachBatch's 9.2); admin calls go through its Admin (admin.ts).
 import {
   Admin,
-  type BaseOptions,
   compatibilityPartitioner,
   FindCoordinatorKeyTypes,
   type MessageToProduce,
   Producer,
   type ProducerOptions,
 } from '@platformatic/kafka';
-import { GroupMovedOnError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { GroupMovedOnError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 import type {
   GroupMetadata,
   KafkaClient,
@@ -26,21 +25,22 @@ import type {
   Transaction,
   TransactionalProducer,
   TransactionalSettings,
-} from './kafka-port.js';
-import type { KafkaSettings } from './kafka-settings.js';
-import { kafkajsClient } from './kafkajs-client.js';
-import { PlatformaticConsumer } from './platformatic-consumer.js';
+} from '../port/kafka-port.js';
+import type { KafkaSettings } from '../port/kafka-settings.js';
+import { PlatformaticAdmin } from './admin.js';
+import { baseOptions } from './base-options.js';
+import { PlatformaticConsumer } from './consumer.js';
+import { explained, needsRejoin } from './errors.js';
 
 type PlatformaticTransaction = Awaited<ReturnType<Producer['beginTransaction']>>;
 
 export function platformaticClient(settings: KafkaSettings, logger: Logger): KafkaClient {
-  const kafkajs = kafkajsClient(settings, logger);
   return {
     name: 'platformatic',
     supportsGroupMetadataFencing: true,
     producer: (options) => new PlatformaticProducer(settings, options),
     transactionalProducer: (id, options) => new PlatformaticTransactionalProducer(settings, id, options),
-    admin: () => kafkajs.admin(),
+    admin: () => new PlatformaticAdmin(baseOptions(settings)),
     consumer: (options) => new PlatformaticConsumer(baseOptions(settings), options, logger),
   };
 }
@@ -52,30 +52,6 @@ function producerOptions(settings: KafkaSettings): ProducerOptions<Buffer, Buffe
     // murmur2 masked to positive, as the Java client and kafkajs's default: a key lands on the same partition.
     partitioner: compatibilityPartitioner,
   };
-}
-
-/** What every client of ours shares: the cluster, timeouts, retries, TLS and SASL. */
-function baseOptions(settings: KafkaSettings): BaseOptions {
-  const options: BaseOptions = {
-    clientId: settings.clientId,
-    bootstrapBrokers: [...settings.brokers],
-    connectTimeout: settings.connectionTimeoutMs ?? 3000,
-    timeout: settings.requestTimeoutMs ?? 30000,
-    // Ride out a broker restart (tens of seconds) before a request is reported failed, as the kafkajs adapter does.
-    retries: settings.retries ?? 10,
-    retryDelay: (_client, _operation, attempt) => Math.min(5000, 300 * 2 ** (attempt - 1)),
-    autocreateTopics: false,
-  };
-  if (settings.ssl === true) options.tls = {};
-  else if (settings.ssl !== undefined) options.tls = { ...settings.ssl };
-  if (settings.sasl !== undefined) {
-    options.sasl = {
-      mechanism: settings.sasl.mechanism.toUpperCase() as 'PLAIN',
-      username: settings.sasl.username,
-      password: settings.sasl.password,
-    };
-  }
-  return options;
 }
 
 function toMessages(records: readonly TopicRecords[]): MessageToProduce<Buffer, Buffer, Buffer, Buffer>[] {
@@ -101,60 +77,6 @@ function toMessages(records: readonly TopicRecords[]): MessageToProduce<Buffer, 
     }
   }
   return messages;
-}
-
-/**
- * True when the coordinator refused a request because the member's generation or id is no longer the group's
- * (the client's `needsRejoin`: ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS, …), however deep the
- * client nested it.
- */
-function needsRejoin(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const {
-    needsRejoin: flag,
-    errors,
-    cause,
-  } = err as { needsRejoin?: unknown; errors?: unknown; cause?: unknown };
-  if (flag === true) return true;
-  return (Array.isArray(errors) && errors.some(needsRejoin)) || needsRejoin(cause);
-}
-
-/**
- * The client reports a failed operation as "<operation> failed N times" with the reasons nested (AggregateError),
- * which logs and exit messages would not show: the reasons are spelled out in the message, the error kept as cause.
- */
-async function explained<T>(operation: Promise<T>): Promise<T> {
-  try {
-    return await operation;
-  } catch (err) {
-    const reasons = [...new Set(nestedMessages(err))];
-    if (reasons.length === 0) throw err;
-    throw new Error(`${(err as Error).message} (${reasons.join('; ')})`, { cause: err });
-  }
-}
-
-/** The messages of the innermost failures, each with its chain of causes ("connection failed: SASL …: …"). */
-function nestedMessages(err: unknown): string[] {
-  const nested = (err as { errors?: unknown[] }).errors;
-  if (!Array.isArray(nested)) return [];
-  return nested.flatMap((e) => {
-    const inner = nestedMessages(e);
-    return inner.length > 0 ? inner : [withCauses(e)];
-  });
-}
-
-function withCauses(err: unknown): string {
-  const parts: string[] = [];
-  for (
-    let e = err as Error | undefined;
-    e !== undefined && parts.length < 5;
-    e = e.cause as Error | undefined
-  ) {
-    const inner = nestedMessages(e);
-    parts.push(inner.length > 0 ? inner.join('; ') : e.message);
-    if (inner.length > 0) break;
-  }
-  return parts.join(': ');
 }
 
 /**

@@ -1,6 +1,6 @@
 // What a fetch session keeps per partition it owns, a fetched batch waiting for eachBatch, and that batch as handed
 // over.
-import type { FetchedBatch, InRecord } from './kafka-port.js';
+import type { FetchedBatch, InRecord } from '../port/kafka-port.js';
 
 /** A partition this member owns in one assignment; a new assignment or a seek replaces or bumps it. */
 export interface Owned {
@@ -27,7 +27,7 @@ export interface BatchSession {
   running(): boolean;
   /** The partition is still owned under the assignment and seek epoch the batch was fetched in. */
   owns(owned: Owned, epoch: number): boolean;
-  /** The coordinator has been silent past the session timeout (session-lease.ts). */
+  /** The coordinator has been silent past the session timeout (../common/session-lease.ts). */
   lapsed(): boolean;
 }
 

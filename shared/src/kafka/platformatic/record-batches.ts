@@ -1,6 +1,6 @@
 // Fetched record batches of @platformatic/kafka as our InRecords, in one pass over their records.
 import { IS_CONTROL, IS_TRANSACTIONAL, type RecordsBatch } from '@platformatic/kafka';
-import type { InRecord, RecordHeaders } from './kafka-port.js';
+import type { InRecord, RecordHeaders } from '../port/kafka-port.js';
 
 /** Record batch attribute bit 3: the broker's LogAppendTime, whose records carry the batch's max timestamp. */
 const LOG_APPEND_TIME = 0b1000;

@@ -1,5 +1,5 @@
 // Our Kafka port: the few calls the product, its tests, chaos and bench make, in our own types. A client is named
-// only by its adapter (kafkajs-client.ts, platformatic-client.ts); everything else speaks these interfaces.
+// only by its adapter (kafkajs/, platformatic/); everything else speaks these interfaces.
 
 /** Compression codecs a producer can be asked for. */
 export const CompressionNames = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -137,7 +137,8 @@ export interface KafkaAdmin {
   createTopics(specs: readonly TopicSpec[], timeoutMs?: number): Promise<boolean>;
   /** The group's committed offset per partition of `topic`; -1 where it has none. */
   committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>>;
-  /** The log end offset (high watermark) per partition of `topic`. */
+  /** The end offset per partition of `topic` as a read_committed consumer sees it: the last stable offset (the high
+   * watermark where no transaction is open). */
   endOffsets(topic: string): Promise<Map<number, bigint>>;
   describeGroup(groupId: string): Promise<GroupDescription>;
   /** The brokers the cluster reports and its controller (null until one is elected); fails when none answers. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SessionLease } from '../../src/kafka/session-lease.js';
+import { SessionLease } from '../../../src/kafka/common/session-lease.js';
 
 /** A clock the test moves by hand. */
 function clock(start = 1_000) {

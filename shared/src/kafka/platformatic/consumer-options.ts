@@ -1,10 +1,10 @@
 import { type BaseOptions, type ConsumerOptions, FetchIsolationLevels } from '@platformatic/kafka';
-import type { ConsumerSettings } from './kafka-port.js';
-import { DEFAULT_SESSION_TIMEOUT_MS } from './session-lease.js';
+import { DEFAULT_SESSION_TIMEOUT_MS } from '../common/session-lease.js';
+import type { ConsumerSettings } from '../port/kafka-port.js';
 
 /**
  * How long a fetch waits for data where the settings leave it unset: the Java client's fetch.max.wait.ms, not
- * kafkajs's 5 s. One fetch per leader is in flight (platformatic-leader-fetches.ts), so a partition that becomes
+ * kafkajs's 5 s. One fetch per leader is in flight (leader-fetches.ts), so a partition that becomes
  * ready while its leader's fetch waits (newly assigned, sought, resumed) is fetched once that fetch returns: with
  * 5 s, a member taking over a stopped member's partitions on an idle topic left them unread for up to 5 s.
  */

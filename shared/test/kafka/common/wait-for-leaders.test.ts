@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
-import { type ReadLeaders, waitForLeaders } from '../../src/kafka/wait-for-leaders.js';
+import { ErrorCodes } from '../../../src/errors.js';
+import { type ReadLeaders, waitForLeaders } from '../../../src/kafka/common/wait-for-leaders.js';
 
 /** Metadata answers that follow `answers` in turn (an Error is thrown), then the last one forever. */
 function leadersFrom(answers: (Error | number)[]): ReadLeaders {

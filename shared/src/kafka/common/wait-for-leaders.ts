@@ -1,5 +1,5 @@
-import { BrokerError } from '../errors.js';
-import type { TopicSpec } from './kafka-port.js';
+import { BrokerError } from '../../errors.js';
+import type { TopicSpec } from '../port/kafka-port.js';
 
 /** Leader ids per partition of each topic asked for (a topic not yet known is left out; -1 = no leader yet). */
 export type ReadLeaders = (topics: string[]) => Promise<Map<string, number[]>>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handedBatch, type Job, type Owned } from '../../src/kafka/platformatic-owned-partition.js';
+import { handedBatch, type Job, type Owned } from '../../../src/kafka/platformatic/owned-partition.js';
 
 function jobAt(position: bigint): { owned: Owned; job: Job } {
   const owned: Owned = { topic: 't', partition: 0, key: 't:0', position, epoch: 3, highWatermark: 20n };

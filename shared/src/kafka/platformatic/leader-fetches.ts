@@ -1,6 +1,6 @@
 // The Fetch requests of a session's next round: one per partition leader, for all its owned partitions.
 import type { Consumer } from '@platformatic/kafka';
-import type { Owned } from './platformatic-owned-partition.js';
+import type { Owned } from './owned-partition.js';
 
 type Client = Consumer<Buffer, Buffer, Buffer, Buffer>;
 type ClusterMetadata = Awaited<ReturnType<Client['metadata']>>;

@@ -1,4 +1,4 @@
-// One run of the platformatic consumer (platformatic-consumer.ts): the group membership, the positions it reads
+// One run of the platformatic consumer (consumer.ts): the group membership, the positions it reads
 // from, the fetch loop and the batches handed to eachBatch.
 import {
   type BaseOptions,
@@ -7,22 +7,22 @@ import {
   ListOffsetTimestamps,
   type MessagesStream,
 } from '@platformatic/kafka';
-import { BrokerError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { BrokerError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from '../common/session-lease.js';
 import type {
   ConsumerEvents,
   ConsumerSettings,
   GroupMetadata,
   PartitionOffset,
   RunOptions,
-} from './kafka-port.js';
-import { AutoCommit } from './platformatic-auto-commit.js';
-import { CommittedOffsetsReader } from './platformatic-committed-offsets.js';
-import { consumerOptions } from './platformatic-consumer-options.js';
-import { type FetchRequestTopic, leaderFetches } from './platformatic-leader-fetches.js';
-import { handedBatch, type Job, type Owned } from './platformatic-owned-partition.js';
-import { batchRecords } from './platformatic-record-batches.js';
-import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from './session-lease.js';
+} from '../port/kafka-port.js';
+import { AutoCommit } from './auto-commit.js';
+import { CommittedOffsetsReader } from './committed-offsets.js';
+import { consumerOptions } from './consumer-options.js';
+import { type FetchRequestTopic, leaderFetches } from './leader-fetches.js';
+import { handedBatch, type Job, type Owned } from './owned-partition.js';
+import { batchRecords } from './record-batches.js';
 
 /** Kafka's OFFSET_OUT_OF_RANGE error code: the position fell off the log (retention) or past its end. */
 const OFFSET_OUT_OF_RANGE = 1;
@@ -63,7 +63,7 @@ export class FetchSession {
   private readonly paused = new Set<string>();
   private readonly seeks = new Map<string, bigint>();
   private readonly commits: AutoCommit;
-  /** Classic protocol: when the coordinator last answered (session-lease.ts); nothing is handed over past it. */
+  /** Classic protocol: when the coordinator last answered (../common/session-lease.ts); nothing is handed over past it. */
   private readonly lease: SessionLease;
   private lapseReported = false;
   private running = false;
@@ -190,7 +190,7 @@ export class FetchSession {
     this.wake();
   }
 
-  /** Classic protocol: no answer from the coordinator for longer than the session timeout (session-lease.ts). */
+  /** Classic protocol: no answer from the coordinator for longer than the session timeout (../common/session-lease.ts). */
   private lapsed(): boolean {
     if (!this.classic || !this.lease.lapsed()) return false;
     if (!this.lapseReported) {
@@ -256,7 +256,7 @@ export class FetchSession {
   }
 
   /**
-   * The committed offsets of newly owned partitions, read stable (platformatic-committed-offsets.ts: never the
+   * The committed offsets of newly owned partitions, read stable (committed-offsets.ts: never the
    * offset before an open transaction's); without one, the earliest or latest by `fromBeginning`.
    */
   private async initPositions(fresh: Owned[]): Promise<void> {
@@ -306,7 +306,7 @@ export class FetchSession {
     }
   }
 
-  /** The next round of fetches (platformatic-leader-fetches.ts), each in the background. */
+  /** The next round of fetches (leader-fetches.ts), each in the background. */
   private async fetchIdle(): Promise<void> {
     if (this.rebalancing || this.lapsed()) return;
     const ready = [...this.owned.values()].filter(

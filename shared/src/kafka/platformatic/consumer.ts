@@ -1,4 +1,4 @@
-// The @platformatic/kafka batch consumer behind our port (kafka-port.ts BatchConsumer).
+// The @platformatic/kafka batch consumer behind our port (../port/kafka-port.ts BatchConsumer).
 //
 // The client's MessagesStream turns every record into a Message object (deserializers, a commit closure, metadata,
 // diagnostics) and pushes it through a Readable: 22.3 CPU µs per record against kafkajs eachBatch's 9.2. Here the
@@ -7,13 +7,13 @@
 // in one pass. An idle MessagesStream (never read, so it never fetches) is how the client is asked to join: with
 // the consumer protocol (KIP-848) `consume()` is the only way in.
 //
-// The parts: platformatic-fetch-session.ts (one run), platformatic-leader-fetches.ts (its fetch requests),
-// platformatic-record-batches.ts (records to InRecords), platformatic-committed-offsets.ts (stable start offsets),
-// platformatic-auto-commit.ts, platformatic-consumer-options.ts.
+// The parts: fetch-session.ts (one run), leader-fetches.ts (its fetch requests),
+// record-batches.ts (records to InRecords), committed-offsets.ts (stable start offsets),
+// auto-commit.ts, consumer-options.ts.
 import { EventEmitter } from 'node:events';
 import { type BaseOptions, Consumer } from '@platformatic/kafka';
-import { BrokerError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { BrokerError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 import type {
   BatchConsumer,
   ConsumerEvents,
@@ -21,9 +21,9 @@ import type {
   GroupMetadata,
   PartitionOffset,
   RunOptions,
-} from './kafka-port.js';
-import { consumerOptions } from './platformatic-consumer-options.js';
-import { FetchSession } from './platformatic-fetch-session.js';
+} from '../port/kafka-port.js';
+import { consumerOptions } from './consumer-options.js';
+import { FetchSession } from './fetch-session.js';
 
 /** The pause before a session that crashed on a retriable error runs again (kafkajs: initialRetryTime 300). */
 const RESTART_DELAY_MS = 1000;

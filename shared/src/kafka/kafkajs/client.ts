@@ -1,4 +1,4 @@
-// The kafkajs adapter of our Kafka port (kafka-port.ts): the only file that imports kafkajs.
+// The kafkajs adapter of our Kafka port (../port/kafka-port.ts): the only file that imports kafkajs.
 import {
   type Admin,
   CompressionTypes,
@@ -12,8 +12,10 @@ import {
   type SASLOptions,
   type TopicMessages,
 } from 'kafkajs';
-import { BrokerError, ConfigError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { BrokerError, ConfigError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from '../common/session-lease.js';
+import { waitForLeaders } from '../common/wait-for-leaders.js';
 import type {
   BatchConsumer,
   CompressionName,
@@ -33,10 +35,8 @@ import type {
   Transaction,
   TransactionalProducer,
   TransactionalSettings,
-} from './kafka-port.js';
-import type { KafkaSettings } from './kafka-settings.js';
-import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from './session-lease.js';
-import { waitForLeaders } from './wait-for-leaders.js';
+} from '../port/kafka-port.js';
+import type { KafkaSettings } from '../port/kafka-settings.js';
 
 const compressions: Record<CompressionName, CompressionTypes> = {
   none: CompressionTypes.None,
@@ -230,7 +230,7 @@ class KafkajsAdmin implements KafkaAdmin {
 
 class KafkajsConsumer implements BatchConsumer {
   private readonly consumer: Consumer;
-  /** When the coordinator last answered a heartbeat or a join (session-lease.ts). */
+  /** When the coordinator last answered a heartbeat or a join (../common/session-lease.ts). */
   private readonly lease: SessionLease;
 
   constructor(kafka: Kafka, settings: ConsumerSettings) {

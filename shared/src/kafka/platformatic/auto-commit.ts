@@ -1,6 +1,6 @@
 // autoCommit's offsets, collected while a commit is in flight and sent together: one request at a time.
-import type { Logger } from '../logger.js';
-import type { PartitionOffset } from './kafka-port.js';
+import type { Logger } from '../../logger.js';
+import type { PartitionOffset } from '../port/kafka-port.js';
 
 export class AutoCommit {
   private readonly commit: (offsets: readonly PartitionOffset[]) => Promise<void>;

@@ -1,11 +1,11 @@
 import { ProtocolError } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
-import { BrokerError } from '../../src/errors.js';
+import { BrokerError } from '../../../src/errors.js';
 import {
   readStable,
   stableOffsets,
   UNSTABLE_OFFSET_COMMIT,
-} from '../../src/kafka/platformatic-committed-offsets.js';
+} from '../../../src/kafka/platformatic/committed-offsets.js';
 
 const wanted = [{ topic: 't', partitions: [0, 1] }];
 const fast = { deadlineMs: 200, backoffMs: 1, maxBackoffMs: 5 };

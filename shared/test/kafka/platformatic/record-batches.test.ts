@@ -1,6 +1,6 @@
 import { IS_CONTROL, IS_TRANSACTIONAL, type RecordsBatch } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
-import { batchRecords, recordHeaders } from '../../src/kafka/platformatic-record-batches.js';
+import { batchRecords, recordHeaders } from '../../../src/kafka/platformatic/record-batches.js';
 
 function recordBatch(firstOffset: bigint, count: number, extra: Partial<RecordsBatch> = {}): RecordsBatch {
   return {
