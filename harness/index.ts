@@ -10,6 +10,7 @@ export { type SecureBrokerHandle, type SecureBrokerOptions, startSaslSslBroker }
 export { type HarnessMode, type StartBrokerOptions, startBroker } from './broker/start-broker.js';
 export {
   type Child,
+  type NodeSpawnOptions,
   type RunResult,
   runChecked,
   runToExit,
@@ -38,6 +39,13 @@ export {
 } from './containers/project-images.js';
 export { type Cleanup, registerCleanup } from './exit-hooks.js';
 export { freePort } from './free-port.js';
+export {
+  STREAM_SCORER_MAIN,
+  type StreamScorer,
+  type StreamScorerOptions,
+  startStreamScorer,
+} from './programs/stream-scorer.js';
+export { type WaitReadyOptions, waitReady } from './programs/wait-ready.js';
 export { MODEL_DIR, REPO_ROOT } from './repo-paths.js';
 export { exitOnOlderNode } from './supported-node.js';
 export {

@@ -1,0 +1,30 @@
+import type { Child } from '../child-process.js';
+import { waitFor } from '../wait-for.js';
+
+export interface WaitReadyOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+  /** Ends the wait early without failing (e.g. a demo being stopped meanwhile). */
+  cancelled?: () => boolean;
+}
+
+/** Polls a program's GET /readyz until it answers 200, failing at once if the process exits first. */
+export async function waitReady(run: Child, port: number, options: WaitReadyOptions = {}): Promise<void> {
+  const { timeoutMs = 60_000, intervalMs, cancelled = () => false } = options;
+  await waitFor(
+    async () => {
+      if (cancelled()) return true;
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (!ready && run.child.exitCode !== null) {
+        throw new Error(`exited (${run.child.exitCode}) before it was ready:\n${run.output()}`);
+      }
+      return ready;
+    },
+    timeoutMs,
+    () => `not ready after ${timeoutMs} ms:\n${run.output()}`,
+    intervalMs === undefined ? {} : { intervalMs },
+  );
+}
