@@ -39,6 +39,8 @@ export {
 } from './containers/project-images.js';
 export { type Cleanup, registerCleanup } from './exit-hooks.js';
 export { freePort } from './free-port.js';
+export { BATCH_SCORER_MAIN, runBatchScorer } from './programs/batch-scorer.js';
+export { PRODUCER_MAIN, type ProducerOptions, startProducer } from './programs/producer-cli.js';
 export {
   STREAM_SCORER_MAIN,
   type StreamScorer,
@@ -46,6 +48,12 @@ export {
   startStreamScorer,
 } from './programs/stream-scorer.js';
 export { type WaitReadyOptions, waitReady } from './programs/wait-ready.js';
+export {
+  startWebService,
+  WEB_SERVICE_MAIN,
+  type WebService,
+  type WebServiceOptions,
+} from './programs/web-service.js';
 export { MODEL_DIR, REPO_ROOT } from './repo-paths.js';
 export { exitOnOlderNode } from './supported-node.js';
 export {

@@ -21,8 +21,8 @@ import {
   exitOnOlderNode,
   KAFKA_VERSION,
   REPO_ROOT,
-  spawnNode,
   startBroker,
+  startProducer,
   startStreamScorer,
   waitFor,
 } from '../harness/index.js';
@@ -70,9 +70,6 @@ function tripSource(): string[] {
   say(`No trip file at ${values.file} (offline, no ../shared/data): replaying a synthetic stream instead.`);
   return ['--synthetic'];
 }
-
-const spawnLogged = (script: string, args: string[], env: Record<string, string>, log: string): Child =>
-  spawnNode(script, args, env, { logFile: join(logDir, log) });
 
 const source = tripSource();
 say(`Starting Kafka ${KAFKA_VERSION}…`);
@@ -177,12 +174,11 @@ const redraw = setInterval(() => {
     );
 }, 1000);
 
-producer = spawnLogged(
-  'producer/dist/main.js',
-  [...source, '--rate', String(rate), '--duration', String(durationS)],
-  { KAFKA_BROKERS: brokers },
-  'producer.log',
-);
+producer = startProducer({
+  brokers: broker.brokers,
+  args: [...source, '--rate', String(rate), '--duration', String(durationS)],
+  spawn: { logFile: join(logDir, 'producer.log') },
+});
 await producer.exited;
 // Up to 15 s for the last rides' outcomes; after that the demo shows what it has.
 await waitFor(

@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import { createKafka, createLogger } from '@ride/shared';
 import {
   REPO_ROOT,
-  spawnNode,
   startBroker,
+  startProducer,
   startStreamScorer,
   streamTopicNames,
   uniqueName,
@@ -82,7 +82,6 @@ async function soak(): Promise<void> {
   await admin.createTopics(Object.values(topics).map((topic) => ({ topic, numPartitions: 6 })));
 
   const probeFile = join(tmpdir(), `${base}.heap.jsonl`);
-  const kafkaEnv = { KAFKA_BROKERS: broker.brokers.join(','), RIDES_TOPIC: topics.rides, LOG_LEVEL: 'warn' };
   // Their stderr comes through live, as a leak's warnings would.
   const echo = { echoStderr: true };
   const { run: consumer } = await startStreamScorer({
@@ -98,12 +97,13 @@ async function soak(): Promise<void> {
     },
     output: echo,
   });
-  const producer = spawnNode(
-    'producer/dist/main.js',
-    ['--synthetic', '--rate', String(rate), '--duration', String(minutes * 60)],
-    kafkaEnv,
-    echo,
-  );
+  const producer = startProducer({
+    brokers: broker.brokers,
+    ridesTopic: topics.rides,
+    args: ['--synthetic', '--rate', String(rate), '--duration', String(minutes * 60)],
+    env: { LOG_LEVEL: 'warn' },
+    spawn: echo,
+  });
 
   async function lag(): Promise<number> {
     const [committed, ends] = await Promise.all([

@@ -2,19 +2,21 @@ import type { Child } from '../child-process.js';
 import { waitFor } from '../wait-for.js';
 
 export interface WaitReadyOptions {
+  /** The endpoint that answers 200 once ready; /readyz by default (the web service has /healthz only). */
+  path?: string;
   timeoutMs?: number;
   intervalMs?: number;
   /** Ends the wait early without failing (e.g. a demo being stopped meanwhile). */
   cancelled?: () => boolean;
 }
 
-/** Polls a program's GET /readyz until it answers 200, failing at once if the process exits first. */
+/** Polls a program's readiness endpoint (GET /readyz) until it answers 200, failing at once if the process exits first. */
 export async function waitReady(run: Child, port: number, options: WaitReadyOptions = {}): Promise<void> {
-  const { timeoutMs = 60_000, intervalMs, cancelled = () => false } = options;
+  const { path = '/readyz', timeoutMs = 60_000, intervalMs, cancelled = () => false } = options;
   await waitFor(
     async () => {
       if (cancelled()) return true;
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      const ready = await fetch(`http://127.0.0.1:${port}${path}`).then(
         (r) => r.status === 200,
         () => false,
       );

@@ -1,13 +1,16 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  BATCH_SCORER_MAIN,
   freePort,
+  PRODUCER_MAIN,
   REPO_ROOT,
   runToExit,
   STREAM_SCORER_MAIN,
   startStreamScorer,
   streamTopicNames,
   uniqueName,
+  WEB_SERVICE_MAIN,
   waitFor,
 } from '../../harness/index.js';
 import { killAfterTest } from '../support/kill-after-test.js';
@@ -30,9 +33,9 @@ function split(output: string): { lines: Record<string, unknown>[]; raw: string[
 
 const PROGRAMS = [
   { name: 'ride-scorer', main: STREAM_SCORER_MAIN },
-  { name: 'ride-web', main: 'consumer/dist/web/main.js' },
-  { name: 'ride-batch', main: 'consumer/dist/batch/main.js' },
-  { name: 'ride-producer', main: 'producer/dist/main.js' },
+  { name: 'ride-web', main: WEB_SERVICE_MAIN },
+  { name: 'ride-batch', main: BATCH_SCORER_MAIN },
+  { name: 'ride-producer', main: PRODUCER_MAIN },
 ];
 
 describe('start-up failures end the process with a fatal line and its code', () => {
