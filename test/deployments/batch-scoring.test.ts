@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatchScorer } from '../../harness/index.js';
+import { MODEL_100 } from '../support/model-versions.js';
 import { tripFile } from '../support/trip-file.js';
-import { MODEL_100 } from './model-versions.js';
 
 let root: string;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { runProducer } from '../support/producer-process.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { testKafka } from '../support/test-kafka.js';
 import { tripFile } from '../support/trip-file.js';
-import { type PredictJson, postPredict, startWeb } from './web-process.js';
+import { type PredictJson, postPredict, startWeb } from '../support/web-process.js';
 
 const RIDES = 2_000;
 

@@ -1,6 +1,6 @@
 import { ErrorCodes } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
-import { type PredictJson, postPredict, startWeb } from './web-process.js';
+import { type PredictJson, postPredict, startWeb } from '../support/web-process.js';
 
 describe('web service binary', () => {
   it("answers the course's request and a batch, refuses bad input with codes, stops cleanly", async () => {

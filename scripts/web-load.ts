@@ -1,10 +1,10 @@
 /**
  * Load test of the web service on loopback with autocannon (a real HTTP load generator, separate process).
- * Usage: npx tsc -b && npx tsx test/deployments/web-load.ts [seconds=10] [concurrency list=1,10,50]
+ * Usage: npx tsc -b && npx tsx scripts/web-load.ts [seconds=10] [concurrency list=1,10,50]
  * Prints requests/s and latency percentiles per concurrency, for a single ride and a 100-ride batch request.
  */
 import { join } from 'node:path';
-import { REPO_ROOT, runToExit, startWebService } from '../../harness/index.js';
+import { REPO_ROOT, runToExit, startWebService } from '../harness/index.js';
 
 const seconds = process.argv[2] ?? '10';
 const concurrencies = (process.argv[3] ?? '1,10,50').split(',');

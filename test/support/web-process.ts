@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { startWebService } from '../../harness/index.js';
-import { killAfterTest } from '../support/kill-after-test.js';
+import { killAfterTest } from './kill-after-test.js';
 
 export interface WebProcess {
   child: ChildProcess;
