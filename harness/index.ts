@@ -47,7 +47,7 @@ export {
   type StreamScorerOptions,
   startStreamScorer,
 } from './programs/stream-scorer.js';
-export { type WaitReadyOptions, waitReady } from './programs/wait-ready.js';
+export { isReady, type WaitReadyOptions, waitReady } from './programs/wait-ready.js';
 export {
   startWebService,
   WEB_SERVICE_MAIN,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } fro
 import {
   type ContainerEngine,
   freePort,
+  isReady,
   PROJECT_IMAGES,
   REPO_ROOT,
   resolveKafkaJars,
@@ -130,12 +131,7 @@ describe("docker-compose.yml's own services, run", () => {
       });
     }
     for (const { port, container } of consumers) {
-      await waitWithLogs(
-        container,
-        async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200,
-        90_000,
-        'a consumer replica never became ready',
-      );
+      await waitWithLogs(container, () => isReady(port), 90_000, 'a consumer replica never became ready');
       expect(await container.healthy()).toBe(true);
     }
 

@@ -6,6 +6,7 @@ import {
   type BuiltImage,
   type ContainerEngine,
   freePort,
+  isReady,
   MODEL_DIR,
   uniqueName,
 } from '../../harness/index.js';
@@ -70,12 +71,7 @@ describe('the scorer image, run as a user runs it', () => {
         ...clientEnv(),
       },
     });
-    await waitWithLogs(
-      consumer,
-      async () => (await get(port, '/readyz')).status === 200,
-      90_000,
-      'never ready',
-    );
+    await waitWithLogs(consumer, () => isReady(port), 90_000, 'never ready');
     console.warn(
       `[images] scorer container: start to ready ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
