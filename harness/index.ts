@@ -55,6 +55,7 @@ export {
   type WebServiceOptions,
 } from './programs/web-service.js';
 export { MODEL_DIR, REPO_ROOT } from './repo-paths.js';
+export { APICURIO_VERSION, type SchemaRegistry, startSchemaRegistry } from './servers/apicurio-registry.js';
 export { type MlflowServer, type RegisteredVersion, startMlflowServer } from './servers/mlflow-server.js';
 export { exitOnOlderNode } from './supported-node.js';
 export {

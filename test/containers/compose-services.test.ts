@@ -13,16 +13,16 @@ import {
   streamTopicNames,
   uniqueName,
 } from '../../harness/index.js';
-import { checkDelivery } from '../support/delivery-check.js';
-import { testClient, testKafka } from '../support/test-kafka.js';
-import { type ComposeService, composeServices, runSpecOf } from './compose-services.js';
+import { type ComposeService, composeServices, runSpecOf } from '../support/containers/compose-services.js';
 import {
   BUILD_TIMEOUT_MS,
   buildImages,
   containerForTest,
   expectNoContainersLeft,
   waitWithLogs,
-} from './images.js';
+} from '../support/containers/images.js';
+import { checkDelivery } from '../support/delivery-check.js';
+import { testClient, testKafka } from '../support/test-kafka.js';
 
 // `docker compose up` with these in its environment: the compose file's own knob for the replay rate.
 const services = composeServices({ RIDE_RATE: '5000' });

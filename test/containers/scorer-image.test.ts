@@ -10,16 +10,16 @@ import {
   MODEL_DIR,
   uniqueName,
 } from '../../harness/index.js';
-import { checkDelivery } from '../support/delivery-check.js';
-import { createStreamTopics } from '../support/stream-topics.js';
-import { testClient, testKafka } from '../support/test-kafka.js';
 import {
   BUILD_TIMEOUT_MS,
   buildImages,
   containerForTest,
   expectNoContainersLeft,
   waitWithLogs,
-} from './images.js';
+} from '../support/containers/images.js';
+import { checkDelivery } from '../support/delivery-check.js';
+import { createStreamTopics } from '../support/stream-topics.js';
+import { testClient, testKafka } from '../support/test-kafka.js';
 
 let engine: ContainerEngine;
 let scorer: BuiltImage;
