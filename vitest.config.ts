@@ -15,7 +15,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.test.ts'],
           // The chaos setup only collects the fault table the short chaos suite prints at the end.
-          globalSetup: ['test/setup/kafka-global-setup.ts', 'test/chaos/chaos-global-setup.ts'],
+          globalSetup: ['test/setup/kafka-global-setup.ts', 'test/setup/chaos-global-setup.ts'],
           setupFiles: ['test/setup/name-after-test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

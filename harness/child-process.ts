@@ -99,17 +99,25 @@ export function spawnChild(command: string, args: readonly string[], options: Sp
   return run;
 }
 
-/** Runs one of the repository's scripts (e.g. consumer/dist/stream/main.js) under this Node, `env` over ours. */
+export interface NodeSpawnOptions extends Pick<SpawnOptions, 'logFile' | 'echoStderr'> {
+  /** Node flags before the script. */
+  nodeArgs?: readonly string[] | undefined;
+  /** The environment under `env`; ours when omitted. */
+  baseEnv?: NodeJS.ProcessEnv | undefined;
+}
+
+/** Runs one of the repository's scripts (e.g. producer/dist/main.js) under this Node, `env` over ours. */
 export function spawnNode(
   script: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-  options: Pick<SpawnOptions, 'logFile' | 'echoStderr'> = {},
+  options: NodeSpawnOptions = {},
 ): Child {
-  return spawnChild(process.execPath, [join(REPO_ROOT, script), ...args], {
-    ...options,
+  const { nodeArgs = [], baseEnv = process.env, ...output } = options;
+  return spawnChild(process.execPath, [...nodeArgs, join(REPO_ROOT, script), ...args], {
+    ...output,
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+    env: { ...baseEnv, ...env },
   });
 }
 

@@ -10,6 +10,7 @@ export { type SecureBrokerHandle, type SecureBrokerOptions, startSaslSslBroker }
 export { type HarnessMode, type StartBrokerOptions, startBroker } from './broker/start-broker.js';
 export {
   type Child,
+  type NodeSpawnOptions,
   type RunResult,
   runChecked,
   runToExit,
@@ -38,7 +39,24 @@ export {
 } from './containers/project-images.js';
 export { type Cleanup, registerCleanup } from './exit-hooks.js';
 export { freePort } from './free-port.js';
+export { BATCH_SCORER_MAIN, runBatchScorer } from './programs/batch-scorer.js';
+export { PRODUCER_MAIN, type ProducerOptions, startProducer } from './programs/producer-cli.js';
+export {
+  STREAM_SCORER_MAIN,
+  type StreamScorer,
+  type StreamScorerOptions,
+  startStreamScorer,
+} from './programs/stream-scorer.js';
+export { isReady, type WaitReadyOptions, waitReady } from './programs/wait-ready.js';
+export {
+  startWebService,
+  WEB_SERVICE_MAIN,
+  type WebService,
+  type WebServiceOptions,
+} from './programs/web-service.js';
 export { MODEL_DIR, REPO_ROOT } from './repo-paths.js';
+export { APICURIO_VERSION, type SchemaRegistry, startSchemaRegistry } from './servers/apicurio-registry.js';
+export { type MlflowServer, type RegisteredVersion, startMlflowServer } from './servers/mlflow-server.js';
 export { exitOnOlderNode } from './supported-node.js';
 export {
   committedOffsets,

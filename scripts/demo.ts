@@ -19,11 +19,11 @@ import {
 import {
   type Child,
   exitOnOlderNode,
-  freePort,
   KAFKA_VERSION,
   REPO_ROOT,
-  spawnNode,
   startBroker,
+  startProducer,
+  startStreamScorer,
   waitFor,
 } from '../harness/index.js';
 import { DemoStats } from './demo/demo-stats.js';
@@ -71,9 +71,6 @@ function tripSource(): string[] {
   return ['--synthetic'];
 }
 
-const spawnLogged = (script: string, args: string[], env: Record<string, string>, log: string): Child =>
-  spawnNode(script, args, env, { logFile: join(logDir, log) });
-
 const source = tripSource();
 say(`Starting Kafka ${KAFKA_VERSION}…`);
 const broker = await startBroker({ partitions: 6 });
@@ -89,14 +86,14 @@ say(
   `Topics ${topics.rides}, ${topics.predictions}, ${topics.deadLetters} ready (${topics.partitions} partitions)`,
 );
 
-const port = await freePort();
-const env = {
-  KAFKA_BROKERS: brokers,
-  HTTP_HOST: '127.0.0.1',
-  HTTP_PORT: String(port),
-  FROM_BEGINNING: 'false',
-};
-const consumer = spawnLogged('consumer/dist/stream/main.js', [], env, 'consumer.log');
+// The scorer's own defaults, spelled out: the demo runs it as deployed, on the default topics and group.
+const consumer = await startStreamScorer({
+  brokers: broker.brokers,
+  topics,
+  groupId: 'ride-scorer',
+  env: { FROM_BEGINNING: 'false' },
+  output: { logFile: join(logDir, 'consumer.log') },
+});
 const stats = new DemoStats();
 const zones = await readZones(join(REPO_ROOT, 'data/taxi_zone_lookup.csv')).catch(() => new Map());
 const tap = kafka.consumer({ groupId: `demo-view-${process.pid}` });
@@ -110,8 +107,8 @@ async function shutdown(reason: string): Promise<void> {
   say(`\n${reason}: stopping producer, consumer and Kafka…`);
   if (producer && producer.child.exitCode === null) producer.child.kill('SIGTERM');
   if (producer) await producer.exited;
-  consumer.child.kill('SIGTERM');
-  const code = await consumer.exited;
+  consumer.run.child.kill('SIGTERM');
+  const code = await consumer.run.exited;
   await tap.disconnect().catch(() => undefined);
   await broker.stop();
   const seconds = Math.max(0.001, (stats.lastPredictionAt - stats.firstPredictionAt) / 1000);
@@ -128,27 +125,13 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 // Wait for the consumer to join its group before replaying, so the first rides are not waiting on a rebalance.
 // A signal meanwhile ends the wait too: shutdown() is under way.
 try {
-  await waitFor(
-    async () => {
-      if (stopping) return true;
-      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (!ok && consumer.child.exitCode !== null)
-        throw new Error(`consumer exited (${consumer.child.exitCode})`);
-      return ok;
-    },
-    60_000,
-    () => 'consumer not ready after 60 s',
-    { intervalMs: 200 },
-  );
+  await consumer.ready({ cancelled: () => stopping, intervalMs: 200 });
 } catch {
   console.error(`the consumer did not start; see ${join(logDir, 'consumer.log')}`);
   await shutdown('consumer failed');
   process.exit(1);
 }
-say(`Consumer ready (metrics at http://127.0.0.1:${port}/metrics)`);
+say(`Consumer ready (metrics at http://127.0.0.1:${consumer.port}/metrics)`);
 
 await tap.connect();
 for (const topic of [topics.rides, topics.predictions, topics.deadLetters]) await tap.subscribe(topic);
@@ -191,12 +174,11 @@ const redraw = setInterval(() => {
     );
 }, 1000);
 
-producer = spawnLogged(
-  'producer/dist/main.js',
-  [...source, '--rate', String(rate), '--duration', String(durationS)],
-  { KAFKA_BROKERS: brokers },
-  'producer.log',
-);
+producer = startProducer({
+  brokers: broker.brokers,
+  args: [...source, '--rate', String(rate), '--duration', String(durationS)],
+  spawn: { logFile: join(logDir, 'producer.log') },
+});
 await producer.exited;
 // Up to 15 s for the last rides' outcomes; after that the demo shows what it has.
 await waitFor(

@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createKafka, createLogger } from '@ride/shared';
 import {
-  consumerEnv,
-  freePort,
   REPO_ROOT,
-  spawnNode,
   startBroker,
+  startProducer,
+  startStreamScorer,
   streamTopicNames,
   uniqueName,
   waitFor,
@@ -83,28 +82,28 @@ async function soak(): Promise<void> {
   await admin.createTopics(Object.values(topics).map((topic) => ({ topic, numPartitions: 6 })));
 
   const probeFile = join(tmpdir(), `${base}.heap.jsonl`);
-  const kafkaEnv = { KAFKA_BROKERS: broker.brokers.join(','), RIDES_TOPIC: topics.rides, LOG_LEVEL: 'warn' };
   // Their stderr comes through live, as a leak's warnings would.
   const echo = { echoStderr: true };
-  const consumer = spawnNode(
-    'consumer/dist/stream/main.js',
-    [],
-    {
-      ...consumerEnv(broker.brokers, topics, groupId, await freePort()),
+  const { run: consumer } = await startStreamScorer({
+    brokers: broker.brokers,
+    topics,
+    groupId,
+    env: {
       LOG_LEVEL: 'warn',
       PROCESSING_GUARANTEE: values.guarantee,
       NODE_OPTIONS: `--expose-gc --require ${join(REPO_ROOT, 'test/chaos/heap-probe-hook.cjs')}`,
       CHAOS_HEAP_PROBE_FILE: probeFile,
       CHAOS_HEAP_PROBE_MS: String(sampleMs),
     },
-    echo,
-  );
-  const producer = spawnNode(
-    'producer/dist/main.js',
-    ['--synthetic', '--rate', String(rate), '--duration', String(minutes * 60)],
-    kafkaEnv,
-    echo,
-  );
+    output: echo,
+  });
+  const producer = startProducer({
+    brokers: broker.brokers,
+    ridesTopic: topics.rides,
+    args: ['--synthetic', '--rate', String(rate), '--duration', String(minutes * 60)],
+    env: { LOG_LEVEL: 'warn' },
+    spawn: echo,
+  });
 
   async function lag(): Promise<number> {
     const [committed, ends] = await Promise.all([

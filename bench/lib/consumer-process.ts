@@ -1,12 +1,8 @@
-import { join } from 'node:path';
 import {
   type Child,
-  consumerEnv,
-  freePort,
-  REPO_ROOT,
   type StreamTopics,
-  spawnChild,
-  waitFor,
+  startStreamScorer,
+  waitReady as waitForReadyz,
 } from '../../harness/index.js';
 
 /** How consumer processes are started: the environment they inherit, extra settings, node flags. */
@@ -21,42 +17,27 @@ export interface ConsumerProcess {
   port: number;
 }
 
-/** Starts `node consumer/dist/stream/main.js` (the deployable, compiled) configured only through its environment. */
+/** Starts the stream scorer (the deployable, compiled) through the harness launcher, reading from the beginning. */
 export async function startConsumer(
   brokers: readonly string[],
   topics: StreamTopics,
   group: string,
   launch: ConsumerLaunch,
 ): Promise<ConsumerProcess> {
-  const port = await freePort();
-  const main = join(REPO_ROOT, 'consumer', 'dist', 'stream', 'main.js');
-  const tracked = spawnChild(process.execPath, [...launch.nodeArgs, main], {
-    cwd: REPO_ROOT,
-    env: {
-      ...launch.env,
-      ...consumerEnv(brokers, topics, group, port),
-      LOG_LEVEL: 'warn',
-      FROM_BEGINNING: 'true',
-      ...launch.extraEnv,
-    },
+  const { run, port } = await startStreamScorer({
+    brokers,
+    topics,
+    groupId: group,
+    baseEnv: launch.env,
+    nodeArgs: launch.nodeArgs,
+    env: { LOG_LEVEL: 'warn', FROM_BEGINNING: 'true', ...launch.extraEnv },
   });
-  return { tracked, port };
+  return { tracked: run, port };
 }
 
-/** Polls /readyz until the consumer is in its group (200), failing if it exits first. */
+/** Waits until the consumer is in its group, failing if it exits first. */
 export async function waitReady(consumer: ConsumerProcess, timeoutMs = 60_000): Promise<void> {
-  await waitFor(
-    async () => {
-      if (consumer.tracked.child.exitCode !== null) {
-        throw new Error(`consumer exited (${consumer.tracked.child.exitCode}): ${consumer.tracked.stderr()}`);
-      }
-      return fetch(`http://127.0.0.1:${consumer.port}/readyz`)
-        .then((r) => r.status === 200)
-        .catch(() => false);
-    },
-    timeoutMs,
-    () => `consumer not ready after ${timeoutMs} ms`,
-  );
+  await waitForReadyz(consumer.tracked, consumer.port, { timeoutMs });
 }
 
 /** One counter or the `_sum`/`_count` of a histogram from the consumer's Prometheus text, summed over labels. */

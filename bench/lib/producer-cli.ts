@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { REPO_ROOT, runChecked } from '../../harness/index.js';
+import { startProducer, tail } from '../../harness/index.js';
 
 export interface ProducerCliResult {
   source: string;
@@ -16,14 +15,16 @@ export async function runProducerCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
 ): Promise<ProducerCliResult> {
-  const { stdout } = await runChecked(
-    process.execPath,
-    [join(REPO_ROOT, 'producer', 'dist', 'main.js'), ...args],
-    {
-      cwd: REPO_ROOT,
-      env: { ...env, KAFKA_BROKERS: brokers.join(','), RIDES_TOPIC: topic, LOG_LEVEL: 'info' },
-    },
-  );
+  const run = startProducer({
+    brokers,
+    ridesTopic: topic,
+    args,
+    env: { LOG_LEVEL: 'info' },
+    spawn: { baseEnv: env },
+  });
+  const code = await run.exited;
+  if (code !== 0) throw new Error(`producer CLI exited with ${code}:\n${tail(run.output())}`);
+  const stdout = run.stdout();
   const line = stdout
     .split('\n')
     .filter((l) => l.includes('"summary"'))

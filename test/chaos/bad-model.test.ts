@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { ErrorCodes } from '@ride/shared';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { committedOffsets, endOffsets, MODEL_DIR, uniqueName } from '../../harness/index.js';
+import { guaranteesFor } from '../support/chaos/chaos-profile.js';
+import { reportFault } from '../support/chaos/fault-report.js';
 import { startConsumer } from '../support/consumer-process.js';
 import { checkDelivery } from '../support/delivery-check.js';
 import { waitCaughtUp } from '../support/group-progress.js';
@@ -11,8 +13,6 @@ import { runProducer } from '../support/producer-process.js';
 import { runConsumerToExit } from '../support/run-consumer-to-exit.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
-import { guaranteesFor } from './chaos-profile.js';
-import { reportFault } from './fault-report.js';
 
 const RIDES = 300;
 

@@ -9,14 +9,14 @@ import {
   uniqueName,
   waitFor,
 } from '../../harness/index.js';
+import { chaosProfile, guaranteesFor } from '../support/chaos/chaos-profile.js';
+import { tallyTopic } from '../support/chaos/delivered-ids.js';
+import { reportFault } from '../support/chaos/fault-report.js';
+import { expectDeliveryKept, kafkaFor, runFaultScenario } from '../support/chaos/fault-scenario.js';
 import { waitProgress, waitResumed } from '../support/group-progress.js';
 import { startStream } from '../support/stream-producer.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { disconnectAfterTest, testClient } from '../support/test-kafka.js';
-import { chaosProfile, guaranteesFor } from './chaos-profile.js';
-import { tallyTopic } from './delivered-ids.js';
-import { reportFault } from './fault-report.js';
-import { expectDeliveryKept, kafkaFor, runFaultScenario } from './fault-scenario.js';
 
 // Restarting the shared broker would break every other suite: this file runs its own (stop + start on the
 // same ports and data, see BrokerHandle.restart).

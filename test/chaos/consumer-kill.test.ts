@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { committedOffsets } from '../../harness/index.js';
+import { chaosProfile, guaranteesFor } from '../support/chaos/chaos-profile.js';
+import { expectDeliveryKept, runFaultScenario } from '../support/chaos/fault-scenario.js';
+import { partitionsOf, waitBalanced } from '../support/chaos/members.js';
 import { waitProgress, waitResumed } from '../support/group-progress.js';
-import { chaosProfile, guaranteesFor } from './chaos-profile.js';
-import { expectDeliveryKept, runFaultScenario } from './fault-scenario.js';
-import { partitionsOf, waitBalanced } from './members.js';
 
 describe.each(guaranteesFor('core'))('chaos: SIGKILL a consumer mid-stream (%s)', (guarantee) => {
   it('loses no ride while one member is killed and restarted repeatedly and the other keeps running', {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { committedOffsets, uniqueName, waitFor } from '../../harness/index.js';
+import { chaosProfile, guaranteesFor } from '../support/chaos/chaos-profile.js';
+import { expectDeliveryKept, runFaultScenario } from '../support/chaos/fault-scenario.js';
 import type { ConsumerProcess } from '../support/consumer-process.js';
 import { waitProgress, waitResumed } from '../support/group-progress.js';
-import { chaosProfile, guaranteesFor } from './chaos-profile.js';
-import { expectDeliveryKept, runFaultScenario } from './fault-scenario.js';
 
 const HOOK = new URL('./give-up-hook.cjs', import.meta.url).pathname;
 const reruns = (members: readonly ConsumerProcess[]): number =>

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { committedOffsets } from '../../harness/index.js';
+import { chaosProfile, guaranteesFor } from '../support/chaos/chaos-profile.js';
+import { expectDeliveryKept, runFaultScenario } from '../support/chaos/fault-scenario.js';
+import { waitBalanced } from '../support/chaos/members.js';
 import { waitProgress, waitResumed } from '../support/group-progress.js';
-import { chaosProfile, guaranteesFor } from './chaos-profile.js';
-import { expectDeliveryKept, runFaultScenario } from './fault-scenario.js';
-import { waitBalanced } from './members.js';
 
 describe.each(guaranteesFor('extra'))('chaos: rebalances during a stream (%s)', (guarantee) => {
   it('loses no ride while members join and leave', { timeout: 600_000 }, async () => {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { committedOffsets, endOffsets, uniqueName } from '../../harness/index.js';
+import { chaosProfile, guaranteesFor } from '../support/chaos/chaos-profile.js';
+import { expectDeliveryKept, FAST_SESSION, runFaultScenario } from '../support/chaos/fault-scenario.js';
+import { partitionsOf, waitBalanced } from '../support/chaos/members.js';
 import { waitProgress, waitResumed } from '../support/group-progress.js';
-import { chaosProfile, guaranteesFor } from './chaos-profile.js';
-import { expectDeliveryKept, FAST_SESSION, runFaultScenario } from './fault-scenario.js';
-import { partitionsOf, waitBalanced } from './members.js';
 
 const HOOK = new URL('./slow-scoring-hook.cjs', import.meta.url).pathname;
 const SLOW_MS = Number(FAST_SESSION.SESSION_TIMEOUT_MS) + 2000;

@@ -8,7 +8,7 @@ export default defineConfig({
     root: fileURLToPath(new URL('../../', import.meta.url)),
     name: 'chaos',
     include: ['test/chaos/**/*.test.ts'],
-    globalSetup: ['test/setup/kafka-global-setup.ts', 'test/chaos/chaos-long-setup.ts'],
+    globalSetup: ['test/setup/kafka-global-setup.ts', 'test/setup/chaos-long-setup.ts'],
     setupFiles: ['test/setup/name-after-test.ts'],
     testTimeout: 1_800_000,
     hookTimeout: 300_000,

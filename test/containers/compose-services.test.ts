@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } fro
 import {
   type ContainerEngine,
   freePort,
+  isReady,
   PROJECT_IMAGES,
   REPO_ROOT,
   resolveKafkaJars,
@@ -12,16 +13,16 @@ import {
   streamTopicNames,
   uniqueName,
 } from '../../harness/index.js';
-import { checkDelivery } from '../support/delivery-check.js';
-import { testClient, testKafka } from '../support/test-kafka.js';
-import { type ComposeService, composeServices, runSpecOf } from './compose-services.js';
+import { type ComposeService, composeServices, runSpecOf } from '../support/containers/compose-services.js';
 import {
   BUILD_TIMEOUT_MS,
   buildImages,
   containerForTest,
   expectNoContainersLeft,
   waitWithLogs,
-} from './images.js';
+} from '../support/containers/images.js';
+import { checkDelivery } from '../support/delivery-check.js';
+import { testClient, testKafka } from '../support/test-kafka.js';
 
 // `docker compose up` with these in its environment: the compose file's own knob for the replay rate.
 const services = composeServices({ RIDE_RATE: '5000' });
@@ -130,12 +131,7 @@ describe("docker-compose.yml's own services, run", () => {
       });
     }
     for (const { port, container } of consumers) {
-      await waitWithLogs(
-        container,
-        async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200,
-        90_000,
-        'a consumer replica never became ready',
-      );
+      await waitWithLogs(container, () => isReady(port), 90_000, 'a consumer replica never became ready');
       expect(await container.healthy()).toBe(true);
     }
 

@@ -8,7 +8,12 @@ import {
   REPO_ROOT,
   runChecked,
 } from '../../harness/index.js';
-import { BUILD_TIMEOUT_MS, buildImages, containerForTest, expectNoContainersLeft } from './images.js';
+import {
+  BUILD_TIMEOUT_MS,
+  buildImages,
+  containerForTest,
+  expectNoContainersLeft,
+} from '../support/containers/images.js';
 
 let engine: ContainerEngine;
 let images: Record<'scorer' | 'web' | 'producer', BuiltImage>;

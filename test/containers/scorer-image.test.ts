@@ -6,19 +6,20 @@ import {
   type BuiltImage,
   type ContainerEngine,
   freePort,
+  isReady,
   MODEL_DIR,
   uniqueName,
 } from '../../harness/index.js';
-import { checkDelivery } from '../support/delivery-check.js';
-import { createStreamTopics } from '../support/stream-topics.js';
-import { testClient, testKafka } from '../support/test-kafka.js';
 import {
   BUILD_TIMEOUT_MS,
   buildImages,
   containerForTest,
   expectNoContainersLeft,
   waitWithLogs,
-} from './images.js';
+} from '../support/containers/images.js';
+import { checkDelivery } from '../support/delivery-check.js';
+import { createStreamTopics } from '../support/stream-topics.js';
+import { testClient, testKafka } from '../support/test-kafka.js';
 
 let engine: ContainerEngine;
 let scorer: BuiltImage;
@@ -70,12 +71,7 @@ describe('the scorer image, run as a user runs it', () => {
         ...clientEnv(),
       },
     });
-    await waitWithLogs(
-      consumer,
-      async () => (await get(port, '/readyz')).status === 200,
-      90_000,
-      'never ready',
-    );
+    await waitWithLogs(consumer, () => isReady(port), 90_000, 'never ready');
     console.warn(
       `[images] scorer container: start to ready ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );

@@ -6,7 +6,7 @@ import {
   containerForTest,
   expectNoContainersLeft,
   waitWithLogs,
-} from './images.js';
+} from '../support/containers/images.js';
 
 let engine: ContainerEngine;
 let web: BuiltImage;

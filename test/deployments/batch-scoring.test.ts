@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBatchScorer } from '../../harness/index.js';
+import { MODEL_100 } from '../support/model-versions.js';
 import { tripFile } from '../support/trip-file.js';
-import { runBatch } from './batch-process.js';
-import { MODEL_100 } from './model-versions.js';
 
 let root: string;
 beforeAll(async () => {
@@ -27,7 +27,7 @@ const COLUMNS = [
 describe('batch scoring CLI', () => {
   it("scores February 2021 into the course's columns: 61,921 clean rows at the validation RMSE", async () => {
     const output = join(root, 'predictions.parquet');
-    const run = await runBatch([
+    const run = await runBatchScorer([
       tripFile('green_tripdata_2021-02.parquet'),
       output,
       '--chunk',
@@ -69,7 +69,7 @@ describe('batch scoring CLI', () => {
   });
 
   it('exits 2 with usage when the files are missing', async () => {
-    const run = await runBatch([]);
+    const run = await runBatchScorer([]);
     expect(run.code).toBe(2);
     expect(run.output).toContain('usage: ride-batch');
   });

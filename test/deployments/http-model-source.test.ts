@@ -6,7 +6,7 @@ import { ErrorCodes } from '@ride/shared';
 import { createModelSource, ModelScorer } from '@ride/shared/model';
 import { create } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyModel, MODEL_100 } from './model-versions.js';
+import { copyModel, MODEL_100 } from '../support/model-versions.js';
 
 let root: string;
 let server: Server;

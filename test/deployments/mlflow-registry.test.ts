@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { ErrorCodes, nycLocalToEpochMs } from '@ride/shared';
 import { createModelSource, ModelScorer } from '@ride/shared/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MlflowServer, startMlflowServer } from './mlflow-server.js';
-import { copyModel, MODEL_100 } from './model-versions.js';
+import { type MlflowServer, startMlflowServer } from '../../harness/index.js';
+import { copyModel, MODEL_100 } from '../support/model-versions.js';
 
 let mlflow: MlflowServer;
 let root: string;

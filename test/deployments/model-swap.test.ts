@@ -3,15 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodePrediction, ErrorCodes } from '@ride/shared';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { uniqueName, waitFor } from '../../harness/index.js';
+import { startMlflowServer, uniqueName, waitFor } from '../../harness/index.js';
 import { collectRecords } from '../support/collect-records.js';
 import { startConsumer } from '../support/consumer-process.js';
+import { copyModel, MODEL_100 } from '../support/model-versions.js';
 import { runProducer } from '../support/producer-process.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { testKafka } from '../support/test-kafka.js';
 import { tripFile } from '../support/trip-file.js';
-import { startMlflowServer } from './mlflow-server.js';
-import { copyModel, MODEL_100 } from './model-versions.js';
 
 const RIDES = 20_000;
 const RATE = 500;

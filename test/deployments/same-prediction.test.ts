@@ -4,15 +4,14 @@ import { join } from 'node:path';
 import { decodePrediction, readTrips } from '@ride/shared';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { uniqueName } from '../../harness/index.js';
+import { runBatchScorer, uniqueName } from '../../harness/index.js';
 import { collectRecords } from '../support/collect-records.js';
 import { startConsumer } from '../support/consumer-process.js';
 import { runProducer } from '../support/producer-process.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { testKafka } from '../support/test-kafka.js';
 import { tripFile } from '../support/trip-file.js';
-import { runBatch } from './batch-process.js';
-import { type PredictJson, postPredict, startWeb } from './web-process.js';
+import { type PredictJson, postPredict, startWeb } from '../support/web-process.js';
 
 const RIDES = 2_000;
 
@@ -25,7 +24,7 @@ describe('one model, three deployments', () => {
 
     // Batch: the whole file through the CLI, read back with hyparquet.
     const output = join(root, 'predictions.parquet');
-    const batchRun = await runBatch([file, output, '--json']);
+    const batchRun = await runBatchScorer([file, output, '--json']);
     expect(batchRun.code, batchRun.output).toBe(0);
     const batchRows = await parquetReadObjects({ file: await asyncBufferFromFile(output) });
     const batch = new Map(batchRows.map((r) => [r.ride_id as string, r.predicted_duration as number | null]));

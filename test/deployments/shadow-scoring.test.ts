@@ -6,10 +6,10 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { uniqueName } from '../../harness/index.js';
 import { collectRecords } from '../support/collect-records.js';
 import { startConsumer } from '../support/consumer-process.js';
+import { copyModel } from '../support/model-versions.js';
 import { runProducer } from '../support/producer-process.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { createTestTopic, testKafka } from '../support/test-kafka.js';
-import { copyModel } from './model-versions.js';
 
 const RIDES = 2_000;
 

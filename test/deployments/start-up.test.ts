@@ -1,12 +1,16 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  BATCH_SCORER_MAIN,
   freePort,
+  PRODUCER_MAIN,
   REPO_ROOT,
   runToExit,
-  spawnNode,
+  STREAM_SCORER_MAIN,
+  startStreamScorer,
   streamTopicNames,
   uniqueName,
+  WEB_SERVICE_MAIN,
   waitFor,
 } from '../../harness/index.js';
 import { killAfterTest } from '../support/kill-after-test.js';
@@ -28,10 +32,10 @@ function split(output: string): { lines: Record<string, unknown>[]; raw: string[
 }
 
 const PROGRAMS = [
-  { name: 'ride-scorer', main: 'consumer/dist/stream/main.js' },
-  { name: 'ride-web', main: 'consumer/dist/web/main.js' },
-  { name: 'ride-batch', main: 'consumer/dist/batch/main.js' },
-  { name: 'ride-producer', main: 'producer/dist/main.js' },
+  { name: 'ride-scorer', main: STREAM_SCORER_MAIN },
+  { name: 'ride-web', main: WEB_SERVICE_MAIN },
+  { name: 'ride-batch', main: BATCH_SCORER_MAIN },
+  { name: 'ride-producer', main: PRODUCER_MAIN },
 ];
 
 describe('start-up failures end the process with a fatal line and its code', () => {
@@ -72,13 +76,12 @@ describe('start-up failures end the process with a fatal line and its code', () 
   }, 90_000);
 
   it('SIGTERM during start-up (brokers unreachable) stops the scorer, cleanly, with structured logs only', async () => {
-    const port = await freePort();
-    const run = killAfterTest(
-      spawnNode('consumer/dist/stream/main.js', [], {
-        KAFKA_BROKERS: `127.0.0.1:${await freePort()}`,
-        HTTP_PORT: String(port),
-      }),
-    );
+    const { run } = await startStreamScorer({
+      brokers: [`127.0.0.1:${await freePort()}`],
+      topics: streamTopicNames(uniqueName('s')),
+      groupId: uniqueName('g'),
+    });
+    killAfterTest(run);
     await waitFor(
       () => run.output().includes('"msg":"model loaded"'),
       30_000,

@@ -1,6 +1,6 @@
 import { ErrorCodes } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
-import { type PredictJson, postPredict, startWeb } from './web-process.js';
+import { type PredictJson, postPredict, startWeb } from '../support/web-process.js';
 
 describe('web service binary', () => {
   it("answers the course's request and a batch, refuses bad input with codes, stops cleanly", async () => {
@@ -37,11 +37,10 @@ describe('web service binary', () => {
   });
 
   it('exits 3 naming the problem when the model location is wrong', async () => {
-    const { REPO_ROOT, runToExit } = await import('../../harness/index.js');
-    const { WEB_MAIN } = await import('./web-process.js');
+    const { REPO_ROOT, runToExit, WEB_SERVICE_MAIN } = await import('../../harness/index.js');
     const child = await runToExit(
       'env',
-      ['MODEL_PATH=/nonexistent/model', 'PORT=0', process.execPath, WEB_MAIN],
+      ['MODEL_PATH=/nonexistent/model', 'PORT=0', process.execPath, WEB_SERVICE_MAIN],
       { cwd: REPO_ROOT },
     );
     expect(child.code).toBe(3);

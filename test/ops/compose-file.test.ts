@@ -12,7 +12,7 @@ import {
   readCompose,
   schemaProblems,
 } from '../../scripts/check-compose.js';
-import { DASHBOARD_FILE, dashboardQueries } from './dashboard-queries.js';
+import { DASHBOARD_FILE, dashboardQueries } from '../support/dashboard-queries.js';
 
 const deployFile = (path: string) => parse(readFileSync(join(REPO_ROOT, 'deploy', path), 'utf8'));
 

@@ -3,17 +3,17 @@ import { ErrorCodes, encodeRideStarted } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
 import { recordCount, uniqueName, waitFor } from '../../harness/index.js';
 import { startConsumer } from '../support/consumer-process.js';
+import { dashboardQueries } from '../support/dashboard-queries.js';
 import { runProducer } from '../support/producer-process.js';
-import { createStreamTopics } from '../support/stream-topics.js';
-import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
-import { dashboardQueries } from './dashboard-queries.js';
 import {
   COMPOSE_PROMETHEUS_CONFIG,
   ensurePrometheus,
   loopbackConfig,
   type PrometheusProcess,
   startPrometheus,
-} from './prometheus-process.js';
+} from '../support/prometheus-process.js';
+import { createStreamTopics } from '../support/stream-topics.js';
+import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
 
 interface Sample {
   metric: Record<string, string>;

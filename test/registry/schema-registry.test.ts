@@ -1,14 +1,21 @@
 import { join } from 'node:path';
 import { framedSchemaId } from '@ride/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort, REPO_ROOT, runToExit, tail, uniqueName } from '../../harness/index.js';
+import {
+  freePort,
+  REPO_ROOT,
+  runToExit,
+  type SchemaRegistry,
+  startSchemaRegistry,
+  tail,
+  uniqueName,
+} from '../../harness/index.js';
 import { collectRecords } from '../support/collect-records.js';
 import { startConsumer } from '../support/consumer-process.js';
 import { runProducer } from '../support/producer-process.js';
 import { runConsumerToExit } from '../support/run-consumer-to-exit.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { testKafka } from '../support/test-kafka.js';
-import { type SchemaRegistry, startSchemaRegistry } from './apicurio-registry.js';
 
 const RIDES = 200;
 const UPSTREAM_V1 = 20;

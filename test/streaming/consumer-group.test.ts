@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { committedOffsets, endOffsets, uniqueName, waitFor } from '../../harness/index.js';
 import { startConsumer } from '../support/consumer-process.js';
 import { checkDelivery } from '../support/delivery-check.js';
+import { countBelow, waitMidStream } from '../support/mid-stream.js';
 import { runProducer } from '../support/producer-process.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
-import { countBelow, waitMidStream } from './mid-stream.js';
 
 const partitionsOf = async (c: Awaited<ReturnType<typeof startConsumer>>): Promise<number[]> =>
   JSON.parse((await c.get('/readyz')).body).partitions ?? [];

@@ -3,10 +3,10 @@ import { committedOffsets, uniqueName, waitFor } from '../../harness/index.js';
 import { collectRecords } from '../support/collect-records.js';
 import { startConsumer } from '../support/consumer-process.js';
 import { checkDelivery } from '../support/delivery-check.js';
+import { countBelow, waitMidStream } from '../support/mid-stream.js';
 import { runProducer } from '../support/producer-process.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
-import { countBelow, waitMidStream } from './mid-stream.js';
 
 describe('exactly-once mode', () => {
   it('commits predictions and offsets together: a consumer killed mid-stream leaves no duplicate for read_committed readers', async () => {

@@ -1,20 +1,16 @@
 import { inject, onTestFinished } from 'vitest';
-import { consumerEnv, type StreamTopics, spawnNode } from '../../harness/index.js';
+import { type StreamTopics, startStreamScorer } from '../../harness/index.js';
 import { killAfterTest } from './kill-after-test.js';
 
-/** Runs the consumer binary for a start-up that must fail (bad model, refused credentials) until it exits. */
+/** Runs the stream scorer for a start-up that must fail (bad model, refused credentials) until it exits. */
 export async function runConsumerToExit(
   topics: StreamTopics,
   groupId: string,
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<{ code: number | null; output: string }> {
-  const run = killAfterTest(
-    spawnNode('consumer/dist/stream/main.js', [], {
-      ...consumerEnv(inject('kafkaBrokers'), topics, groupId, 0),
-      ...env,
-    }),
-  );
+  const { run } = await startStreamScorer({ brokers: inject('kafkaBrokers'), topics, groupId, env, port: 0 });
+  killAfterTest(run);
   // A consumer that does not give up on its own is a failure too: kill it and say so.
   let note = '';
   const timer = setTimeout(() => {

@@ -1,4 +1,4 @@
-import { type StreamTopics, spawnNode } from '../../harness/index.js';
+import { type StreamTopics, startProducer } from '../../harness/index.js';
 import { killAfterTest } from './kill-after-test.js';
 
 export interface ProducerSummary {
@@ -40,12 +40,7 @@ export function startStream(
   env: Record<string, string> = {},
 ): StreamProducer {
   const run = killAfterTest(
-    spawnNode('producer/dist/main.js', args, {
-      KAFKA_BROKERS: brokers.join(','),
-      RIDES_TOPIC: topics.rides,
-      LOG_LEVEL: 'info',
-      ...env,
-    }),
+    startProducer({ brokers, ridesTopic: topics.rides, args, env: { LOG_LEVEL: 'info', ...env } }),
   );
   const { child } = run;
   const done = run.exited.then((code): ProducerSummary => {

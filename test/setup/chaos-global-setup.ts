@@ -2,9 +2,9 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { type FaultRow, renderFaultTable } from './fault-report.js';
+import { type FaultRow, renderFaultTable } from '../support/chaos/fault-report.js';
 
-const RESULTS_MD = new URL('./results.md', import.meta.url);
+const RESULTS_MD = new URL('../chaos/results.md', import.meta.url);
 
 /**
  * Collects the chaos scenarios' rows (they run in workers) through a JSON-lines file and prints the closing

@@ -2,7 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { freePort, REPO_ROOT, registerCleanup, runToExit, tail, waitFor } from '../../harness/index.js';
+import { runToExit, tail } from '../child-process.js';
+import { registerCleanup } from '../exit-hooks.js';
+import { freePort } from '../free-port.js';
+import { REPO_ROOT } from '../repo-paths.js';
+import { waitFor } from '../wait-for.js';
 
 export interface RegisteredVersion {
   name: string;

@@ -13,7 +13,7 @@ import {
   startContainer,
   tail,
   waitFor,
-} from '../../harness/index.js';
+} from '../../../harness/index.js';
 
 export type ImageName = keyof typeof PROJECT_IMAGES;
 

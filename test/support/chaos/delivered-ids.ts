@@ -1,5 +1,5 @@
 import type { KafkaClient } from '@ride/shared';
-import { collectRecords } from '../support/collect-records.js';
+import { collectRecords } from '../collect-records.js';
 
 export interface TopicTally {
   records: number;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { REPO_ROOT, type RunSpec } from '../../harness/index.js';
+import { REPO_ROOT, type RunSpec } from '../../../harness/index.js';
 
 /** The keys of a docker-compose.yml service that say how its container runs. */
 export interface ComposeService {

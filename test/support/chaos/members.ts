@@ -1,5 +1,5 @@
-import { waitFor } from '../../harness/index.js';
-import type { ConsumerProcess } from '../support/consumer-process.js';
+import { waitFor } from '../../../harness/index.js';
+import type { ConsumerProcess } from '../consumer-process.js';
 
 /** Partitions a consumer process reports on /readyz (none while it is rebalancing or gone). */
 export async function partitionsOf(member: ConsumerProcess): Promise<number[]> {

@@ -1,10 +1,10 @@
 /**
  * Load test of the web service on loopback with autocannon (a real HTTP load generator, separate process).
- * Usage: npx tsc -b && npx tsx test/deployments/web-load.ts [seconds=10] [concurrency list=1,10,50]
+ * Usage: npx tsc -b && npx tsx scripts/web-load.ts [seconds=10] [concurrency list=1,10,50]
  * Prints requests/s and latency percentiles per concurrency, for a single ride and a 100-ride batch request.
  */
 import { join } from 'node:path';
-import { freePort, REPO_ROOT, runToExit, spawnNode, waitFor } from '../../harness/index.js';
+import { REPO_ROOT, runToExit, startWebService } from '../harness/index.js';
 
 const seconds = process.argv[2] ?? '10';
 const concurrencies = (process.argv[3] ?? '1,10,50').split(',');
@@ -23,20 +23,10 @@ interface AutocannonResult {
   errors: number;
 }
 
-const port = await freePort();
-const web = spawnNode(
-  'consumer/dist/web/main.js',
-  [],
-  { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn' },
-  { echoStderr: true },
-);
+const web = await startWebService({ env: { LOG_LEVEL: 'warn' }, output: { echoStderr: true } });
+const { port } = web;
 try {
-  await waitFor(
-    async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true,
-    20_000,
-    () => 'web service did not start',
-    { intervalMs: 200 },
-  );
+  await web.ready({ timeoutMs: 20_000, intervalMs: 200 });
   const bin = join(REPO_ROOT, 'node_modules/.bin/autocannon');
   for (const [label, body] of Object.entries(bodies)) {
     for (const c of concurrencies) {
@@ -52,5 +42,5 @@ try {
     }
   }
 } finally {
-  web.child.kill('SIGTERM');
+  web.run.child.kill('SIGTERM');
 }

@@ -3,17 +3,12 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  freePort,
-  harnessMarker,
-  REPO_ROOT,
-  registerCleanup,
-  runToExit,
-  spawnWatchdog,
-  stopJava,
-  tail,
-  waitFor,
-} from '../../harness/index.js';
+import { harnessMarker, spawnWatchdog, stopJava } from '../broker/java-process.js';
+import { runToExit, tail } from '../child-process.js';
+import { registerCleanup } from '../exit-hooks.js';
+import { freePort } from '../free-port.js';
+import { REPO_ROOT } from '../repo-paths.js';
+import { waitFor } from '../wait-for.js';
 
 /** 3.0.9 is the last release whose runner jar runs on Java 17 (3.1 and later need Java 21). */
 export const APICURIO_VERSION = '3.0.9';

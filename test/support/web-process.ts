@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { freePort, REPO_ROOT, spawnNode, waitFor } from '../../harness/index.js';
-import { killAfterTest } from '../support/kill-after-test.js';
+import { startWebService } from '../../harness/index.js';
+import { killAfterTest } from './kill-after-test.js';
 
 export interface WebProcess {
   child: ChildProcess;
@@ -10,33 +9,15 @@ export interface WebProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export const WEB_MAIN = join(REPO_ROOT, 'consumer/dist/web/main.js');
-
-/** Starts the compiled web service on a free loopback port; killed at the end of the test. */
+/** Starts the web service (harness launcher) on a free loopback port; killed at the end of the test. */
 export async function startWeb(env: Record<string, string> = {}): Promise<WebProcess> {
-  const port = await freePort();
-  const {
-    child,
-    output: read,
-    exited,
-  } = killAfterTest(
-    spawnNode('consumer/dist/web/main.js', [], {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      ...env,
-    }),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true,
-    30_000,
-    () => `web service never became healthy:\n${read()}`,
-  );
+  const web = await startWebService({ env: { LOG_LEVEL: 'info', ...env } });
+  const { child, output, exited } = killAfterTest(web.run);
+  await web.ready({ timeoutMs: 30_000 });
   return {
     child,
-    url,
-    output: read,
+    url: web.url,
+    output,
     async stop(signal = 'SIGTERM') {
       child.kill(signal);
       return exited;
