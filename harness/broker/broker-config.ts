@@ -62,3 +62,13 @@ logger.request.name = kafka.request.logger
 logger.request.level = WARN
 `;
 }
+
+/** Replaces keys of a properties text (last one wins in java.util.Properties, but one of each reads better). */
+export function mergeProperties(base: string, overrides: string): string {
+  const entries = new Map<string, string>();
+  for (const line of `${base}\n${overrides}`.split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0) entries.set(line.slice(0, at), line.slice(at + 1));
+  }
+  return `${[...entries].map(([k, v]) => `${k}=${v}`).join('\n')}\n`;
+}

@@ -3,10 +3,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KafkaSettings } from '@ride/shared';
 import { runToExit, tail } from '../child-process.js';
 import { registerCleanup } from '../exit-hooks.js';
 import { freePort } from '../free-port.js';
-import { newClusterId, renderLog4j2, renderServerProperties } from './broker-config.js';
+import { mergeProperties, newClusterId, renderLog4j2, renderServerProperties } from './broker-config.js';
 import type { BrokerHandle, BrokerOptions } from './broker-handle.js';
 import { classDataSharing } from './class-data-sharing.js';
 import { exited, javaArgs, spawnJava, spawnWatchdog, stopJava } from './java-process.js';
@@ -21,6 +22,18 @@ export interface LocalBrokerHandle extends BrokerHandle {
   jvmPid(): number | undefined;
 }
 
+/** What a secured node changes on the plaintext one: its listeners, the storage format's extra arguments, how the harness connects. */
+export interface NodeSecurity {
+  /** Writes its certificates into the node's folder; properties over the plaintext ones, for these ports. */
+  prepare(node: { dir: string; port: number; controllerPort: number }): Promise<{
+    properties: string;
+    formatArgs: readonly string[];
+    client: Pick<KafkaSettings, 'ssl' | 'sasl'>;
+  }>;
+}
+
+type Secured = Awaited<ReturnType<NodeSecurity['prepare']>>;
+
 interface BrokerFiles {
   dir: string;
   properties: string;
@@ -29,7 +42,10 @@ interface BrokerFiles {
   jvmOutput: string;
 }
 
-async function prepareFiles(options: BrokerOptions): Promise<BrokerFiles & { port: number }> {
+async function prepareFiles(
+  options: BrokerOptions,
+  security: NodeSecurity | undefined,
+): Promise<BrokerFiles & { port: number; secured: Secured | undefined }> {
   const dir = await mkdtemp(join(tmpdir(), 'ride-kafka-'));
   const port = options.port ?? (await freePort());
   let controllerPort = await freePort();
@@ -48,9 +64,12 @@ async function prepareFiles(options: BrokerOptions): Promise<BrokerFiles & { por
     partitions: options.partitions ?? 1,
     autoCreateTopics: options.autoCreateTopics ?? false,
   };
-  await writeFile(files.properties, renderServerProperties(config));
+  const secured = await security?.prepare({ dir, port, controllerPort });
+  const plain = renderServerProperties(config);
+  const properties = secured === undefined ? plain : mergeProperties(plain, secured.properties);
+  await writeFile(files.properties, properties, { mode: 0o600 });
   await writeFile(files.log4j, renderLog4j2(files.brokerLog));
-  return { ...files, port };
+  return { ...files, port, secured };
 }
 
 /** The JVM's own output, the broker's ERROR/FATAL lines (the cause hides above the shutdown noise), then its tail. */
@@ -71,8 +90,8 @@ function logTail(files: BrokerFiles): string {
 }
 
 /** Formats the KRaft metadata log; with static `controller.quorum.voters` no --standalone is needed. */
-async function formatStorage(libs: string, files: BrokerFiles): Promise<void> {
-  const args = ['format', '-t', newClusterId(), '-c', files.properties];
+async function formatStorage(libs: string, files: BrokerFiles, extraArgs: readonly string[]): Promise<void> {
+  const args = ['format', '-t', newClusterId(), '-c', files.properties, ...extraArgs];
   const jvmArgs = [`-Dlog4j2.configurationFile=${files.log4j}`, ...classDataSharing(libs, false).jvmArgs];
   const result = await runToExit(
     'java',
@@ -84,9 +103,18 @@ async function formatStorage(libs: string, files: BrokerFiles): Promise<void> {
 }
 
 /** A single KRaft node (broker + controller) run from the Maven jars, on 127.0.0.1 and free ports. */
-export async function startLocalBroker(options: BrokerOptions = {}): Promise<LocalBrokerHandle> {
+export function startLocalBroker(options: BrokerOptions = {}): Promise<LocalBrokerHandle> {
+  return startKraftNode(options, undefined);
+}
+
+/** The local broker's lifecycle (format, start, wait, warm up, restart, stop, cleanup), plaintext or secured. */
+export async function startKraftNode(
+  options: BrokerOptions,
+  security: NodeSecurity | undefined,
+): Promise<LocalBrokerHandle> {
   const libs = await resolveKafkaJars();
-  const files = await prepareFiles(options);
+  const files = await prepareFiles(options, security);
+  const client = files.secured?.client;
   const brokers = [`127.0.0.1:${files.port}`];
   let jvm: ChildProcess | undefined;
   let keepClassArchive: (cleanExit: boolean) => void = () => {};
@@ -105,8 +133,9 @@ export async function startLocalBroker(options: BrokerOptions = {}): Promise<Loc
       timeoutMs: options.readyTimeoutMs ?? 60_000,
       died: exited(child),
       logTail: () => logTail(files),
+      ...(client === undefined ? {} : { client }),
     });
-    await warmUpCoordinators(brokers);
+    await warmUpCoordinators(brokers, client);
   };
   const stopProcess = async (): Promise<void> => {
     if (jvm !== undefined) keepClassArchive(await stopJava(jvm));
@@ -130,7 +159,7 @@ export async function startLocalBroker(options: BrokerOptions = {}): Promise<Loc
   });
 
   try {
-    await formatStorage(libs, files);
+    await formatStorage(libs, files, files.secured?.formatArgs ?? []);
     await launch();
   } catch (err) {
     await stop();
