@@ -5,6 +5,12 @@ export { dockerAvailable } from './broker/docker-available.js';
 export { HARNESS_MARKER, harnessMarker, javaArgs, spawnWatchdog, stopJava } from './broker/java-process.js';
 export { KAFKA_IMAGE, KAFKA_VERSION } from './broker/kafka-version.js';
 export { type LocalBrokerHandle, startLocalBroker } from './broker/local-broker.js';
+export {
+  type ClusterNode,
+  type ClusterOptions,
+  type LocalClusterHandle,
+  startLocalCluster,
+} from './broker/local-cluster.js';
 export { resolveKafkaJars } from './broker/maven-jars.js';
 export { type SecureBrokerHandle, type SecureBrokerOptions, startSaslSslBroker } from './broker/sasl-ssl.js';
 export { type HarnessMode, type StartBrokerOptions, startBroker } from './broker/start-broker.js';

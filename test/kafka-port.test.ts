@@ -197,7 +197,12 @@ describe.each(KafkaClientNames)('Kafka port through %s', (name) => {
     const none = await admin.committedOffsets(uniqueName('nobody'), topic);
     expect([...none.values()]).toEqual([-1n, -1n, -1n]);
     expect((await admin.describeGroup(uniqueName('nobody'))).members).toBe(0);
-    expect((await admin.describeCluster()).brokers).toBeGreaterThan(0);
+    const cluster = await admin.describeCluster();
+    expect(cluster.brokers).toBeGreaterThan(0);
+    // Every partition is led by a live node (on the one-node harness: that node, which is also the controller).
+    const leaders = await admin.partitionLeaders(topic);
+    expect([...leaders.keys()].sort()).toEqual([0, 1, 2]);
+    for (const leader of leaders.values()) expect(leader).toBeGreaterThanOrEqual(0);
   });
 });
 

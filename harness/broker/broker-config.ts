@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
 
 export interface LocalBrokerConfig {
+  /** This node's id; 1 for a single node. */
+  nodeId?: number;
   port: number;
   controllerPort: number;
+  /** `id@host:port` of every controller (KRaft voter), comma-separated; this node alone when omitted. */
+  voters?: string;
   dataDir: string;
   partitions: number;
   autoCreateTopics: boolean;
+  /** Replicas of every topic (ours and the internal ones), 1 for a single node; min ISR is one less, at least 1. */
+  replication?: number;
 }
 
 /** A KRaft cluster id: 16 random bytes, base64url without padding (Kafka's Uuid format). */
@@ -15,13 +21,19 @@ export function newClusterId(): string {
   return id.startsWith('-') ? newClusterId() : id;
 }
 
-/** server.properties for one node acting as broker and controller; every replication setting is 1. */
+/**
+ * server.properties for one node acting as broker and controller. A single node replicates nothing; in a cluster
+ * every topic has `replication` replicas and accepts a write once all but one have it (RF 3, min ISR 2).
+ */
 export function renderServerProperties(config: LocalBrokerConfig): string {
   const { port, controllerPort } = config;
+  const nodeId = config.nodeId ?? 1;
+  const replication = config.replication ?? 1;
+  const minIsr = Math.max(1, replication - 1);
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
-    'node.id': 1,
-    'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
+    'node.id': nodeId,
+    'controller.quorum.voters': config.voters ?? `${nodeId}@127.0.0.1:${controllerPort}`,
     listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
     'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
     'inter.broker.listener.name': 'PLAINTEXT',
@@ -29,14 +41,14 @@ export function renderServerProperties(config: LocalBrokerConfig): string {
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'log.dirs': config.dataDir,
     'num.partitions': config.partitions,
-    'default.replication.factor': 1,
-    'min.insync.replicas': 1,
+    'default.replication.factor': replication,
+    'min.insync.replicas': minIsr,
     'auto.create.topics.enable': config.autoCreateTopics,
-    'offsets.topic.replication.factor': 1,
-    'transaction.state.log.replication.factor': 1,
-    'transaction.state.log.min.isr': 1,
-    'share.coordinator.state.topic.replication.factor': 1,
-    'share.coordinator.state.topic.min.isr': 1,
+    'offsets.topic.replication.factor': replication,
+    'transaction.state.log.replication.factor': replication,
+    'transaction.state.log.min.isr': minIsr,
+    'share.coordinator.state.topic.replication.factor': replication,
+    'share.coordinator.state.topic.min.isr': minIsr,
     // Consumer groups join at once instead of waiting 3 s for more members (tests start one group at a time).
     'group.initial.rebalance.delay.ms': 0,
   };

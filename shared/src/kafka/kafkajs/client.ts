@@ -222,6 +222,12 @@ class KafkajsAdmin implements KafkaAdmin {
     return { state: group?.state ?? 'Dead', members: group?.members.length ?? 0 };
   }
 
+  async partitionLeaders(topic: string): Promise<Map<number, number>> {
+    const metadata = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    const partitions = metadata.topics.find((t) => t.name === topic)?.partitions ?? [];
+    return new Map(partitions.map((p) => [p.partitionId, p.leader]));
+  }
+
   async describeCluster(): Promise<{ brokers: number; controllerId: number | null }> {
     const cluster = await this.admin.describeCluster();
     return { brokers: cluster.brokers.length, controllerId: cluster.controller };

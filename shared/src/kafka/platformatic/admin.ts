@@ -98,6 +98,12 @@ export class PlatformaticAdmin implements KafkaAdmin {
     return { state: group?.state ?? 'Dead', members: group?.members.size ?? 0 };
   }
 
+  async partitionLeaders(topic: string): Promise<Map<number, number>> {
+    const metadata = await explained(this.admin.metadata({ topics: [topic], forceUpdate: true }));
+    const partitions = metadata.topics.get(topic)?.partitions ?? [];
+    return new Map(partitions.map((p, index) => [index, p.leader]));
+  }
+
   async describeCluster(): Promise<{ brokers: number; controllerId: number | null }> {
     const metadata = await explained(this.admin.metadata({ topics: [], forceUpdate: true }));
     return {

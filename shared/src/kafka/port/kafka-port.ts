@@ -141,6 +141,11 @@ export interface KafkaAdmin {
    * watermark where no transaction is open). */
   endOffsets(topic: string): Promise<Map<number, bigint>>;
   describeGroup(groupId: string): Promise<GroupDescription>;
+  /**
+   * The node id leading each partition of `topic`. Fails (after the client's retries) while a partition has no
+   * leader: both clients treat the broker's LEADER_NOT_AVAILABLE as retriable.
+   */
+  partitionLeaders(topic: string): Promise<Map<number, number>>;
   /** The brokers the cluster reports and its controller (null until one is elected); fails when none answers. */
   describeCluster(): Promise<{ brokers: number; controllerId: number | null }>;
 }
