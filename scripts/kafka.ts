@@ -6,13 +6,16 @@ import {
   type HarnessMode,
   KAFKA_VERSION,
   startBroker,
+  startLocalCluster,
 } from '../harness/index.js';
 
 exitOnOlderNode('npm run kafka');
 
-const usage = `Usage: npm run kafka -- [--port N] [--partitions N] [--mode local|container]
+const usage = `Usage: npm run kafka -- [--port N] [--partitions N] [--brokers N] [--mode local|container]
   --port        client port on 127.0.0.1 (default: a free one)
   --partitions  default partition count for new topics (default: 6)
+  --brokers     a local cluster of N nodes, each broker and controller, topics at replication factor min(N, 3)
+                and min ISR one less (default: 1, a single broker; --port and --mode apply to it only)
   --mode        local JVM from Maven jars, or a Docker container (default: RIDE_KAFKA_HARNESS, else container
                 when Docker answers, else local)`;
 
@@ -36,6 +39,7 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string' },
     partitions: { type: 'string' },
+    brokers: { type: 'string' },
     mode: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -44,14 +48,21 @@ if (values.help) {
   process.stdout.write(`${usage}\n`);
 } else {
   const started = performance.now();
-  const broker = await startBroker({
-    mode: await chooseMode(values.mode),
-    port: positiveInt('port', values.port),
-    partitions: positiveInt('partitions', values.partitions) ?? 6,
-  });
+  const partitions = positiveInt('partitions', values.partitions) ?? 6;
+  const nodes = positiveInt('brokers', values.brokers) ?? 1;
+  if (nodes > 1 && (values.port !== undefined || values.mode !== undefined))
+    throw new Error(`--port and --mode apply to a single broker, not to --brokers ${nodes}\n${usage}`);
+  const broker =
+    nodes > 1
+      ? await startLocalCluster({ nodes, partitions })
+      : await startBroker({
+          mode: await chooseMode(values.mode),
+          port: positiveInt('port', values.port),
+          partitions,
+        });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(
-    `Kafka ${KAFKA_VERSION} (${broker.kind}) ready at ${broker.brokers.join(',')} in ${seconds} s (Ctrl-C to stop)\n`,
+    `Kafka ${KAFKA_VERSION} (${broker.kind}${nodes > 1 ? `, ${nodes} nodes` : ''}) ready at ${broker.brokers.join(',')} in ${seconds} s (Ctrl-C to stop)\n`,
   );
   // The broker process never keeps Node alive on its own; this timer does, until a signal arrives.
   const keepAlive = setInterval(() => {}, 60_000);

@@ -20,12 +20,21 @@ function waitJvmsGone(ownerPid: number, timeoutMs: number): Promise<void> {
   );
 }
 
-/** Runs `npm run kafka`'s script in a child forced to a local broker; resolves once it prints its ready line. */
-async function startKafkaScript(): Promise<ChildProcess & { pid: number }> {
+/**
+ * Runs `npm run kafka`'s script (with `args`) in a child forced to a local broker; resolves once it prints its
+ * ready line, with that line.
+ */
+async function startKafkaScript(
+  args: readonly string[] = [],
+  jvms = 1,
+): Promise<ChildProcess & { pid: number; ready: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, RIDE_KAFKA_HARNESS: 'local' };
   delete env.KAFKA_BROKERS;
   // node --import tsx (not npx tsx) so the pid we signal is the process that owns the broker.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/kafka.ts'], { cwd: REPO_ROOT, env });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/kafka.ts', ...args], {
+    cwd: REPO_ROOT,
+    env,
+  });
   onTestFinished(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -41,8 +50,9 @@ async function startKafkaScript(): Promise<ChildProcess & { pid: number }> {
     child.once('exit', (code) => reject(new Error(`kafka script exited (${code}) before ready:\n${output}`)));
   });
   if (child.pid === undefined) throw new Error('no pid');
-  expect(harnessJvms(child.pid)).toHaveLength(1);
-  return child as ChildProcess & { pid: number };
+  expect(harnessJvms(child.pid)).toHaveLength(jvms);
+  const ready = output.split('\n').find((line) => line.includes(' ready at ')) ?? '';
+  return Object.assign(child as ChildProcess & { pid: number }, { ready });
 }
 
 const exited = (child: ChildProcess): Promise<unknown> =>
@@ -65,5 +75,13 @@ describe('harness cleanup: no JVM outlives the process that started it', () => {
     await exited(child);
     // The watchdog polls once a second, then allows Kafka 5 s for a clean shutdown before SIGKILL.
     await waitJvmsGone(child.pid, 15_000);
+  });
+
+  it('stops every node of a cluster (`--brokers 3`) when the owner gets SIGTERM', async () => {
+    const child = await startKafkaScript(['--brokers', '3'], 3);
+    expect(child.ready).toMatch(/3 nodes\) ready at 127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+ /);
+    child.kill('SIGTERM');
+    await exited(child);
+    await waitJvmsGone(child.pid, 5_000);
   });
 });
