@@ -2,7 +2,9 @@
  * The source text of every object member named `key` in a JSON document, by its JSON Pointer (RFC 6901):
  * '/ride_id', '/3/ride_id', '/prediction/ride_id'. JSON.parse reads every number as a double, so an integer
  * beyond 2^53 loses digits (9007199254740993 reads as 9007199254740992); its source text keeps them. JSON.parse's
- * reviver gives the same text as `context.source` from Node 21 on, but not on Node 20, which we support.
+ * reviver gives the same text as `context.source`, but calls back for every value of the document: on Node 24.22,
+ * parse plus this scan takes 2.1 µs for the course's event against 3.2 µs with a reviver, and 0.9 ms against
+ * 2.6 ms for a 1,000-ride POST /predict body (2026-12-05), so the scan stays.
  *
  * `json` must be text JSON.parse accepted: the walk trusts it to be well formed and checks nothing. A key
  * repeated in one object keeps its last value, as in JSON.parse. The walk keeps its own stack of open containers
