@@ -153,6 +153,7 @@ await tap.run({
       } else {
         stats.deadLetter(m.headers?.[Headers.errorCode]?.toString() ?? 'unknown');
       }
+      batch.resolveOffset(m.offset);
     }
   },
 });

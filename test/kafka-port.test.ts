@@ -79,6 +79,9 @@ async function member(
           for (const r of batch.messages)
             m.seen.push({ partition: batch.partition, offset: r.offset, value: r.value?.toString() ?? null });
           run.onBatch?.(batch);
+          // The whole batch is consumed unless onBatch made it stale (a seek).
+          const last = batch.messages.at(-1);
+          if (last !== undefined && !batch.isStale()) batch.resolveOffset(last.offset);
         },
       }),
   };
@@ -266,17 +269,7 @@ describe.each(KafkaClientNames)('Kafka port consumer through %s', (name) => {
       range(0, 10).map((i) => ({ value: `v${i}`, partition: 0 })),
     );
     const groupId = uniqueName('group');
-    const first = await member(
-      kafka,
-      topic,
-      { groupId },
-      {
-        autoCommit: false,
-        onBatch: (batch) => {
-          for (const r of batch.messages) batch.resolveOffset(r.offset);
-        },
-      },
-    );
+    const first = await member(kafka, topic, { groupId }, {});
     await first.run();
     await waitFor(
       () => first.seen.length >= 10,
@@ -285,7 +278,7 @@ describe.each(KafkaClientNames)('Kafka port consumer through %s', (name) => {
     );
     const admin = disconnectAfterTest(kafka.admin());
     await admin.connect();
-    // autoCommit false: everything was resolved and read, nothing committed.
+    // Everything was resolved and read, nothing committed: commits happen through commit() alone.
     expect((await admin.committedOffsets(groupId, topic)).get(0)).toBe(-1n);
     await first.consumer.commit([{ topic, partition: 0, offset: '6' }]);
     expect((await admin.committedOffsets(groupId, topic)).get(0)).toBe(6n);
@@ -336,7 +329,7 @@ describe.each(KafkaClientNames)('Kafka port consumer through %s', (name) => {
     expect(offsetsOf(reader.seen)).toEqual([0, 1, 2, 3, 4, 2, 3, 4]);
   });
 
-  it('continues where it stopped when run() is called again after stop()', async () => {
+  it('continues from its commits when run() is called again after stop()', async () => {
     const kafka = client(name);
     const topic = await freshTopic(kafka, 2);
     await produce(
@@ -352,6 +345,11 @@ describe.each(KafkaClientNames)('Kafka port consumer through %s', (name) => {
       60_000,
       () => `${reader.seen.length} of 10 read`,
     );
+    // Positions live in the run; what outlives it is what was committed.
+    await reader.consumer.commit([
+      { topic, partition: 0, offset: '5' },
+      { topic, partition: 1, offset: '5' },
+    ]);
     await reader.consumer.stop();
     await stopped;
     await produce(

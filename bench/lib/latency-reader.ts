@@ -55,7 +55,11 @@ export class LatencyReader {
     await consumer.subscribe(topic, { fromBeginning: true });
     await consumer.run({
       concurrency: 6,
-      eachBatch: async (batch) => reader.onMessages(batch.messages),
+      eachBatch: async (batch) => {
+        reader.onMessages(batch.messages);
+        const last = batch.messages.at(-1);
+        if (last !== undefined) batch.resolveOffset(last.offset);
+      },
     });
     await joined;
     return reader;

@@ -50,6 +50,7 @@ export async function collectRecords(
           value: m.value,
           headers: stringHeaders(m.headers),
         });
+        batch.resolveOffset(m.offset);
       }
       lastArrival = Date.now();
     },

@@ -166,7 +166,6 @@ export class ScoringConsumer {
     const { epoch } = this.supervisor;
     return this.consumer.run({
       // Offsets are committed by us: by the OffsetCommitter (at-least-once) or inside the output transaction.
-      autoCommit: false,
       concurrency: this.options.partitionsConsumedConcurrently,
       eachBatch: async (batch) => {
         const handling = this.handler.handle(batch, epoch.current);

@@ -271,11 +271,11 @@ class KafkajsConsumer implements BatchConsumer {
   }
 
   run(options: RunOptions): Promise<void> {
-    const autoCommit = options.autoCommit ?? true;
     this.lease.renew();
+    // Positions move by resolveOffset alone and commits happen by commit() alone (the port's shape).
     return this.consumer.run({
-      autoCommit,
-      eachBatchAutoResolve: autoCommit,
+      autoCommit: false,
+      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.concurrency ?? 1,
       eachBatch: async (payload) => {
         // kafkajs hands over what it fetched before checking the membership: a member frozen past its session asks the

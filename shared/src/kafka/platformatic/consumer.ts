@@ -8,8 +8,7 @@
 // the consumer protocol (KIP-848) `consume()` is the only way in.
 //
 // The parts: fetch-session.ts (one run), leader-fetches.ts (its fetch requests),
-// record-batches.ts (records to InRecords), committed-offsets.ts (stable start offsets),
-// auto-commit.ts, consumer-options.ts.
+// record-batches.ts (records to InRecords), committed-offsets.ts (stable start offsets), consumer-options.ts.
 import { EventEmitter } from 'node:events';
 import { type BaseOptions, Consumer } from '@platformatic/kafka';
 import { BrokerError } from '../../errors.js';

@@ -17,7 +17,6 @@ import type {
   PartitionOffset,
   RunOptions,
 } from '../port/kafka-port.js';
-import { AutoCommit } from './auto-commit.js';
 import { CommittedOffsetsReader } from './committed-offsets.js';
 import { consumerOptions } from './consumer-options.js';
 import { type FetchRequestTopic, leaderFetches } from './leader-fetches.js';
@@ -62,7 +61,6 @@ export class FetchSession {
   private readonly active = new Set<Promise<void>>();
   private readonly paused = new Set<string>();
   private readonly seeks = new Map<string, bigint>();
-  private readonly commits: AutoCommit;
   /** Classic protocol: when the coordinator last answered (../common/session-lease.ts); nothing is handed over past it. */
   private readonly lease: SessionLease;
   private lapseReported = false;
@@ -83,7 +81,6 @@ export class FetchSession {
     this.subscriptions = subscriptions;
     this.hooks = hooks;
     this.log = log;
-    this.commits = new AutoCommit((offsets) => this.commitNow(offsets), log);
     this.classic = settings.groupProtocol !== 'consumer';
     this.lease = new SessionLease(settings.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS);
     this.concurrency = Math.max(1, run.concurrency ?? 1);
@@ -164,14 +161,13 @@ export class FetchSession {
     }
   }
 
-  /** Ends the loop, lets the batches in flight finish, commits (autoCommit) and leaves the group. */
+  /** Ends the loop, lets the batches in flight finish and leaves the group. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.wake();
     await this.loopDone;
     await Promise.allSettled([...this.active]);
-    if (this.run.autoCommit !== false) await this.commits.drain();
     await this.anchor?.close().catch(() => undefined);
     await this.client.close().catch((err: Error) => this.log.warn({ err }, 'leaving the group failed'));
     await this.fetchPool.close().catch(() => undefined);
@@ -371,10 +367,8 @@ export class FetchSession {
         owned.highWatermark = p.highWatermark;
         const { messages, next } = batchRecords(p.records ?? [], from, p.abortedTransactions ?? []);
         if (messages.length > 0) this.queue.push({ owned, epoch, messages, next });
-        else if (next > from) {
-          owned.position = next;
-          this.autoCommit(owned, next);
-        }
+        // Only control records or aborted ones: nothing to hand over, the position moves past them.
+        else if (next > from) owned.position = next;
       }
     }
   }
@@ -423,28 +417,16 @@ export class FetchSession {
   }
 
   private async handle(job: Job): Promise<void> {
-    const { owned, epoch, next } = job;
     const batch = handedBatch(job, {
       running: () => this.running,
       owns: (o, e) => o.epoch === e && this.owned.get(o.key) === o,
       lapsed: () => this.lapsed(),
     });
-    const stale = () => !this.current(owned, epoch);
     try {
       await this.run.eachBatch(batch);
     } catch (err) {
       // As kafkajs: an error a retry can cure runs the consumer again from the committed offsets.
       this.fail(err as Error, (err as { retriable?: boolean }).retriable === true);
-      return;
     }
-    if (this.run.autoCommit !== false && !stale()) {
-      owned.position = next;
-      this.autoCommit(owned, next);
-    }
-  }
-
-  private autoCommit(owned: Owned, next: bigint): void {
-    if (this.run.autoCommit === false) return;
-    this.commits.add({ topic: owned.topic, partition: owned.partition, offset: String(next) });
   }
 }

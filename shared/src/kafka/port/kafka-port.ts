@@ -176,7 +176,10 @@ export interface FetchedBatch {
   messages: InRecord[];
   /** Records between the batch's last offset and the partition's high watermark. */
   lag(): bigint;
-  /** Marks records up to and including `offset` consumed: the next fetch starts after it. */
+  /**
+   * Marks records up to and including `offset` consumed: the next fetch starts after it. The only way a position
+   * moves (besides `seek`): a batch returned unresolved is fetched again.
+   */
   resolveOffset(offset: string): void;
   /** Keeps the group membership alive during a long batch. */
   heartbeat(): Promise<void>;
@@ -189,11 +192,6 @@ export interface RunOptions {
   eachBatch(batch: FetchedBatch): Promise<void>;
   /** Partitions processed at the same time (default 1). */
   concurrency?: number;
-  /**
-   * Default true: every batch is marked consumed once `eachBatch` returns and positions are committed by the client.
-   * False: only resolveOffset moves positions and only `commit` commits.
-   */
-  autoCommit?: boolean;
 }
 
 export interface ConsumerEvents {
