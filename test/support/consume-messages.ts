@@ -40,7 +40,6 @@ export async function consumeMessages(
         });
         batch.resolveOffset(message.offset);
       }
-      await batch.heartbeat();
       if (received.length >= options.count) done();
     },
   });

@@ -22,7 +22,6 @@ export interface BatchHandlerOptions {
   supervisor: StreamSupervisor;
   /** Largest number of records scored and produced together; a bigger fetch is processed in chunks. */
   maxBatch: number;
-  heartbeatIntervalMs: number;
   /** How long a refused transaction waits for the member's rejoin (see waitForRejoin). */
   sessionTimeoutMs: number;
   /** The stream loop is stopping: no new chunk starts. */
@@ -50,44 +49,37 @@ export class BatchHandler {
   /** Handles `batch`, started under recovery epoch `epoch`; returns early once that epoch is given up. */
   async handle(batch: FetchedBatch, epoch: number): Promise<void> {
     const { consumer, sink, chunks, supervisor, maxBatch, metrics } = this.options;
-    const { resolveOffset, heartbeat, isRunning, isStale } = batch;
+    const { resolveOffset, isRunning, isStale } = batch;
     const source = { topic: batch.topic, partition: batch.partition };
     // The group generation the batch is handed over under (KIP-447): a commit after a rejoin must not carry the new one.
     const handedOverUnder = consumer.groupMetadata?.();
     metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.lag()));
-    // The client only heartbeats when we call it; keep the membership alive while a long chunk is scored.
-    const beat = setInterval(() => heartbeat().catch(() => undefined), this.options.heartbeatIntervalMs);
     const abandoned = () => supervisor.epoch.isAbandoned(epoch);
-    try {
-      const records = await this.unanswered(batch);
+    const records = await this.unanswered(batch);
+    if (abandoned()) return;
+    if (records.length === 0) supervisor.progressed(batch.partition);
+    for (let start = 0; start < records.length; start += maxBatch) {
+      if (this.options.stopping() || !isRunning() || isStale() || abandoned()) break;
+      const chunk = records.slice(start, start + maxBatch);
+      const scored = await chunks.score(chunk, source);
+      // Abandoned while scoring: a stall recovery runs the partition again, and a publish from here would race the
+      // new run's on the same producer.
       if (abandoned()) return;
-      if (records.length === 0) supervisor.progressed(batch.partition);
-      for (let start = 0; start < records.length; start += maxBatch) {
-        if (this.options.stopping() || !isRunning() || isStale() || abandoned()) break;
-        const chunk = records.slice(start, start + maxBatch);
-        const scored = await chunks.score(chunk, source);
-        // Abandoned while scoring: a stall recovery runs the partition again, and a publish from here would race the
-        // new run's on the same producer.
-        if (abandoned()) return;
-        const last = chunk[chunk.length - 1]!.offset;
-        const next = String(BigInt(last) + 1n);
-        try {
-          await sink.publish(source, scored.outputs, next, handedOverUnder);
-        } catch (err) {
-          if (!(err instanceof GroupMovedOnError)) throw new OutputError(err);
-          // Nothing resolved: the join restarts the partition from its committed offset.
-          await this.waitForRejoin(err, source, epoch, handedOverUnder);
-          return;
-        }
-        // Abandoned by a stall recovery: the records are redelivered from the committed offset.
-        if (abandoned()) return;
-        resolveOffset(last);
-        this.finished(source.partition, scored);
-        await sink.acknowledged(source, next);
-        await heartbeat();
+      const last = chunk[chunk.length - 1]!.offset;
+      const next = String(BigInt(last) + 1n);
+      try {
+        await sink.publish(source, scored.outputs, next, handedOverUnder);
+      } catch (err) {
+        if (!(err instanceof GroupMovedOnError)) throw new OutputError(err);
+        // Nothing resolved: the join restarts the partition from its committed offset.
+        await this.waitForRejoin(err, source, epoch, handedOverUnder);
+        return;
       }
-    } finally {
-      clearInterval(beat);
+      // Abandoned by a stall recovery: the records are redelivered from the committed offset.
+      if (abandoned()) return;
+      resolveOffset(last);
+      this.finished(source.partition, scored);
+      await sink.acknowledged(source, next);
     }
   }
 

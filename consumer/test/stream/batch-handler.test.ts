@@ -58,7 +58,6 @@ function handlerWith(claimed: string | undefined, maxBatch = 1000) {
     membership: new GroupMembership('rides'),
     supervisor,
     maxBatch,
-    heartbeatIntervalMs: 1000,
     sessionTimeoutMs: 6000,
     stopping: () => false,
     metrics: new ConsumerMetrics(),
@@ -74,7 +73,6 @@ function batchOf(offsets: number[], calls: string[]): FetchedBatch {
     messages: offsets.map((offset) => rideRecord(offset)),
     lag: () => 0n,
     resolveOffset: (offset) => calls.push(`resolve ${offset}`),
-    heartbeat: async () => {},
     isRunning: () => true,
     isStale: () => false,
   };

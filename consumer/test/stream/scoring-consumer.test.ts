@@ -165,7 +165,6 @@ function batchOf(messages: InRecord[]) {
     messages,
     lag: () => 0n,
     resolveOffset: (offset) => resolved.push(offset),
-    heartbeat: async () => {},
     isRunning: () => true,
     isStale: () => false,
   };

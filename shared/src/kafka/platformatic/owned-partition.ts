@@ -49,8 +49,6 @@ export function handedBatch(job: Job, session: BatchSession): FetchedBatch {
     resolveOffset: (offset) => {
       if (owns()) owned.position = BigInt(offset) + 1n;
     },
-    // The client heartbeats on its own timer.
-    heartbeat: () => Promise.resolve(),
     isRunning: session.running,
     isStale: () => !owns() || session.lapsed(),
   };

@@ -169,7 +169,10 @@ export interface ConsumerSettings {
   groupProtocol?: GroupProtocol;
 }
 
-/** One partition's fetched records, handed to `eachBatch`. */
+/**
+ * One partition's fetched records, handed to `eachBatch`. The client keeps the group membership alive while a batch
+ * is handled, however long it takes (heartbeats are the adapter's, never the caller's).
+ */
 export interface FetchedBatch {
   topic: string;
   partition: number;
@@ -181,8 +184,6 @@ export interface FetchedBatch {
    * moves (besides `seek`): a batch returned unresolved is fetched again.
    */
   resolveOffset(offset: string): void;
-  /** Keeps the group membership alive during a long batch. */
-  heartbeat(): Promise<void>;
   isRunning(): boolean;
   /** True when a rebalance or seek made this batch's position obsolete. */
   isStale(): boolean;
