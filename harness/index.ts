@@ -26,7 +26,6 @@ export {
   stopAllChildren,
   tail,
 } from './child-process.js';
-export { consumerEnv } from './consumer-env.js';
 export {
   type Container,
   ownContainers,

@@ -1,6 +1,6 @@
 import { type Child, type SpawnOptions, spawnNode } from '../child-process.js';
-import { consumerEnv } from '../consumer-env.js';
 import { freePort } from '../free-port.js';
+import { MODEL_DIR } from '../repo-paths.js';
 import type { StreamTopics } from '../topics.js';
 import { type WaitReadyOptions, waitReady } from './wait-ready.js';
 
@@ -31,13 +31,27 @@ export interface StreamScorer {
   ready(options?: WaitReadyOptions): Promise<void>;
 }
 
+/** The environment of a stream scorer on these topics, group and HTTP port, with the project's model. */
+function scorerEnv(options: StreamScorerOptions, port: number): Record<string, string> {
+  return {
+    KAFKA_BROKERS: options.brokers.join(','),
+    RIDES_TOPIC: options.topics.rides,
+    PREDICTIONS_TOPIC: options.topics.predictions,
+    DLQ_TOPIC: options.topics.deadLetters,
+    CONSUMER_GROUP: options.groupId,
+    MODEL_PATH: MODEL_DIR,
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(port),
+  };
+}
+
 /** Starts the stream scorer as a child process configured only through its environment, as deployed. */
 export async function startStreamScorer(options: StreamScorerOptions): Promise<StreamScorer> {
   const port = options.port ?? (await freePort());
   const run = spawnNode(
     STREAM_SCORER_MAIN,
     [],
-    { ...consumerEnv(options.brokers, options.topics, options.groupId, port), ...options.env },
+    { ...scorerEnv(options, port), ...options.env },
     { ...options.output, nodeArgs: options.nodeArgs, baseEnv: options.baseEnv },
   );
   return {
