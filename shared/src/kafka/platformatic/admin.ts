@@ -1,7 +1,7 @@
 import { Admin, type BaseOptions, FetchIsolationLevels, ListOffsetTimestamps } from '@platformatic/kafka';
 import { waitForLeaders } from '../common/wait-for-leaders.js';
 import type { GroupDescription, KafkaAdmin, TopicSpec } from '../port/kafka-port.js';
-import { explained, innermostErrors } from './errors.js';
+import { explained, innermostErrors, notKnownYet } from './errors.js';
 
 /** The port's admin calls through @platformatic/kafka's Admin: topics, offsets, a group and the cluster. */
 export class PlatformaticAdmin implements KafkaAdmin {
@@ -50,16 +50,15 @@ export class PlatformaticAdmin implements KafkaAdmin {
   }
 
   /**
-   * One metadata request, fresh (no retries of its own: waitForLeaders polls until its deadline). A failure the
-   * client calls retriable (a topic the broker does not know yet, a leader not loaded yet) reads as "no leaders yet".
+   * One metadata request, fresh (no retries of its own: waitForLeaders polls until its deadline). A topic the broker
+   * does not know yet, or a leader not loaded yet, reads as "no leaders yet" (notKnownYet).
    */
   private async leaders(topics: string[]): Promise<Map<string, number[]>> {
     try {
       const metadata = await this.admin.metadata({ topics, forceUpdate: true, retries: 0 });
       return new Map([...metadata.topics].map(([name, t]) => [name, t.partitions.map((p) => p.leader)]));
     } catch (err) {
-      if (innermostErrors(err).every((e) => (e as { canRetry?: boolean }).canRetry === true))
-        return new Map();
+      if (notKnownYet(err)) return new Map();
       throw err;
     }
   }

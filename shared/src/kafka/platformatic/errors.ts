@@ -16,6 +16,24 @@ export function needsRejoin(err: unknown): boolean {
   return (Array.isArray(errors) && errors.some(needsRejoin)) || needsRejoin(cause);
 }
 
+/**
+ * True when a metadata request failed only because the cluster does not know yet what was asked: every innermost
+ * error is one the client calls retriable (a leader not loaded yet), or the client's "Unknown topic <name>." — it
+ * turns the broker's UNKNOWN_TOPIC_OR_PARTITION into that UserError (code PLT_KFK_USER, not retriable, no cause),
+ * which a KRaft broker answers for a topic created a moment ago until its metadata cache catches up.
+ */
+export function notKnownYet(err: unknown): boolean {
+  return innermostErrors(err).every((e) => {
+    const { canRetry, code, message } = (e ?? {}) as {
+      canRetry?: unknown;
+      code?: unknown;
+      message?: unknown;
+    };
+    if (canRetry === true) return true;
+    return code === 'PLT_KFK_USER' && typeof message === 'string' && message.startsWith('Unknown topic ');
+  });
+}
+
 /** The innermost errors of a failure the client nested (its `errors` lists), or the failure itself. */
 export function innermostErrors(err: unknown): unknown[] {
   const nested = (err as { errors?: unknown } | null)?.errors;

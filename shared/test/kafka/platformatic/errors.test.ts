@@ -1,5 +1,11 @@
+import { UserError } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
-import { explained, innermostErrors, needsRejoin } from '../../../src/kafka/platformatic/errors.js';
+import {
+  explained,
+  innermostErrors,
+  needsRejoin,
+  notKnownYet,
+} from '../../../src/kafka/platformatic/errors.js';
 
 /** A failure nested as the client nests one: "<operation> failed N times" around the broker's answers. */
 const nested = (...errors: unknown[]) => Object.assign(new Error('createTopics failed 2 times.'), { errors });
@@ -24,5 +30,17 @@ describe('platformatic errors', () => {
     const err = await explained(Promise.reject(failure)).catch((e: Error) => e);
     expect(err.message).toBe('createTopics failed 2 times. (connection refused)');
     expect(err.cause).toBe(failure);
+  });
+
+  it('reads a topic the broker does not know yet as "not yet", and any other failure as a failure', () => {
+    // What the client throws for a metadata request naming a topic created a moment ago (the broker's
+    // UNKNOWN_TOPIC_OR_PARTITION): a UserError that says it cannot be retried.
+    const unknownTopic = new UserError('Unknown topic s-1.dlq.');
+    expect(notKnownYet(unknownTopic)).toBe(true);
+    expect(notKnownYet(nested(protocol('LEADER_NOT_AVAILABLE', { canRetry: true }), unknownTopic))).toBe(
+      true,
+    );
+    expect(notKnownYet(new UserError('Cannot connect to any broker.'))).toBe(false);
+    expect(notKnownYet(nested(protocol('TOPIC_AUTHORIZATION_FAILED', { canRetry: false })))).toBe(false);
   });
 });
