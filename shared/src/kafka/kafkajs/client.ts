@@ -37,6 +37,7 @@ import type {
   TransactionalSettings,
 } from '../port/kafka-port.js';
 import type { KafkaSettings } from '../port/kafka-settings.js';
+import { BatchHeartbeats } from './batch-heartbeats.js';
 
 const compressions: Record<CompressionName, CompressionTypes> = {
   none: CompressionTypes.None,
@@ -234,10 +235,14 @@ class KafkajsAdmin implements KafkaAdmin {
   }
 }
 
+/** kafkajs's heartbeat interval where the settings leave it unset. */
+const KAFKAJS_HEARTBEAT_INTERVAL_MS = 3000;
+
 class KafkajsConsumer implements BatchConsumer {
   private readonly consumer: Consumer;
   /** When the coordinator last answered a heartbeat or a join (../common/session-lease.ts). */
   private readonly lease: SessionLease;
+  private readonly heartbeatIntervalMs: number;
 
   constructor(kafka: Kafka, settings: ConsumerSettings) {
     if (settings.groupProtocol === 'consumer') {
@@ -257,6 +262,7 @@ class KafkajsConsumer implements BatchConsumer {
       allowAutoTopicCreation: false,
     });
     this.lease = new SessionLease(settings.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS);
+    this.heartbeatIntervalMs = settings.heartbeatIntervalMs ?? KAFKAJS_HEARTBEAT_INTERVAL_MS;
     const { HEARTBEAT, GROUP_JOIN } = this.consumer.events;
     this.consumer.on(HEARTBEAT, () => this.lease.renew());
     this.consumer.on(GROUP_JOIN, () => this.lease.renew());
@@ -281,7 +287,14 @@ class KafkajsConsumer implements BatchConsumer {
         // kafkajs hands over what it fetched before checking the membership: a member frozen past its session asks the
         // coordinator first. The heartbeat's rebalance error ends the batch unresolved, and kafkajs rejoins.
         if (this.lease.lapsed()) await payload.heartbeat();
-        await options.eachBatch(fetchedBatch(payload, this.lease));
+        const beats = new BatchHeartbeats(payload.heartbeat, this.heartbeatIntervalMs);
+        try {
+          await options.eachBatch(fetchedBatch(payload, this.lease, beats));
+        } catch (err) {
+          beats.cancel();
+          throw err;
+        }
+        await beats.end();
       },
     });
   }
@@ -342,7 +355,7 @@ class KafkajsConsumer implements BatchConsumer {
   }
 }
 
-function fetchedBatch(payload: EachBatchPayload, lease: SessionLease): FetchedBatch {
+function fetchedBatch(payload: EachBatchPayload, lease: SessionLease, beats: BatchHeartbeats): FetchedBatch {
   const { batch } = payload;
   return {
     topic: batch.topic,
@@ -350,8 +363,7 @@ function fetchedBatch(payload: EachBatchPayload, lease: SessionLease): FetchedBa
     messages: batch.messages,
     lag: () => BigInt(batch.offsetLag()),
     resolveOffset: payload.resolveOffset,
-    heartbeat: payload.heartbeat,
     isRunning: payload.isRunning,
-    isStale: () => payload.isStale() || lease.lapsed(),
+    isStale: () => payload.isStale() || lease.lapsed() || beats.failed,
   };
 }
