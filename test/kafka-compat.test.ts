@@ -27,7 +27,7 @@ describe(`${client} against the harness broker (Kafka ${KAFKA_VERSION} when loca
       },
     ]);
     const groupId = uniqueName('group');
-    await consumeMessages(kafka, { topic, groupId, count: 2 });
+    await consumeMessages(kafka, { topic, groupId, count: 2, commit: true });
 
     // Asked once records went through: a partition's leader can answer NOT_LEADER to ListOffsets for a moment after
     // its topic is created (KRaft), although metadata already names it.

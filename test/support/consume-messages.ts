@@ -14,6 +14,8 @@ export interface ConsumeOptions {
   /** Resolve once this many messages arrived. */
   count: number;
   timeoutMs?: number;
+  /** Commit what was read (the next offset of each partition) before stopping; nothing is committed otherwise. */
+  commit?: boolean;
 }
 
 /** Consumes a topic from the beginning with a consumer group (eachBatch) until `count` messages arrived. */
@@ -55,6 +57,13 @@ export async function consumeMessages(
     await Promise.race([enough, timeout]);
   } finally {
     clearTimeout(timer);
+  }
+  if (options.commit === true) {
+    const next = new Map<number, bigint>();
+    for (const m of received) next.set(m.partition, BigInt(m.offset) + 1n);
+    await consumer.commit(
+      [...next].map(([partition, offset]) => ({ topic: options.topic, partition, offset: String(offset) })),
+    );
   }
   await consumer.stop();
   return received;
