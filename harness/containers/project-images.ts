@@ -54,22 +54,30 @@ export async function buildImage(engine: ContainerEngine, spec: ImageSpec): Prom
   const started = performance.now();
   const base = await nodeBaseImage(engine);
   const labels = await checkoutLabels();
-  await engine.checked([
-    'build',
-    ...(engine.name === 'podman' ? ['--format', 'docker'] : []),
-    '--network',
-    'host',
-    '--file',
-    spec.dockerfile,
-    '--target',
-    spec.target,
-    '--tag',
-    spec.tag,
-    '--build-arg',
-    `NODE_IMAGE=${base}`,
-    ...Object.entries(labels).flatMap(([name, value]) => ['--label', `${name}=${value}`]),
-    REPO_ROOT,
-  ]);
+  const build = (extra: readonly string[] = []) =>
+    engine.checked([
+      'build',
+      ...extra,
+      ...(engine.name === 'podman' ? ['--format', 'docker'] : []),
+      '--network',
+      'host',
+      '--file',
+      spec.dockerfile,
+      '--target',
+      spec.target,
+      '--tag',
+      spec.tag,
+      '--build-arg',
+      `NODE_IMAGE=${base}`,
+      ...Object.entries(labels).flatMap(([name, value]) => ['--label', `${name}=${value}`]),
+      REPO_ROOT,
+    ]);
+  await build();
+  // buildah 1.28 also reuses a fully cached image whose --label values changed (a new commit with the same
+  // sources): its labels are then the old build's. Seen with two checkouts built one after the other on one
+  // machine. Only then, build again without the cache.
+  const revision = 'org.opencontainers.image.revision';
+  if ((await imageLabels(engine, spec.tag))[revision] !== labels[revision]) await build(['--no-cache']);
   const size = await engine.checked(['image', 'inspect', '--format', '{{.Size}}', spec.tag]);
   return {
     tag: spec.tag,
