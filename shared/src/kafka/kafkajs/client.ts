@@ -14,6 +14,7 @@ import {
 } from 'kafkajs';
 import { BrokerError, ConfigError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { sendPerPartition } from '../common/send-per-partition.js';
 import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from '../common/session-lease.js';
 import { waitForLeaders } from '../common/wait-for-leaders.js';
 import type {
@@ -38,6 +39,7 @@ import type {
 } from '../port/kafka-port.js';
 import type { KafkaSettings } from '../port/kafka-settings.js';
 import { BatchHeartbeats } from './batch-heartbeats.js';
+import { SendLayouts } from './send-layouts.js';
 
 const compressions: Record<CompressionName, CompressionTypes> = {
   none: CompressionTypes.None,
@@ -93,10 +95,17 @@ function topicMessages(records: readonly TopicRecords[]): TopicMessages[] {
   return records as TopicMessages[];
 }
 
+/** The layout of a send's records, for sendPerPartition. */
+function layoutOf(layouts: SendLayouts, records: readonly TopicRecords[]) {
+  return layouts.layoutFor(records.map((r) => r.topic));
+}
+
 class KafkajsProducer implements RecordProducer {
   private readonly producer: Producer;
+  private readonly layouts: SendLayouts;
 
   constructor(kafka: Kafka, settings: ProducerSettings = {}) {
+    this.layouts = new SendLayouts(kafka.admin());
     const idempotent = settings.idempotent ?? true;
     this.producer = kafka.producer({
       idempotent,
@@ -112,22 +121,24 @@ class KafkajsProducer implements RecordProducer {
   }
 
   async send(records: readonly TopicRecords[], options: SendOptions = {}): Promise<void> {
-    await this.producer.sendBatch({
-      topicMessages: topicMessages(records),
-      acks: -1,
-      compression: compressions[options.compression ?? 'none'],
+    const compression = compressions[options.compression ?? 'none'];
+    await sendPerPartition(records, await layoutOf(this.layouts, records), async (one) => {
+      await this.producer.sendBatch({ topicMessages: topicMessages(one), acks: -1, compression });
     });
   }
 
-  disconnect(): Promise<void> {
-    return this.producer.disconnect();
+  async disconnect(): Promise<void> {
+    await this.layouts.disconnect();
+    await this.producer.disconnect();
   }
 }
 
 class KafkajsTransactionalProducer implements TransactionalProducer {
   private readonly producer: Producer;
+  private readonly layouts: SendLayouts;
 
   constructor(kafka: Kafka, transactionalId: string, settings: TransactionalSettings = {}) {
+    this.layouts = new SendLayouts(kafka.admin());
     this.producer = kafka.producer({
       transactionalId,
       transactionTimeout: settings.transactionTimeoutMs,
@@ -147,7 +158,9 @@ class KafkajsTransactionalProducer implements TransactionalProducer {
     const txn = await this.producer.transaction();
     return {
       send: async (records) => {
-        for (const { topic, messages } of records) await txn.send({ topic, messages, acks: -1 });
+        await sendPerPartition(records, await layoutOf(this.layouts, records), async (one) => {
+          for (const { topic, messages } of one) await txn.send({ topic, messages, acks: -1 });
+        });
       },
       sendOffsets: async (groupId, offsets, member) => {
         // kafkajs's TxnOffsetCommit always sends generation -1: it would drop the fencing silently.
@@ -160,8 +173,9 @@ class KafkajsTransactionalProducer implements TransactionalProducer {
     };
   }
 
-  disconnect(): Promise<void> {
-    return this.producer.disconnect();
+  async disconnect(): Promise<void> {
+    await this.layouts.disconnect();
+    await this.producer.disconnect();
   }
 }
 

@@ -14,6 +14,7 @@ import {
 } from '@platformatic/kafka';
 import { GroupMovedOnError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { type SendLayout, sendPerPartition } from '../common/send-per-partition.js';
 import type {
   GroupMetadata,
   KafkaClient,
@@ -79,6 +80,24 @@ function toMessages(records: readonly TopicRecords[]): MessageToProduce<Buffer, 
   return messages;
 }
 
+/** The records' partitions, from the client's metadata (it keeps it for a few seconds). */
+async function sendLayout(
+  producer: Producer<Buffer, Buffer, Buffer, Buffer>,
+  records: readonly TopicRecords[],
+): Promise<SendLayout> {
+  const topics = [...new Set(records.map((r) => r.topic))];
+  const metadata = await explained(producer.metadata({ topics }));
+  return {
+    replicated: topics.some((t) => metadata.topics.get(t)?.partitions.some((p) => p.replicas.length > 1)),
+    partitionOf: (topic, message) => {
+      const key = typeof message.key === 'string' ? Buffer.from(message.key) : (message.key ?? undefined);
+      const partitions = metadata.topics.get(topic)?.partitionsCount ?? 1;
+      // The partitioner the producer is given; the client takes it modulo the partition count, as here.
+      return compatibilityPartitioner({ topic }, key) % partitions;
+    },
+  };
+}
+
 /**
  * InitProducerId as a new producer (no id, no epoch: -1, as the Java client). The client's default is id 0 epoch 0,
  * which the coordinator takes for a stale epoch of an id already in use: taking over a transactional id (a new owner
@@ -102,8 +121,9 @@ class PlatformaticProducer implements RecordProducer {
   }
 
   async send(records: readonly TopicRecords[], options: SendOptions = {}): Promise<void> {
-    await explained(
-      this.producer.send({ messages: toMessages(records), compression: options.compression ?? 'none' }),
+    const compression = options.compression ?? 'none';
+    await sendPerPartition(records, await sendLayout(this.producer, records), (one) =>
+      explained(this.producer.send({ messages: toMessages(one), compression })),
     );
   }
 
@@ -142,7 +162,9 @@ class PlatformaticTransactionalProducer implements TransactionalProducer {
     return {
       send: async (records) => {
         touched = true;
-        await explained(txn.send({ messages: toMessages(records) }));
+        await sendPerPartition(records, await sendLayout(this.producer, records), (one) =>
+          explained(txn.send({ messages: toMessages(one) })),
+        );
       },
       sendOffsets: async (groupId, offsets, member) => {
         touched = true;

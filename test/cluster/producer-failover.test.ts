@@ -1,0 +1,94 @@
+import { RideProducer, syntheticRides } from '@ride/producer';
+import { createKafka, createLogger, type KafkaAdmin, KafkaClientNames } from '@ride/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type LocalClusterHandle,
+  recordCount,
+  startLocalCluster,
+  uniqueName,
+  waitFor,
+} from '../../harness/index.js';
+import { tallyTopic } from '../support/chaos/delivered-ids.js';
+import { createStreamTopics } from '../support/stream-topics.js';
+import { disconnectAfterTest } from '../support/test-kafka.js';
+
+// The producer library on a cluster as production runs it (three nodes, RF 3, min ISR 2): when the broker leading
+// most of the topic's partitions dies, leadership moves to a replica in sync and every send must follow it. Losing
+// one node of three refuses no write, so no batch may fail; idempotence keeps the retries from writing a ride twice.
+let cluster: LocalClusterHandle;
+beforeAll(async () => {
+  cluster = await startLocalCluster({ nodes: 3, partitions: 6 });
+}, 300_000);
+afterAll(() => cluster?.stop());
+
+const quiet = createLogger({ level: 'silent' });
+
+/** The node leading the most partitions of `topic` (ties: the lowest id). */
+async function busiestLeader(admin: KafkaAdmin, topic: string): Promise<number> {
+  const led = new Map<number, number>();
+  for (const leader of (await admin.partitionLeaders(topic)).values()) {
+    led.set(leader, (led.get(leader) ?? 0) + 1);
+  }
+  const [busiest] = [...led].sort(([a, n], [b, m]) => m - n || a - b);
+  if (busiest === undefined) throw new Error(`no leader found for ${topic}`);
+  return busiest[0];
+}
+
+describe.each(KafkaClientNames)('producer library on a three-node cluster (%s)', (client) => {
+  it('sends through the death and return of the busiest leader: no batch fails, no ride is written twice', {
+    timeout: 600_000,
+  }, async () => {
+    const kafka = createKafka({ brokers: cluster.brokers, clientId: uniqueName('failover'), client }, quiet);
+    const admin = disconnectAfterTest(kafka.admin());
+    await admin.connect();
+    const topics = await createStreamTopics(kafka, 6);
+    const producer = await RideProducer.connect({
+      kafka: { brokers: cluster.brokers, clientId: uniqueName('lib'), client },
+      topic: topics.rides,
+      logger: quiet,
+    });
+    const rides = syntheticRides({ seed: 7 });
+    let sent = 0;
+    let failed = 0;
+    let lastError: Error | undefined;
+    let sending = true;
+    const loop = (async () => {
+      while (sending) {
+        const result = await producer.sendBatch(Array.from({ length: 50 }, () => rides.next().value!));
+        sent += result.sent;
+        failed += result.failed;
+        lastError = result.error ?? lastError;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const sentAtLeast = (n: number) =>
+      waitFor(
+        () => sent >= n,
+        120_000,
+        () => `sent ${sent} (< ${n}), failed ${failed}; last error: ${lastError?.message ?? 'none'}`,
+      );
+    try {
+      await sentAtLeast(1000);
+      const node = cluster.node(await busiestLeader(admin, topics.rides));
+      await node.kill();
+      // Sending goes on while the controller fences the dead node and moves its partitions' leadership.
+      await cluster.waitForLiveBrokers(2, 60_000);
+      await sentAtLeast(sent + 1000);
+      await node.start();
+      await sentAtLeast(sent + 1000);
+    } finally {
+      sending = false;
+      await loop;
+      await producer.close();
+    }
+    expect(failed, lastError?.stack).toBe(0);
+    // Every acknowledged ride is on the topic once: the partitions' end offsets and what a reader finds agree.
+    const records = await recordCount(admin, topics.rides);
+    const landed = await tallyTopic(kafka, topics.rides, records);
+    expect({ records, read: landed.records, duplicates: landed.duplicates }).toEqual({
+      records: sent,
+      read: sent,
+      duplicates: 0,
+    });
+  });
+});
