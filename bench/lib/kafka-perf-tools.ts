@@ -1,4 +1,4 @@
-import { javaArgs, resolveKafkaJars, runChecked } from '../../harness/index.js';
+import { runKafkaTool } from '../../harness/index.js';
 
 export interface PerfToolResult {
   tool: string;
@@ -9,13 +9,6 @@ export interface PerfToolResult {
   summary: string;
 }
 
-async function runTool(mainClass: string, args: readonly string[]): Promise<string> {
-  const libs = await resolveKafkaJars();
-  // The harness broker's JVM settings, marked so leftover JVMs can be found.
-  const { stdout } = await runChecked('java', javaArgs({ libs, mainClass, args }));
-  return stdout;
-}
-
 /** ProducerPerformance: `records` records of `recordSize` bytes, unthrottled, acks=all like our producer. */
 export async function producerPerformance(
   brokers: readonly string[],
@@ -23,7 +16,7 @@ export async function producerPerformance(
   records: number,
   recordSize: number,
 ): Promise<PerfToolResult> {
-  const stdout = await runTool('org.apache.kafka.tools.ProducerPerformance', [
+  const stdout = await runKafkaTool('org.apache.kafka.tools.ProducerPerformance', [
     '--topic',
     topic,
     '--num-records',
@@ -61,7 +54,7 @@ export async function consumerPerformance(
   records: number,
   group: string,
 ): Promise<PerfToolResult> {
-  const stdout = await runTool('org.apache.kafka.tools.ConsumerPerformance', [
+  const stdout = await runKafkaTool('org.apache.kafka.tools.ConsumerPerformance', [
     '--bootstrap-server',
     brokers.join(','),
     '--topic',

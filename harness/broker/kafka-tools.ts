@@ -1,0 +1,44 @@
+import { runChecked } from '../child-process.js';
+import { javaArgs } from './java-process.js';
+import { resolveKafkaJars } from './maven-jars.js';
+
+/** Runs one of Kafka's command-line tools (its main class, from the broker's Maven jars); returns what it printed. */
+export async function runKafkaTool(mainClass: string, args: readonly string[]): Promise<string> {
+  const libs = await resolveKafkaJars();
+  // The harness broker's JVM settings, marked so leftover JVMs can be found.
+  const { stdout } = await runChecked('java', javaArgs({ libs, mainClass, args }));
+  return stdout;
+}
+
+/** The node that coordinates `groupId`, as `kafka-consumer-groups --describe --state` reports it. */
+export async function groupCoordinator(brokers: readonly string[], groupId: string): Promise<number> {
+  const out = await runKafkaTool('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', [
+    '--bootstrap-server',
+    brokers.join(','),
+    '--describe',
+    '--group',
+    groupId,
+    '--state',
+  ]);
+  // GROUP  COORDINATOR (ID)  ASSIGNMENT-STRATEGY  STATE  #MEMBERS — the coordinator as "host:port (id)".
+  const row = out.split('\n').find((line) => line.startsWith(`${groupId} `));
+  const id = row === undefined ? undefined : /\((\d+)\)/.exec(row)?.[1];
+  if (id === undefined) throw new Error(`no coordinator for group ${groupId} in:\n${out}`);
+  return Number(id);
+}
+
+/** The coordinator of every transactional id the cluster knows, as `kafka-transactions list` reports them. */
+export async function transactionCoordinators(brokers: readonly string[]): Promise<Map<string, number>> {
+  const out = await runKafkaTool('org.apache.kafka.tools.TransactionsCommand', [
+    '--bootstrap-server',
+    brokers.join(','),
+    'list',
+  ]);
+  // TransactionalId  Coordinator  ProducerId  TransactionState
+  const coordinators = new Map<string, number>();
+  for (const line of out.split('\n').slice(1)) {
+    const [id, coordinator] = line.trim().split(/\s+/);
+    if (id && coordinator && /^\d+$/.test(coordinator)) coordinators.set(id, Number(coordinator));
+  }
+  return coordinators;
+}
