@@ -2,13 +2,25 @@ import { Admin, type BaseOptions, FetchIsolationLevels, ListOffsetTimestamps } f
 import { waitForLeaders } from '../common/wait-for-leaders.js';
 import type { GroupDescription, KafkaAdmin, TopicSpec } from '../port/kafka-port.js';
 import { explained, innermostErrors, notKnownYet } from './errors.js';
+import { retryWholeCall, type WholeCallRetry } from './whole-call-retry.js';
 
 /** The port's admin calls through @platformatic/kafka's Admin: topics, offsets, a group and the cluster. */
 export class PlatformaticAdmin implements KafkaAdmin {
   private readonly admin: Admin;
+  /** For group calls: no retries of its own (see onCoordinator). */
+  private readonly groupAdmin: Admin;
+  private readonly groupRetry: WholeCallRetry;
 
   constructor(options: BaseOptions) {
     this.admin = new Admin(options);
+    this.groupAdmin = new Admin({ ...options, retries: 0 });
+    const retries = typeof options.retries === 'number' ? options.retries : 10;
+    const delay = options.retryDelay;
+    this.groupRetry = {
+      retries,
+      delayMs: (attempt, err) =>
+        typeof delay === 'function' ? delay(this.groupAdmin, 'group', attempt, retries, err) : (delay ?? 250),
+    };
   }
 
   /** The client connects on its first request: a metadata request here fails when the cluster cannot be reached. */
@@ -16,8 +28,8 @@ export class PlatformaticAdmin implements KafkaAdmin {
     await explained(this.admin.metadata({ topics: [] }));
   }
 
-  disconnect(): Promise<void> {
-    return this.admin.close();
+  async disconnect(): Promise<void> {
+    await Promise.all([this.admin.close(), this.groupAdmin.close()]);
   }
 
   listTopics(): Promise<string[]> {
@@ -66,10 +78,8 @@ export class PlatformaticAdmin implements KafkaAdmin {
   /** Asks for every partition, so the broker answers -1 for those the group never committed. */
   async committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>> {
     const partitionIndexes = await this.partitions(topic);
-    const [group] = await explained(
-      this.admin.listConsumerGroupOffsets({
-        groups: [{ groupId, topics: [{ name: topic, partitionIndexes }] }],
-      }),
+    const [group] = await this.onCoordinator((admin) =>
+      admin.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: topic, partitionIndexes }] }] }),
     );
     const answered = group?.topics.find((t) => t.name === topic)?.partitions ?? [];
     const committed = new Map(answered.map((p) => [p.partitionIndex, p.committedOffset]));
@@ -93,7 +103,9 @@ export class PlatformaticAdmin implements KafkaAdmin {
   }
 
   async describeGroup(groupId: string): Promise<GroupDescription> {
-    const group = (await explained(this.admin.describeGroups({ groups: [groupId] }))).get(groupId);
+    const group = (await this.onCoordinator((admin) => admin.describeGroups({ groups: [groupId] }))).get(
+      groupId,
+    );
     return { state: group?.state ?? 'Dead', members: group?.members.size ?? 0 };
   }
 
@@ -109,6 +121,16 @@ export class PlatformaticAdmin implements KafkaAdmin {
       brokers: metadata.brokers.size,
       controllerId: metadata.controllerId < 0 ? null : metadata.controllerId,
     };
+  }
+
+  /**
+   * A group call, asked again with the group's coordinator found afresh each time. The client finds the coordinator
+   * once per call, then retries that node (10 times, about 34 s) even after it died and the group moved: a reader
+   * of committed offsets went blind for that long whenever the coordinator's broker was killed. So group calls go
+   * through a client without retries of its own, and the retries happen here, each a whole call.
+   */
+  private onCoordinator<T>(call: (admin: Admin) => Promise<T>): Promise<T> {
+    return retryWholeCall(() => call(this.groupAdmin), this.groupRetry);
   }
 
   /** The partition indexes of `topic`, from the cluster's metadata. */
