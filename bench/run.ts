@@ -21,6 +21,7 @@ import {
 } from '../harness/index.js';
 import { type BenchConfig, loadBenchConfig } from './lib/bench-config.js';
 import { type BenchResults, evaluateGoals } from './lib/bench-results.js';
+import { runOnCluster } from './lib/cluster-bench.js';
 import { consumerPerformance, producerPerformance } from './lib/kafka-perf-tools.js';
 import { runLatency } from './lib/latency-bench.js';
 import { runLevers } from './lib/lever-bench.js';
@@ -95,6 +96,10 @@ async function measure(config: BenchConfig, broker: BrokerHandle, admin: KafkaAd
 
   const latency = await runLatency(admin, brokers, profile, launch, logger);
   const levers = await runLevers(admin, brokers, profile.events, profile.levers, profile, launch, logger);
+  let cluster: BenchResults['cluster'];
+  if (profile.cluster && broker.kind === 'external')
+    notes.push('no three-node cluster row: KAFKA_BROKERS names a cluster the bench did not start');
+  else if (profile.cluster) cluster = await runOnCluster(profile.events, profile, launch, logger);
   const partial: Omit<BenchResults, 'goals'> = {
     mode: profile.mode,
     at: new Date().toISOString(),
@@ -113,6 +118,7 @@ async function measure(config: BenchConfig, broker: BrokerHandle, admin: KafkaAd
     latency,
     levers,
     peers,
+    ...(cluster === undefined ? {} : { cluster }),
     notes,
     wall_seconds: (performance.now() - started) / 1000,
   };

@@ -13,6 +13,8 @@ export interface BenchProfile {
   courseEvents: number;
   peers: boolean;
   twoConsumers: boolean;
+  /** The one-process throughput and the 5k ev/s point again on a local three-node cluster (RF 3, acks=all). */
+  cluster: boolean;
   /**
    * The cost levers (headers, client) side by side (see lever-bench.ts): `every` row, or only the
    * `covering` ones (each setting of each lever run at least once: proves the machinery in two runs, not four).
@@ -33,6 +35,7 @@ const PROFILES: Record<BenchMode, BenchProfile> = {
     courseEvents: 60_000,
     peers: true,
     twoConsumers: true,
+    cluster: true,
     levers: 'every',
     rates: [1000, 5000, 20_000],
     searchSteps: 4,
@@ -45,6 +48,7 @@ const PROFILES: Record<BenchMode, BenchProfile> = {
     courseEvents: 25_000,
     peers: true,
     twoConsumers: true,
+    cluster: true,
     levers: 'every',
     rates: [1000, 5000, 20_000],
     searchSteps: 2,
@@ -57,6 +61,7 @@ const PROFILES: Record<BenchMode, BenchProfile> = {
     courseEvents: 0,
     peers: false,
     twoConsumers: false,
+    cluster: false,
     levers: 'covering',
     rates: [1000],
     searchSteps: 0,
@@ -78,9 +83,9 @@ export interface BenchConfig {
 }
 
 export const USAGE = `Usage: npm run bench [-- --quick | --smoke] [--events N] [--publish <dir>]
-  (default)     full run: 1,000,000 events, 30 s per load point, peers
+  (default)     full run: 1,000,000 events, 30 s per load point, peers, a three-node cluster row
   --quick       100,000 events, 10 s per load point (under 5 minutes)
-  --smoke       5,000 events, one load point, no peers (CI: proves it works)
+  --smoke       5,000 events, one load point, no peers, no cluster (CI: proves it works)
   --events N    override the preloaded event count
   --publish d   also write the Markdown table and PNG chart into folder d
   --consumer-env K=V   extra consumer environment, repeatable (e.g. PARTITIONS_CONSUMED_CONCURRENTLY=6)

@@ -1,3 +1,4 @@
+import type { ClusterRun } from './cluster-bench.js';
 import type { PerfToolResult } from './kafka-perf-tools.js';
 import type { LoadPoint } from './latency-bench.js';
 import type { LeverRun } from './lever-bench.js';
@@ -25,6 +26,8 @@ export interface BenchResults {
   latency: LoadPoint[];
   levers: LeverRun[];
   peers: PeerRun[];
+  /** The same pipeline on a local three-node cluster; absent when not measured (smoke, or KAFKA_BROKERS given). */
+  cluster?: ClusterRun;
   notes: string[];
   goals: Goal[];
   wall_seconds: number;

@@ -103,6 +103,35 @@ function leverTable(r: BenchResults): string {
   return markdownTable(header, rows);
 }
 
+/** The single broker's one-process rows beside the same on the three-node cluster. */
+function clusterTable(r: BenchResults): string {
+  const single = r.pipeline.find((p) => p.consumers === 1);
+  const at5k = r.latency.find((p) => p.offered_per_s === 5000);
+  const row = (where: string, p: typeof single, l: typeof at5k) => [
+    where,
+    p === undefined ? '–' : fmtInt(p.events_per_s),
+    p === undefined ? '–' : fmtNum(p.cpu_s_per_million, 1),
+    p === undefined ? '–' : fmtInt(p.peak_rss_mb),
+    l === undefined ? '–' : `${fmtNum(l.latency_ms.p99, 1)} / ${fmtNum(l.kafka_only_ms.p99, 1)}`,
+  ];
+  const c = r.cluster;
+  return markdownTable(
+    ['where', 'events/s', 'CPU s / 1M', 'peak RSS MB', 'p99 / Kafka-only p99 ms at 5k'],
+    [
+      row('one broker (RF 1)', single, at5k),
+      ...(c === undefined
+        ? []
+        : [
+            row(
+              `${c.nodes} nodes (RF ${c.replication}, min ISR ${c.min_insync}, acks=all)`,
+              c.pipeline,
+              c.at_5k,
+            ),
+          ]),
+    ],
+  );
+}
+
 /** The run as Markdown: machine, throughput, latency, levers, goals. */
 export function renderReport(r: BenchResults): string {
   const m = r.machine;
@@ -143,6 +172,15 @@ export function renderReport(r: BenchResults): string {
     '',
     `Highest offered load sustained without a growing backlog: ${sustained.length > 0 ? `${fmtInt(Math.max(...sustained))} ev/s` : 'none'}.`,
     '',
+    ...(r.cluster !== undefined
+      ? [
+          `On a cluster: the one-process throughput (${fmtInt(r.events)} preloaded rides) and the 5k ev/s point ` +
+            'again on a local three-node KRaft cluster on the same machine, every topic replicated three times.',
+          '',
+          clusterTable(r),
+          '',
+        ]
+      : []),
     ...(r.levers.length > 0
       ? [
           `Cost levers, one after another in this run: ${fmtInt(r.events)} preloaded rides (written in the lever's ` +
