@@ -17,6 +17,7 @@ import type { Logger } from '../../logger.js';
 import { sendPerPartition } from '../common/send-per-partition.js';
 import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from '../common/session-lease.js';
 import { waitForLeaders } from '../common/wait-for-leaders.js';
+import { retryWholeCall, type WholeCallRetry } from '../common/whole-call-retry.js';
 import type {
   BatchConsumer,
   CompressionName,
@@ -85,7 +86,7 @@ export function kafkajsClient(settings: KafkaSettings, logger: Logger): KafkaCli
     supportsGroupMetadataFencing: false,
     producer: (options) => new KafkajsProducer(kafka, options),
     transactionalProducer: (id, options) => new KafkajsTransactionalProducer(kafka, id, options),
-    admin: () => new KafkajsAdmin(kafka.admin()),
+    admin: () => new KafkajsAdmin(kafka.admin(), settings.retries ?? 10),
     consumer: (options) => new KafkajsConsumer(kafka, options),
   };
 }
@@ -191,9 +192,19 @@ function byTopic(offsets: readonly PartitionOffset[]) {
 
 class KafkajsAdmin implements KafkaAdmin {
   private readonly admin: Admin;
+  /**
+   * Offset reads asked again whole: kafkajs gives up on one at the first refused connection to a partition leader or
+   * group coordinator that just died (ECONNREFUSED), before the cluster has moved them; a new call finds them.
+   */
+  private readonly wholeRetry: WholeCallRetry;
 
-  constructor(admin: Admin) {
+  constructor(admin: Admin, retries: number) {
     this.admin = admin;
+    this.wholeRetry = {
+      retries,
+      delayMs: (attempt) => Math.min(5000, 300 * 2 ** (attempt - 1)),
+      retriable: (err) => (err as { retriable?: unknown }).retriable === true,
+    };
   }
 
   connect(): Promise<void> {
@@ -223,12 +234,15 @@ class KafkajsAdmin implements KafkaAdmin {
   }
 
   async committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>> {
-    const [committed] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    const [committed] = await retryWholeCall(
+      () => this.admin.fetchOffsets({ groupId, topics: [topic] }),
+      this.wholeRetry,
+    );
     return new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
   }
 
   async endOffsets(topic: string): Promise<Map<number, bigint>> {
-    const offsets = await this.admin.fetchTopicOffsets(topic);
+    const offsets = await retryWholeCall(() => this.admin.fetchTopicOffsets(topic), this.wholeRetry);
     return new Map(offsets.map((p) => [p.partition, BigInt(p.high)]));
   }
 

@@ -1,25 +1,29 @@
 import { Admin, type BaseOptions, FetchIsolationLevels, ListOffsetTimestamps } from '@platformatic/kafka';
 import { waitForLeaders } from '../common/wait-for-leaders.js';
+import { retryWholeCall, type WholeCallRetry } from '../common/whole-call-retry.js';
 import type { GroupDescription, KafkaAdmin, TopicSpec } from '../port/kafka-port.js';
 import { explained, innermostErrors, notKnownYet } from './errors.js';
-import { retryWholeCall, type WholeCallRetry } from './whole-call-retry.js';
 
 /** The port's admin calls through @platformatic/kafka's Admin: topics, offsets, a group and the cluster. */
 export class PlatformaticAdmin implements KafkaAdmin {
   private readonly admin: Admin;
-  /** For group calls: no retries of its own (see onCoordinator). */
-  private readonly groupAdmin: Admin;
-  private readonly groupRetry: WholeCallRetry;
+  /** For calls to a group's coordinator or to partition leaders: no retries of its own (see `whole`). */
+  private readonly onceAdmin: Admin;
+  private readonly wholeRetry: WholeCallRetry;
 
   constructor(options: BaseOptions) {
     this.admin = new Admin(options);
-    this.groupAdmin = new Admin({ ...options, retries: 0 });
+    this.onceAdmin = new Admin({ ...options, retries: 0 });
     const retries = typeof options.retries === 'number' ? options.retries : 10;
     const delay = options.retryDelay;
-    this.groupRetry = {
+    this.wholeRetry = {
       retries,
       delayMs: (attempt, err) =>
-        typeof delay === 'function' ? delay(this.groupAdmin, 'group', attempt, retries, err) : (delay ?? 250),
+        typeof delay === 'function'
+          ? delay(this.onceAdmin, 'whole call', attempt, retries, err)
+          : (delay ?? 250),
+      // The client nests a call's reasons (MultipleErrors): a retry helps only if it can cure every one.
+      retriable: (err) => innermostErrors(err).every((e) => (e as { canRetry?: unknown }).canRetry === true),
     };
   }
 
@@ -29,7 +33,7 @@ export class PlatformaticAdmin implements KafkaAdmin {
   }
 
   async disconnect(): Promise<void> {
-    await Promise.all([this.admin.close(), this.groupAdmin.close()]);
+    await Promise.all([this.admin.close(), this.onceAdmin.close()]);
   }
 
   listTopics(): Promise<string[]> {
@@ -78,7 +82,7 @@ export class PlatformaticAdmin implements KafkaAdmin {
   /** Asks for every partition, so the broker answers -1 for those the group never committed. */
   async committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>> {
     const partitionIndexes = await this.partitions(topic);
-    const [group] = await this.onCoordinator((admin) =>
+    const [group] = await this.whole((admin) =>
       admin.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: topic, partitionIndexes }] }] }),
     );
     const answered = group?.topics.find((t) => t.name === topic)?.partitions ?? [];
@@ -92,8 +96,8 @@ export class PlatformaticAdmin implements KafkaAdmin {
       partitionIndex,
       timestamp: ListOffsetTimestamps.LATEST,
     }));
-    const listed = await explained(
-      this.admin.listOffsets({
+    const listed = await this.whole((admin) =>
+      admin.listOffsets({
         topics: [{ name: topic, partitions }],
         isolationLevel: FetchIsolationLevels.READ_COMMITTED,
       }),
@@ -103,9 +107,7 @@ export class PlatformaticAdmin implements KafkaAdmin {
   }
 
   async describeGroup(groupId: string): Promise<GroupDescription> {
-    const group = (await this.onCoordinator((admin) => admin.describeGroups({ groups: [groupId] }))).get(
-      groupId,
-    );
+    const group = (await this.whole((admin) => admin.describeGroups({ groups: [groupId] }))).get(groupId);
     return { state: group?.state ?? 'Dead', members: group?.members.size ?? 0 };
   }
 
@@ -124,13 +126,13 @@ export class PlatformaticAdmin implements KafkaAdmin {
   }
 
   /**
-   * A group call, asked again with the group's coordinator found afresh each time. The client finds the coordinator
-   * once per call, then retries that node (10 times, about 34 s) even after it died and the group moved: a reader
-   * of committed offsets went blind for that long whenever the coordinator's broker was killed. So group calls go
-   * through a client without retries of its own, and the retries happen here, each a whole call.
+   * A call asked again whole, its coordinator or partition leaders found afresh each time. The client looks them up
+   * once per call, then retries those nodes (10 times, about 34 s) even after they died and the group or the
+   * partitions moved: the scorer's watchdog (committed and end offsets) went blind for that long whenever such a
+   * broker was killed. So these calls go through a client without retries of its own, and retry here, each whole.
    */
-  private onCoordinator<T>(call: (admin: Admin) => Promise<T>): Promise<T> {
-    return retryWholeCall(() => call(this.groupAdmin), this.groupRetry);
+  private whole<T>(call: (admin: Admin) => Promise<T>): Promise<T> {
+    return explained(retryWholeCall(() => call(this.onceAdmin), this.wholeRetry));
   }
 
   /** The partition indexes of `topic`, from the cluster's metadata. */

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { retryWholeCall } from '../../../src/kafka/platformatic/whole-call-retry.js';
+import { retryWholeCall } from '../../../src/kafka/common/whole-call-retry.js';
 
-/** The client's shape of a failed call: the reasons nested in `errors`, each saying whether a retry can cure it. */
-const failure = (message: string, canRetry: boolean) =>
-  Object.assign(new Error('Listing consumer group offsets failed.'), {
-    errors: [Object.assign(new Error(message), { canRetry })],
-  });
+/** A failed call that says whether a retry can cure it, as both clients' errors do. */
+const failure = (message: string, canRetry: boolean) => Object.assign(new Error(message), { canRetry });
+const retriable = (err: unknown) => (err as { canRetry?: boolean }).canRetry === true;
 
-const noWait = { retries: 3, delayMs: () => 0 };
+const noWait = { retries: 3, delayMs: () => 0, retriable };
 
 describe('retryWholeCall', () => {
   it('runs the whole call again while it fails with retriable errors: each attempt finds its node afresh', async () => {
@@ -23,7 +21,7 @@ describe('retryWholeCall', () => {
     expect(attempts).toBe(3);
   });
 
-  it('stops at once on an error no retry can cure, with its reason in the message', async () => {
+  it('stops at once on an error no retry can cure', async () => {
     let attempts = 0;
     const call = retryWholeCall(async () => {
       attempts++;
@@ -43,6 +41,7 @@ describe('retryWholeCall', () => {
       },
       {
         retries: 2,
+        retriable,
         delayMs: (attempt) => {
           waits.push(attempt);
           return 1;
