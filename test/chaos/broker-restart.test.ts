@@ -14,6 +14,7 @@ import { tallyTopic } from '../support/chaos/delivered-ids.js';
 import { reportFault } from '../support/chaos/fault-report.js';
 import { expectDeliveryKept, kafkaFor, runFaultScenario } from '../support/chaos/fault-scenario.js';
 import { waitProgress, waitResumed } from '../support/group-progress.js';
+import { startSending } from '../support/sending-loop.js';
 import { startStream } from '../support/stream-producer.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { disconnectAfterTest, testClient } from '../support/test-kafka.js';
@@ -95,37 +96,18 @@ describe('chaos: broker restart, producer side', () => {
       topic: topics.rides,
       logger: createLogger({ level: 'silent' }),
     });
-    const rides = syntheticRides({ seed: 3 });
-    let sent = 0;
-    let failed = 0;
-    let lastError: Error | undefined;
-    let sending = true;
-    const loop = (async () => {
-      while (sending) {
-        const batch = Array.from({ length: 50 }, () => rides.next().value!);
-        const result = await producer.sendBatch(batch);
-        sent += result.sent;
-        failed += result.failed;
-        lastError = result.error ?? lastError;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
-    const sentAtLeast = (n: number) =>
-      waitFor(
-        () => sent >= n,
-        120_000,
-        () => `sent ${sent} (< ${n}), failed ${failed}; last error: ${lastError?.message ?? 'none'}`,
-      );
+    const sending = startSending(producer, syntheticRides({ seed: 3 }), 50, 50);
     let restartMs = 0;
     try {
-      await sentAtLeast(500);
+      await sending.sentAtLeast(500);
       restartMs = await restartBroker();
       // Surviving means sending again afterwards, not just having reported the failures.
-      await sentAtLeast(sent + 500);
+      await sending.sentAtLeast(sending.sent() + 500);
     } finally {
-      sending = false;
-      await loop;
+      await sending.stop();
     }
+    const sent = sending.sent();
+    const failed = sending.failed();
     await producer.close();
     const landed = await tallyTopic(kafka, topics.rides, await recordCount(admin, topics.rides));
     expectHonest(landed, sent, failed);

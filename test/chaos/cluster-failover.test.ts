@@ -1,4 +1,3 @@
-import type { KafkaAdmin } from '@ride/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ClusterNode,
@@ -11,6 +10,7 @@ import {
 import { chaosProfile, guaranteesFor } from '../support/chaos/chaos-profile.js';
 import type { Guarantee } from '../support/chaos/fault-report.js';
 import { expectDeliveryKept, type Pipeline, runFaultScenario } from '../support/chaos/fault-scenario.js';
+import { busiestLeader, mostFrequent } from '../support/cluster-nodes.js';
 import { waitProgress, waitResumed } from '../support/group-progress.js';
 
 // A three-node cluster as production runs it: every topic at replication factor 3, min ISR 2. One cluster for the
@@ -24,28 +24,15 @@ afterAll(() => cluster?.stop());
 
 const long = chaosProfile().name === 'long';
 
-/** The node leading the most partitions of `topics` (ties: the lowest id). */
-async function busiestLeader(admin: KafkaAdmin, topics: readonly string[]): Promise<number> {
-  const led = new Map<number, number>();
-  for (const topic of topics) {
-    for (const leader of (await admin.partitionLeaders(topic)).values()) {
-      led.set(leader, (led.get(leader) ?? 0) + 1);
-    }
-  }
-  const [busiest] = [...led].sort(([a, n], [b, m]) => m - n || a - b);
-  if (busiest === undefined) throw new Error(`no leader found for ${topics.join(', ')}`);
-  return busiest[0];
-}
-
 /** The node coordinating the most of the group's transactional ids (they start with the group id). */
 async function busiestTransactionCoordinator(groupId: string): Promise<number> {
-  const counts = new Map<number, number>();
-  for (const [id, node] of await transactionCoordinators(cluster.brokers)) {
-    if (id.startsWith(`${groupId}.`)) counts.set(node, (counts.get(node) ?? 0) + 1);
-  }
-  const [busiest] = [...counts].sort(([a, n], [b, m]) => m - n || a - b);
-  if (busiest === undefined) throw new Error(`no transactional id of ${groupId} is known to the cluster yet`);
-  return busiest[0];
+  const ours = [...(await transactionCoordinators(cluster.brokers))].filter(([id]) =>
+    id.startsWith(`${groupId}.`),
+  );
+  return mostFrequent(
+    ours.map(([, node]) => node),
+    `no transactional id of ${groupId} is known to the cluster yet`,
+  );
 }
 
 /**

@@ -1,14 +1,10 @@
 import { RideProducer, syntheticRides } from '@ride/producer';
-import { createKafka, createLogger, type KafkaAdmin, KafkaClientNames } from '@ride/shared';
+import { createKafka, createLogger, KafkaClientNames } from '@ride/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type LocalClusterHandle,
-  recordCount,
-  startLocalCluster,
-  uniqueName,
-  waitFor,
-} from '../../harness/index.js';
+import { type LocalClusterHandle, recordCount, startLocalCluster, uniqueName } from '../../harness/index.js';
 import { tallyTopic } from '../support/chaos/delivered-ids.js';
+import { busiestLeader } from '../support/cluster-nodes.js';
+import { startSending } from '../support/sending-loop.js';
 import { createStreamTopics } from '../support/stream-topics.js';
 import { disconnectAfterTest } from '../support/test-kafka.js';
 
@@ -23,17 +19,6 @@ afterAll(() => cluster?.stop());
 
 const quiet = createLogger({ level: 'silent' });
 
-/** The node leading the most partitions of `topic` (ties: the lowest id). */
-async function busiestLeader(admin: KafkaAdmin, topic: string): Promise<number> {
-  const led = new Map<number, number>();
-  for (const leader of (await admin.partitionLeaders(topic)).values()) {
-    led.set(leader, (led.get(leader) ?? 0) + 1);
-  }
-  const [busiest] = [...led].sort(([a, n], [b, m]) => m - n || a - b);
-  if (busiest === undefined) throw new Error(`no leader found for ${topic}`);
-  return busiest[0];
-}
-
 describe.each(KafkaClientNames)('producer library on a three-node cluster (%s)', (client) => {
   it('sends through the death and return of the busiest leader: no batch fails, no ride is written twice', {
     timeout: 600_000,
@@ -47,41 +32,22 @@ describe.each(KafkaClientNames)('producer library on a three-node cluster (%s)',
       topic: topics.rides,
       logger: quiet,
     });
-    const rides = syntheticRides({ seed: 7 });
-    let sent = 0;
-    let failed = 0;
-    let lastError: Error | undefined;
-    let sending = true;
-    const loop = (async () => {
-      while (sending) {
-        const result = await producer.sendBatch(Array.from({ length: 50 }, () => rides.next().value!));
-        sent += result.sent;
-        failed += result.failed;
-        lastError = result.error ?? lastError;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    })();
-    const sentAtLeast = (n: number) =>
-      waitFor(
-        () => sent >= n,
-        120_000,
-        () => `sent ${sent} (< ${n}), failed ${failed}; last error: ${lastError?.message ?? 'none'}`,
-      );
+    const sending = startSending(producer, syntheticRides({ seed: 7 }), 50, 20);
     try {
-      await sentAtLeast(1000);
-      const node = cluster.node(await busiestLeader(admin, topics.rides));
+      await sending.sentAtLeast(1000);
+      const node = cluster.node(await busiestLeader(admin, [topics.rides]));
       await node.kill();
       // Sending goes on while the controller fences the dead node and moves its partitions' leadership.
       await cluster.waitForLiveBrokers(2, 60_000);
-      await sentAtLeast(sent + 1000);
+      await sending.sentAtLeast(sending.sent() + 1000);
       await node.start();
-      await sentAtLeast(sent + 1000);
+      await sending.sentAtLeast(sending.sent() + 1000);
     } finally {
-      sending = false;
-      await loop;
+      await sending.stop();
       await producer.close();
     }
-    expect(failed, lastError?.stack).toBe(0);
+    const sent = sending.sent();
+    expect(sending.failed(), sending.lastError()?.stack).toBe(0);
     // Every acknowledged ride is on the topic once: the partitions' end offsets and what a reader finds agree.
     const records = await recordCount(admin, topics.rides);
     const landed = await tallyTopic(kafka, topics.rides, records);

@@ -1,3 +1,11 @@
+/**
+ * The pause before retry `attempt` (1, 2, …) that both adapters use: 300 ms doubling to 5 s, so ten retries ride out
+ * about 34 s (a broker restart, a leader or coordinator moving).
+ */
+export function retryBackoffMs(attempt: number): number {
+  return Math.min(5000, 300 * 2 ** (attempt - 1));
+}
+
 /** How often and how long apart a whole call is tried again, and which failures a new attempt may cure. */
 export interface WholeCallRetry {
   retries: number;

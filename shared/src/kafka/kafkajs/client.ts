@@ -17,7 +17,7 @@ import type { Logger } from '../../logger.js';
 import { sendPerPartition } from '../common/send-per-partition.js';
 import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from '../common/session-lease.js';
 import { waitForLeaders } from '../common/wait-for-leaders.js';
-import { retryWholeCall, type WholeCallRetry } from '../common/whole-call-retry.js';
+import { retryBackoffMs, retryWholeCall, type WholeCallRetry } from '../common/whole-call-retry.js';
 import type {
   BatchConsumer,
   CompressionName,
@@ -96,11 +96,6 @@ function topicMessages(records: readonly TopicRecords[]): TopicMessages[] {
   return records as TopicMessages[];
 }
 
-/** The layout of a send's records, for sendPerPartition. */
-function layoutOf(layouts: SendLayouts, records: readonly TopicRecords[]) {
-  return layouts.layoutFor(records.map((r) => r.topic));
-}
-
 class KafkajsProducer implements RecordProducer {
   private readonly producer: Producer;
   private readonly layouts: SendLayouts;
@@ -123,7 +118,7 @@ class KafkajsProducer implements RecordProducer {
 
   async send(records: readonly TopicRecords[], options: SendOptions = {}): Promise<void> {
     const compression = compressions[options.compression ?? 'none'];
-    await sendPerPartition(records, await layoutOf(this.layouts, records), async (one) => {
+    await sendPerPartition(records, await this.layouts.layoutFor(records), async (one) => {
       await this.producer.sendBatch({ topicMessages: topicMessages(one), acks: -1, compression });
     });
   }
@@ -159,7 +154,7 @@ class KafkajsTransactionalProducer implements TransactionalProducer {
     const txn = await this.producer.transaction();
     return {
       send: async (records) => {
-        await sendPerPartition(records, await layoutOf(this.layouts, records), async (one) => {
+        await sendPerPartition(records, await this.layouts.layoutFor(records), async (one) => {
           for (const { topic, messages } of one) await txn.send({ topic, messages, acks: -1 });
         });
       },
@@ -202,7 +197,7 @@ class KafkajsAdmin implements KafkaAdmin {
     this.admin = admin;
     this.wholeRetry = {
       retries,
-      delayMs: (attempt) => Math.min(5000, 300 * 2 ** (attempt - 1)),
+      delayMs: retryBackoffMs,
       retriable: (err) => (err as { retriable?: unknown }).retriable === true,
     };
   }

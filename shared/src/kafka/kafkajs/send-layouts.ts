@@ -1,5 +1,6 @@
 import { type Admin, Partitioners, type PartitionMetadata } from 'kafkajs';
 import type { SendLayout } from '../common/send-per-partition.js';
+import type { TopicRecords } from '../port/kafka-port.js';
 
 // As long as @platformatic/kafka keeps its metadata (metadataMaxAge).
 const MAX_AGE_MS = 5000;
@@ -19,9 +20,11 @@ export class SendLayouts {
     this.admin = admin;
   }
 
-  async layoutFor(topics: readonly string[]): Promise<SendLayout> {
+  /** Where `records` go; the topics' metadata is read again when older than a few seconds. */
+  async layoutFor(records: readonly TopicRecords[]): Promise<SendLayout> {
+    const topics = [...new Set(records.map((r) => r.topic))];
     const now = Date.now();
-    const stale = [...new Set(topics)].filter(
+    const stale = topics.filter(
       (t) => now - (this.partitions.get(t)?.at ?? Number.NEGATIVE_INFINITY) > MAX_AGE_MS,
     );
     if (stale.length > 0) await this.refresh(stale, now);

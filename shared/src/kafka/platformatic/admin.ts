@@ -1,6 +1,6 @@
 import { Admin, type BaseOptions, FetchIsolationLevels, ListOffsetTimestamps } from '@platformatic/kafka';
 import { waitForLeaders } from '../common/wait-for-leaders.js';
-import { retryWholeCall, type WholeCallRetry } from '../common/whole-call-retry.js';
+import { retryBackoffMs, retryWholeCall, type WholeCallRetry } from '../common/whole-call-retry.js';
 import type { GroupDescription, KafkaAdmin, TopicSpec } from '../port/kafka-port.js';
 import { explained, innermostErrors, notKnownYet } from './errors.js';
 
@@ -14,14 +14,9 @@ export class PlatformaticAdmin implements KafkaAdmin {
   constructor(options: BaseOptions) {
     this.admin = new Admin(options);
     this.onceAdmin = new Admin({ ...options, retries: 0 });
-    const retries = typeof options.retries === 'number' ? options.retries : 10;
-    const delay = options.retryDelay;
     this.wholeRetry = {
-      retries,
-      delayMs: (attempt, err) =>
-        typeof delay === 'function'
-          ? delay(this.onceAdmin, 'whole call', attempt, retries, err)
-          : (delay ?? 250),
+      retries: typeof options.retries === 'number' ? options.retries : 10,
+      delayMs: retryBackoffMs,
       // The client nests a call's reasons (MultipleErrors): a retry helps only if it can cure every one.
       retriable: (err) => innermostErrors(err).every((e) => (e as { canRetry?: unknown }).canRetry === true),
     };

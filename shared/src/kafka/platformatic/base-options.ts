@@ -1,4 +1,5 @@
 import type { BaseOptions } from '@platformatic/kafka';
+import { retryBackoffMs } from '../common/whole-call-retry.js';
 import type { KafkaSettings } from '../port/kafka-settings.js';
 
 /** What every client of ours shares: the cluster, timeouts, retries, TLS and SASL. */
@@ -10,7 +11,7 @@ export function baseOptions(settings: KafkaSettings): BaseOptions {
     timeout: settings.requestTimeoutMs ?? 30000,
     // Ride out a broker restart (tens of seconds) before a request is reported failed, as the kafkajs adapter does.
     retries: settings.retries ?? 10,
-    retryDelay: (_client, _operation, attempt) => Math.min(5000, 300 * 2 ** (attempt - 1)),
+    retryDelay: (_client, _operation, attempt) => retryBackoffMs(attempt),
     autocreateTopics: false,
   };
   if (settings.ssl === true) options.tls = {};
