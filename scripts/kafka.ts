@@ -11,11 +11,13 @@ import {
 
 exitOnOlderNode('npm run kafka');
 
-const usage = `Usage: npm run kafka -- [--port N] [--partitions N] [--brokers N] [--mode local|container]
+const usage = `Usage: npm run kafka -- [--port N] [--partitions N] [--brokers N [--controllers N]] [--mode local|container]
   --port        client port on 127.0.0.1 (default: a free one)
   --partitions  default partition count for new topics (default: 6)
   --brokers     a local cluster of N nodes, each broker and controller, topics at replication factor min(N, 3)
                 and min ISR one less (default: 1, a single broker; --port and --mode apply to it only)
+  --controllers with --brokers: N dedicated controller nodes form the KRaft quorum instead of the brokers
+                (default: 0), so that brokers can go down to one without losing it
   --mode        local JVM from Maven jars, or a Docker container (default: RIDE_KAFKA_HARNESS, else container
                 when Docker answers, else local)`;
 
@@ -40,6 +42,7 @@ const { values } = parseArgs({
     port: { type: 'string' },
     partitions: { type: 'string' },
     brokers: { type: 'string' },
+    controllers: { type: 'string' },
     mode: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -52,9 +55,12 @@ if (values.help) {
   const nodes = positiveInt('brokers', values.brokers) ?? 1;
   if (nodes > 1 && (values.port !== undefined || values.mode !== undefined))
     throw new Error(`--port and --mode apply to a single broker, not to --brokers ${nodes}\n${usage}`);
+  const controllers = positiveInt('controllers', values.controllers);
+  if (controllers !== undefined && nodes === 1)
+    throw new Error(`--controllers applies to a cluster: add --brokers 3\n${usage}`);
   const broker =
     nodes > 1
-      ? await startLocalCluster({ nodes, partitions })
+      ? await startLocalCluster({ nodes, partitions, controllers })
       : await startBroker({
           mode: await chooseMode(values.mode),
           port: positiveInt('port', values.port),
@@ -62,7 +68,7 @@ if (values.help) {
         });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(
-    `Kafka ${KAFKA_VERSION} (${broker.kind}${nodes > 1 ? `, ${nodes} nodes` : ''}) ready at ${broker.brokers.join(',')} in ${seconds} s (Ctrl-C to stop)\n`,
+    `Kafka ${KAFKA_VERSION} (${broker.kind}${nodes > 1 ? `, ${nodes} brokers` : ''}${controllers ? `, ${controllers} dedicated controller${controllers > 1 ? 's' : ''}` : ''}) ready at ${broker.brokers.join(',')} in ${seconds} s (Ctrl-C to stop)\n`,
   );
   // The broker process never keeps Node alive on its own; this timer does, until a signal arrives.
   const keepAlive = setInterval(() => {}, 60_000);

@@ -77,9 +77,12 @@ describe('harness cleanup: no JVM outlives the process that started it', () => {
     await waitJvmsGone(child.pid, 15_000);
   });
 
-  it('stops every node of a cluster (`--brokers 3`) when the owner gets SIGTERM', async () => {
-    const child = await startKafkaScript(['--brokers', '3'], 3);
-    expect(child.ready).toMatch(/3 nodes\) ready at 127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+ /);
+  it('stops every node of a cluster (`--brokers 3 --controllers 1`) when the owner gets SIGTERM', async () => {
+    // Three brokers and the dedicated controller: four JVMs, and only the brokers in the bootstrap list.
+    const child = await startKafkaScript(['--brokers', '3', '--controllers', '1'], 4);
+    expect(child.ready).toMatch(
+      /3 brokers, 1 dedicated controller\) ready at 127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+ /,
+    );
     child.kill('SIGTERM');
     await exited(child);
     await waitJvmsGone(child.pid, 5_000);

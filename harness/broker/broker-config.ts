@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
 
+/** What a KRaft node does: both (a single broker, or a cluster without dedicated controllers), or one of them. */
+export type NodeRoles = 'broker,controller' | 'broker' | 'controller';
+
 export interface LocalBrokerConfig {
   /** This node's id; 1 for a single node. */
   nodeId?: number;
-  port: number;
+  /** Broker and controller unless said otherwise. */
+  roles?: NodeRoles;
+  /** The client port; a controller-only node has none. */
+  port?: number;
   controllerPort: number;
   /** `id@host:port` of every controller (KRaft voter), comma-separated; this node alone when omitted. */
   voters?: string;
@@ -21,22 +27,39 @@ export function newClusterId(): string {
   return id.startsWith('-') ? newClusterId() : id;
 }
 
+/** The listeners of a node in its roles: a broker's client port, a controller's quorum port. */
+function listenerSettings(
+  roles: NodeRoles,
+  port: number | undefined,
+  controllerPort: number,
+): Record<string, string> {
+  const controller = `CONTROLLER://127.0.0.1:${controllerPort}`;
+  if (roles === 'controller') return { listeners: controller };
+  if (port === undefined) throw new Error(`a node with roles ${roles} needs a client port`);
+  const client = `PLAINTEXT://127.0.0.1:${port}`;
+  return {
+    listeners: roles === 'broker' ? client : `${client},${controller}`,
+    'advertised.listeners': client,
+    'inter.broker.listener.name': 'PLAINTEXT',
+  };
+}
+
 /**
- * server.properties for one node acting as broker and controller. A single node replicates nothing; in a cluster
- * every topic has `replication` replicas and accepts a write once all but one have it (RF 3, min ISR 2).
+ * server.properties for one KRaft node. A single node replicates nothing; in a cluster every topic has
+ * `replication` replicas and accepts a write once all but one have it (RF 3, min ISR 2). The topic defaults go to
+ * every node: a controller places new topics' replicas, a broker enforces min ISR.
  */
 export function renderServerProperties(config: LocalBrokerConfig): string {
   const { port, controllerPort } = config;
   const nodeId = config.nodeId ?? 1;
+  const roles = config.roles ?? 'broker,controller';
   const replication = config.replication ?? 1;
   const minIsr = Math.max(1, replication - 1);
   const settings: Record<string, string | number | boolean> = {
-    'process.roles': 'broker,controller',
+    'process.roles': roles,
     'node.id': nodeId,
     'controller.quorum.voters': config.voters ?? `${nodeId}@127.0.0.1:${controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
-    'inter.broker.listener.name': 'PLAINTEXT',
+    ...listenerSettings(roles, port, controllerPort),
     'controller.listener.names': 'CONTROLLER',
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'log.dirs': config.dataDir,

@@ -6,7 +6,7 @@ import { createKafka, createLogger } from '@ride/shared';
 import { registerCleanup } from '../exit-hooks.js';
 import { freePort } from '../free-port.js';
 import { waitFor } from '../wait-for.js';
-import { newClusterId, renderLog4j2, renderServerProperties } from './broker-config.js';
+import { type NodeRoles, newClusterId, renderLog4j2, renderServerProperties } from './broker-config.js';
 import type { BrokerHandle, BrokerOptions } from './broker-handle.js';
 import { formatStorage, KraftProcess, nodeFiles } from './kraft-process.js';
 import { resolveKafkaJars } from './maven-jars.js';
@@ -22,7 +22,10 @@ export interface ClusterNode {
   kill(): Promise<void>;
   /** SIGTERM: a controlled shutdown that moves leadership away first (a rolling restart's step). */
   stop(): Promise<void>;
-  /** Starts the node again on its data and waits until the cluster counts it among its live brokers. */
+  /**
+   * Starts the node again on its data and waits until the cluster counts it among its live brokers (with every
+   * broker not killed or stopped).
+   */
   start(): Promise<void>;
   /** SIGSTOP / SIGCONT: the process stays but answers nothing meanwhile. */
   freeze(): void;
@@ -41,8 +44,14 @@ export interface LocalClusterHandle extends BrokerHandle {
 }
 
 export interface ClusterOptions extends Omit<BrokerOptions, 'port'> {
-  /** Nodes, each broker and controller (KRaft voter); 3 by default. */
+  /** Broker nodes; 3 by default. Without dedicated controllers, each is a controller (KRaft voter) too. */
   nodes?: number;
+  /**
+   * Dedicated controller-only nodes forming the KRaft quorum (ids from 101), as production clusters run; 0 by
+   * default. With them, brokers can die down to one and the controller still shrinks ISRs and moves leaders: what
+   * makes "two of three brokers down" refuse writes with NOT_ENOUGH_REPLICAS instead of losing the quorum.
+   */
+  controllers?: number;
 }
 
 const quiet = createLogger({ level: 'silent' });
@@ -75,13 +84,16 @@ async function waitForLiveBrokers(
 }
 
 /**
- * A KRaft cluster of combined broker+controller nodes on 127.0.0.1, from the same Maven jars as the local broker.
+ * A KRaft cluster on 127.0.0.1 (combined broker+controller nodes, or brokers beside dedicated controllers), from the same Maven jars as the local broker.
  * Every topic, ours and the internal ones, is replicated to all nodes up to 3, and a write needs all but one of
  * them (RF 3, min ISR 2 for three nodes): what a production cluster runs, so a node can die without losing a write.
  */
 export async function startLocalCluster(options: ClusterOptions = {}): Promise<LocalClusterHandle> {
   const count = options.nodes ?? 3;
   if (!Number.isInteger(count) || count < 1) throw new Error(`a cluster needs at least 1 node, got ${count}`);
+  const controllerCount = options.controllers ?? 0;
+  if (!Number.isInteger(controllerCount) || controllerCount < 0)
+    throw new Error(`dedicated controllers must be a whole number, got ${controllerCount}`);
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
   const libs = await resolveKafkaJars();
   const root = await mkdtemp(join(tmpdir(), 'ride-kafka-cluster-'));
@@ -93,11 +105,24 @@ export async function startLocalCluster(options: ClusterOptions = {}): Promise<L
     return port;
   };
   const ids = Array.from({ length: count }, (_, i) => i + 1);
-  const placed = [];
-  for (const id of ids) placed.push({ id, port: await takePort(), controllerPort: await takePort() });
-  const voters = placed.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',');
-  const brokers = placed.map((n) => `127.0.0.1:${n.port}`);
+  const dedicated = controllerCount > 0;
+  const placed: { id: number; roles: NodeRoles; port?: number; controllerPort: number }[] = [];
+  for (const id of ids)
+    placed.push({
+      id,
+      roles: dedicated ? 'broker' : 'broker,controller',
+      port: await takePort(),
+      controllerPort: await takePort(),
+    });
+  for (let i = 0; i < controllerCount; i++)
+    placed.push({ id: 101 + i, roles: 'controller', controllerPort: await takePort() });
+  const voters = placed
+    .filter((n) => n.roles !== 'broker')
+    .map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`)
+    .join(',');
+  const brokers = ids.map((_, i) => `127.0.0.1:${placed[i]?.port}`);
   const processes: KraftProcess[] = [];
+  const brokerProcesses: KraftProcess[] = [];
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -118,18 +143,25 @@ export async function startLocalCluster(options: ClusterOptions = {}): Promise<L
     },
   });
 
-  const launch = async (process: KraftProcess, address: string): Promise<void> => {
-    const died = process.start();
+  const launch = async (
+    process: KraftProcess,
+    address: string,
+    controllersDied: Promise<number | string>[] = [],
+  ): Promise<void> => {
+    const died = Promise.race([process.start(), ...controllersDied]);
     await waitForBroker([address], { timeoutMs: readyTimeoutMs, died, logTail: () => process.logTail() });
   };
   const nodes: ClusterNode[] = [];
+  // Brokers killed or stopped and not started again: a start waits for every other broker to be live.
+  const down = new Set<number>();
   try {
     const clusterId = newClusterId();
-    for (const { id, port, controllerPort } of placed) {
+    for (const { id, roles, port, controllerPort } of placed) {
       const files = nodeFiles(join(root, `node-${id}`));
       await mkdir(files.dir);
       const properties = renderServerProperties({
         nodeId: id,
+        roles,
         port,
         controllerPort,
         voters,
@@ -143,22 +175,35 @@ export async function startLocalCluster(options: ClusterOptions = {}): Promise<L
       await formatStorage(libs, files, clusterId);
       const process = new KraftProcess(libs, files);
       processes.push(process);
+      if (port === undefined) continue;
+      brokerProcesses.push(process);
       const address = `127.0.0.1:${port}`;
       nodes.push({
         id,
         address,
-        kill: () => process.kill(),
-        stop: () => process.stop(),
+        kill: () => {
+          down.add(id);
+          return process.kill();
+        },
+        stop: () => {
+          down.add(id);
+          return process.stop();
+        },
         start: async () => {
           await launch(process, address);
-          await waitForLiveBrokers(brokers, count, readyTimeoutMs);
+          down.delete(id);
+          await waitForLiveBrokers(brokers, count - down.size, readyTimeoutMs);
         },
         freeze: () => process.freeze(),
         resume: () => process.resume(),
         jvmPid: () => process.pid(),
       });
     }
-    await Promise.all(processes.map((process, i) => launch(process, brokers[i] as string)));
+    // Controllers have no client port: they are ready when their brokers are (a broker waits for the quorum).
+    const controllersDied = processes.filter((p) => !brokerProcesses.includes(p)).map((p) => p.start());
+    await Promise.all(
+      brokerProcesses.map((process, i) => launch(process, brokers[i] as string, controllersDied)),
+    );
     await waitForLiveBrokers(brokers, count, readyTimeoutMs);
     await warmUpCoordinators(brokers);
   } catch (err) {
