@@ -7,8 +7,13 @@ export interface DeliveryReport {
   inputs: RawRecord[];
   /** Ride keys with no prediction and no dead letter. */
   lost: string[];
-  /** Extra outputs for keys already answered (at-least-once redelivery). */
+  /**
+   * Extra outputs for keys already answered (at-least-once redelivery): outputs of a ride beyond its copies in the
+   * input, so a ride the producer wrote twice is not charged to the scorer.
+   */
   duplicates: number;
+  /** Rides written to the input more than once (a producer's retry that idempotence should have kept out). */
+  inputDuplicates: number;
   /** Inputs below the group's committed offset whose outcome is missing: must always be empty. */
   committedWithoutOutcome: RawRecord[];
 }
@@ -34,18 +39,25 @@ export async function checkDelivery(
     isolation,
     ...(isolation === 'read_committed' ? { count: inputs.length - letters.length } : {}),
   });
-  const answered = new Map<string, number>();
-  for (const r of [...predictions, ...letters])
-    answered.set(r.key ?? '', (answered.get(r.key ?? '') ?? 0) + 1);
+  const answered = tally([...predictions, ...letters]);
+  const copies = tally(inputs);
   const admin = disconnectAfterTest(kafka.admin());
   await admin.connect();
   const committed = await admin.committedOffsets(groupId, topics.rides);
   return {
     inputs,
     lost: inputs.filter((r) => !answered.has(r.key ?? '')).map((r) => r.key ?? ''),
-    duplicates: [...answered.values()].reduce((sum, n) => sum + n - 1, 0),
+    duplicates: [...answered].reduce((sum, [key, n]) => sum + Math.max(0, n - (copies.get(key) ?? 1)), 0),
+    inputDuplicates: [...copies.values()].reduce((sum, n) => sum + n - 1, 0),
     committedWithoutOutcome: inputs.filter(
       (r) => BigInt(r.offset) < (committed.get(r.partition) ?? -1n) && !answered.has(r.key ?? ''),
     ),
   };
+}
+
+/** Records per key. */
+function tally(records: readonly RawRecord[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of records) counts.set(r.key ?? '', (counts.get(r.key ?? '') ?? 0) + 1);
+  return counts;
 }
