@@ -5,6 +5,7 @@ import {
   type LocalClusterHandle,
   startLocalCluster,
   uniqueName,
+  waitFor,
 } from '../../harness/index.js';
 import { consumeMessages } from '../support/consume-messages.js';
 import { disconnectAfterTest } from '../support/test-kafka.js';
@@ -12,7 +13,8 @@ import { disconnectAfterTest } from '../support/test-kafka.js';
 // A group's committed offsets and its topic's end offsets must stay readable while the group's coordinator and the
 // partitions' leaders move: the scorer's stall watchdog and the exactly-once claim read them. When a node dies, its
 // groups and partitions move to other brokers; a read begun at the kill must find them there instead of asking the
-// dead node until its retries run out. One cluster for the file; each test brings back the node it killed.
+// dead node until its retries run out; so must a transaction committing its offsets to the group. One cluster for the
+// file; each test brings back the node it killed.
 let cluster: LocalClusterHandle;
 beforeAll(async () => {
   cluster = await startLocalCluster({ nodes: 3 });
@@ -52,6 +54,58 @@ describe.each(KafkaClientNames)('group coordinator moves on a three-node cluster
       ]);
       expect(after).toEqual(before);
       expect(endsAfter).toEqual(ends);
+      expect(await groupCoordinator(cluster.brokers, groupId)).not.toBe(coordinator);
+    } finally {
+      await node.start();
+    }
+  });
+
+  it("commits a transaction's offsets to the group's new coordinator when the one it last used is SIGKILLed", {
+    timeout: 300_000,
+  }, async () => {
+    const kafka = createKafka(
+      { brokers: cluster.brokers, clientId: uniqueName('txn-coordinator'), client },
+      createLogger({ level: 'silent' }),
+    );
+    const admin = disconnectAfterTest(kafka.admin());
+    await admin.connect();
+    const [input, output] = [uniqueName('txn-in'), uniqueName('txn-out')];
+    await admin.createTopics([
+      { topic: input, numPartitions: 1 },
+      { topic: output, numPartitions: 1 },
+    ]);
+    const groupId = uniqueName('txn-group');
+    const producer = disconnectAfterTest(kafka.transactionalProducer(uniqueName('txn')));
+    await producer.connect();
+    // One chunk's transaction, as the exactly-once sink sends it: its answer and the input's next offset.
+    const answer = async (next: string): Promise<void> => {
+      const txn = await producer.begin();
+      try {
+        await txn.send([{ topic: output, messages: [{ key: next, value: `answer before ${next}` }] }]);
+        await txn.sendOffsets(groupId, [{ topic: input, partition: 0, offset: next }]);
+        await txn.commit();
+      } catch (err) {
+        await txn.abort().catch(() => undefined);
+        throw err;
+      }
+    };
+    // The producer has found the group's coordinator; then that node dies.
+    await answer('1');
+    const coordinator = await groupCoordinator(cluster.brokers, groupId);
+    const node = cluster.node(coordinator);
+    await node.kill();
+    try {
+      await answer('2');
+      // EndTxn returns once the commit is decided; the offsets show once its marker reached the group's log.
+      let committed: Map<number, bigint> = new Map();
+      await waitFor(
+        async () => {
+          committed = await admin.committedOffsets(groupId, input);
+          return committed.get(0) === 2n;
+        },
+        60_000,
+        () => `the group's committed offset stayed ${committed.get(0)}, not 2`,
+      );
       expect(await groupCoordinator(cluster.brokers, groupId)).not.toBe(coordinator);
     } finally {
       await node.start();

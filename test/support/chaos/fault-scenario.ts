@@ -108,9 +108,12 @@ export async function runFaultScenario(options: ScenarioOptions): Promise<Scenar
   };
   reportFault(row);
   for (const member of pipeline.members) expect(await member.stop('SIGTERM'), member.output()).toBe(0);
-  // KEEP_TEST_LOGS=1 keeps the members' logs of passing scenarios too (they are kept on failure anyway).
-  if (process.env.KEEP_TEST_LOGS)
+  // KEEP_TEST_LOGS=1 keeps the members' and the producer CLI's logs of passing scenarios too (members' are kept on
+  // failure anyway).
+  if (process.env.KEEP_TEST_LOGS) {
     for (const m of pipeline.members) keepLog(`${groupId}-${m.child.pid}`, m.output());
+    keepLog(`${groupId}-producer`, producer.output);
+  }
   return { row, delivery, producer };
 }
 

@@ -2,7 +2,7 @@ import { Admin, type BaseOptions, FetchIsolationLevels, ListOffsetTimestamps } f
 import { waitForLeaders } from '../common/wait-for-leaders.js';
 import { retryBackoffMs, retryWholeCall, type WholeCallRetry } from '../common/whole-call-retry.js';
 import type { GroupDescription, KafkaAdmin, TopicSpec } from '../port/kafka-port.js';
-import { explained, innermostErrors, notKnownYet } from './errors.js';
+import { explained, innermostErrors, notKnownYet, retriable } from './errors.js';
 
 /** The port's admin calls through @platformatic/kafka's Admin: topics, offsets, a group and the cluster. */
 export class PlatformaticAdmin implements KafkaAdmin {
@@ -17,8 +17,7 @@ export class PlatformaticAdmin implements KafkaAdmin {
     this.wholeRetry = {
       retries: typeof options.retries === 'number' ? options.retries : 10,
       delayMs: retryBackoffMs,
-      // The client nests a call's reasons (MultipleErrors): a retry helps only if it can cure every one.
-      retriable: (err) => innermostErrors(err).every((e) => (e as { canRetry?: unknown }).canRetry === true),
+      retriable,
     };
   }
 

@@ -5,9 +5,7 @@
 // loop on its group membership and fetches (consumer.ts), not its per-message stream (22.3 µs per
 // record against kafkajs eachBatch's 9.2); admin calls go through its Admin (admin.ts).
 import {
-  Admin,
   compatibilityPartitioner,
-  FindCoordinatorKeyTypes,
   type MessageToProduce,
   Producer,
   type ProducerOptions,
@@ -15,6 +13,7 @@ import {
 import { GroupMovedOnError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { type SendLayout, sendPerPartition } from '../common/send-per-partition.js';
+import { retryBackoffMs } from '../common/whole-call-retry.js';
 import type {
   GroupMetadata,
   KafkaClient,
@@ -32,6 +31,7 @@ import { PlatformaticAdmin } from './admin.js';
 import { baseOptions } from './base-options.js';
 import { PlatformaticConsumer } from './consumer.js';
 import { explained, needsRejoin } from './errors.js';
+import { TxnOffsetCommitter } from './txn-offset-commit.js';
 
 type PlatformaticTransaction = Awaited<ReturnType<Producer['beginTransaction']>>;
 
@@ -139,16 +139,17 @@ class PlatformaticProducer implements RecordProducer {
  */
 class PlatformaticTransactionalProducer implements TransactionalProducer {
   private readonly producer: Producer<Buffer, Buffer, Buffer, Buffer>;
-  private readonly settings: KafkaSettings;
-  /** Group coordinators by group id, for TxnOffsetCommit (looked up once, again after a failure). */
-  private readonly coordinators = new Map<string, number>();
+  private readonly offsets: TxnOffsetCommitter;
 
   constructor(settings: KafkaSettings, transactionalId: string, options: TransactionalSettings = {}) {
-    this.settings = settings;
     const base = producerOptions(settings);
     // The client sends its request timeout as the transaction timeout (InitProducerId): one setting for both.
     const timeout = options.transactionTimeoutMs ?? base.timeout;
     this.producer = new Producer({ ...base, timeout, idempotent: true, transactionalId });
+    this.offsets = new TxnOffsetCommitter(this.producer, transactionalId, base, {
+      retries: typeof base.retries === 'number' ? base.retries : 10,
+      delayMs: retryBackoffMs,
+    });
   }
 
   async connect(): Promise<void> {
@@ -184,46 +185,18 @@ class PlatformaticTransactionalProducer implements TransactionalProducer {
   ): Promise<void> {
     if (member !== undefined && member.groupId !== groupId)
       throw new Error(`group metadata of ${member.groupId} given for offsets of group ${groupId}`);
+    // AddOffsetsToTxn: the transaction coordinator will write the commit marker to the group's offsets too.
     await txn.addConsumer({ groupId } as never);
-    const coordinatorId = await this.coordinator(groupId);
-    const generationId = member?.generationId ?? -1;
-    const memberId = member?.memberId ?? '';
     try {
-      for (const { topic, partition, offset } of offsets) {
-        // The client commits `offset + 1` of the message it is given: the last consumed record's offset.
-        await txn.addOffset({
-          topic,
-          partition,
-          offset: BigInt(offset) - 1n,
-          metadata: { consumer: { groupId, generationId, memberId, coordinatorId } },
-        } as never);
-      }
+      await this.offsets.commit(groupId, offsets, member);
     } catch (err) {
-      this.coordinators.delete(groupId);
       if (member !== undefined && needsRejoin(err)) {
         throw new GroupMovedOnError(
-          `the group moved past generation ${generationId} (member ${memberId}) the batch was handed over under: its offsets were refused`,
+          `the group moved past generation ${member.generationId} (member ${member.memberId}) the batch was handed over under: its offsets were refused`,
           { cause: err },
         );
       }
       throw err;
-    }
-  }
-
-  private async coordinator(groupId: string): Promise<number> {
-    const known = this.coordinators.get(groupId);
-    if (known !== undefined) return known;
-    const admin = new Admin(producerOptions(this.settings));
-    try {
-      const [found] = await admin.findCoordinator({
-        keyType: FindCoordinatorKeyTypes.GROUP,
-        keys: [groupId],
-      });
-      if (found === undefined) throw new Error(`no coordinator for group ${groupId}`);
-      this.coordinators.set(groupId, found.nodeId);
-      return found.nodeId;
-    } finally {
-      await admin.close();
     }
   }
 

@@ -34,6 +34,11 @@ export function notKnownYet(err: unknown): boolean {
   });
 }
 
+/** The client's verdict on a failure it nested (MultipleErrors): a retry helps only if it can cure every reason. */
+export function retriable(err: unknown): boolean {
+  return innermostErrors(err).every((e) => (e as { canRetry?: unknown } | null)?.canRetry === true);
+}
+
 /** The innermost errors of a failure the client nested (its `errors` lists), or the failure itself. */
 export function innermostErrors(err: unknown): unknown[] {
   const nested = (err as { errors?: unknown } | null)?.errors;
