@@ -24,7 +24,7 @@ export interface ClusterNode {
   stop(): Promise<void>;
   /**
    * Starts the node again on its data and waits until the cluster counts it among its live brokers (with every
-   * broker not killed or stopped).
+   * broker not killed or stopped). Nothing to do for a node that is running.
    */
   start(): Promise<void>;
   /** SIGSTOP / SIGCONT: the process stays but answers nothing meanwhile. */
@@ -190,6 +190,7 @@ export async function startLocalCluster(options: ClusterOptions = {}): Promise<L
           return process.stop();
         },
         start: async () => {
+          if (!down.has(id)) return;
           await launch(process, address);
           down.delete(id);
           await waitForLiveBrokers(brokers, count - down.size, readyTimeoutMs);

@@ -73,6 +73,7 @@ export {
 export { jsonMemberSources } from './json/json-member-sources.js';
 export { type JsonRideId, readJsonRideId } from './json/json-ride-id.js';
 export { checkBrokers } from './kafka/check-brokers.js';
+export { retryBudgetMs } from './kafka/common/whole-call-retry.js';
 export { ensureTopics } from './kafka/ensure-topics.js';
 export { IdempotentProducer } from './kafka/idempotent-producer.js';
 export { createKafka } from './kafka/kafka-client.js';

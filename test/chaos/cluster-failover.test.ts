@@ -1,6 +1,6 @@
 import { RideProducer, type SendResult, syntheticRides } from '@ride/producer';
 import { createLogger, type RideStarted } from '@ride/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ClusterNode,
   committedOffsets,
@@ -33,6 +33,13 @@ beforeAll(async () => {
   cluster = await startLocalCluster({ nodes: 3, controllers: 1, partitions: 6 });
 }, 300_000);
 afterAll(() => cluster?.stop());
+// A scenario that failed half-way leaves no node down or frozen for the next one.
+afterEach(async () => {
+  for (const node of cluster?.nodes ?? []) {
+    node.resume();
+    await node.start();
+  }
+}, 300_000);
 
 const long = chaosProfile().name === 'long';
 

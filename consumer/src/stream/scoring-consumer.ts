@@ -9,6 +9,7 @@ import type {
   TopicSettings,
   WireFormat,
 } from '@ride/shared';
+import { retryBudgetMs } from '@ride/shared';
 import type { ModelScorer } from '@ride/shared/model';
 import { BatchHandler } from './batch-handler.js';
 import type { ConsumerMetrics } from './consumer-metrics.js';
@@ -92,7 +93,9 @@ export class ScoringConsumer {
     this.supervisor = new StreamSupervisor({
       topic: topics.rides,
       stallTimeoutMs: options.stallTimeoutMs,
-      stopTimeoutMs: options.sessionTimeoutMs,
+      // A client stopping leaves its group, and retries that (as a join it is in) for the whole retry budget while
+      // the coordinator cannot write (a cluster below min ISR): shorter, and a healthy client is taken for a hung one.
+      stopTimeoutMs: Math.max(options.sessionTimeoutMs, retryBudgetMs()),
       assigned: () => this.membership.partitions,
       readOffsets: (partitions) => this.readOffsets(partitions),
       run: {

@@ -17,7 +17,12 @@ import type { Logger } from '../../logger.js';
 import { sendPerPartition } from '../common/send-per-partition.js';
 import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from '../common/session-lease.js';
 import { waitForLeaders } from '../common/wait-for-leaders.js';
-import { retryBackoffMs, retryWholeCall, type WholeCallRetry } from '../common/whole-call-retry.js';
+import {
+  DEFAULT_RETRIES,
+  retryBackoffMs,
+  retryWholeCall,
+  type WholeCallRetry,
+} from '../common/whole-call-retry.js';
 import type {
   BatchConsumer,
   CompressionName,
@@ -70,7 +75,7 @@ export function kafkajsClient(settings: KafkaSettings, logger: Logger): KafkaCli
     requestTimeout: settings.requestTimeoutMs ?? 30000,
     logLevel: logLevel.WARN,
     // Ride out a broker restart (tens of seconds) before a request is reported failed.
-    retry: { retries: settings.retries ?? 10, initialRetryTime: 300, maxRetryTime: 5000 },
+    retry: { retries: settings.retries ?? DEFAULT_RETRIES, initialRetryTime: 300, maxRetryTime: 5000 },
     logCreator:
       () =>
       ({ level, log: entry }) => {
@@ -86,7 +91,7 @@ export function kafkajsClient(settings: KafkaSettings, logger: Logger): KafkaCli
     supportsGroupMetadataFencing: false,
     producer: (options) => new KafkajsProducer(kafka, options),
     transactionalProducer: (id, options) => new KafkajsTransactionalProducer(kafka, id, options),
-    admin: () => new KafkajsAdmin(kafka.admin(), settings.retries ?? 10),
+    admin: () => new KafkajsAdmin(kafka.admin(), settings.retries ?? DEFAULT_RETRIES),
     consumer: (options) => new KafkajsConsumer(kafka, options),
   };
 }

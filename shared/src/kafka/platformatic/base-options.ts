@@ -1,5 +1,5 @@
 import type { BaseOptions } from '@platformatic/kafka';
-import { retryBackoffMs } from '../common/whole-call-retry.js';
+import { DEFAULT_RETRIES, retryBackoffMs } from '../common/whole-call-retry.js';
 import type { KafkaSettings } from '../port/kafka-settings.js';
 
 /** What every client of ours shares: the cluster, timeouts, retries, TLS and SASL. */
@@ -10,7 +10,7 @@ export function baseOptions(settings: KafkaSettings): BaseOptions {
     connectTimeout: settings.connectionTimeoutMs ?? 3000,
     timeout: settings.requestTimeoutMs ?? 30000,
     // Ride out a broker restart (tens of seconds) before a request is reported failed, as the kafkajs adapter does.
-    retries: settings.retries ?? 10,
+    retries: settings.retries ?? DEFAULT_RETRIES,
     retryDelay: (_client, _operation, attempt) => retryBackoffMs(attempt),
     autocreateTopics: false,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryWholeCall } from '../../../src/kafka/common/whole-call-retry.js';
+import { retryBudgetMs, retryWholeCall } from '../../../src/kafka/common/whole-call-retry.js';
 
 /** A failed call that says whether a retry can cure it, as both clients' errors do. */
 const failure = (message: string, canRetry: boolean) => Object.assign(new Error(message), { canRetry });
@@ -51,5 +51,13 @@ describe('retryWholeCall', () => {
     await expect(call).rejects.toThrow('ECONNREFUSED');
     expect(attempts).toBe(3);
     expect(waits).toEqual([1, 2]);
+  });
+});
+
+describe('retryBudgetMs', () => {
+  it("adds up the pauses of a request's retries: 34.3 s for the default ten, none for zero", () => {
+    expect(retryBudgetMs()).toBe(300 + 600 + 1200 + 2400 + 4800 + 5 * 5000);
+    expect(retryBudgetMs(2)).toBe(900);
+    expect(retryBudgetMs(0)).toBe(0);
   });
 });
