@@ -95,7 +95,7 @@ export class TxnOffsetCommitter {
       throw new BrokerError('offsets sent before the transactional id was initialised');
     const coordinatorId = await this.coordinator(groupId);
     try {
-      const broker = (await this.producer.metadata({ topics: [] })).brokers.get(coordinatorId);
+      const broker = await this.broker(coordinatorId);
       if (broker === undefined)
         throw new CoordinatorGoneError(
           `group ${groupId}'s coordinator ${coordinatorId} is not a live broker`,
@@ -118,6 +118,16 @@ export class TxnOffsetCommitter {
       this.coordinators.delete(groupId);
       throw err;
     }
+  }
+
+  /**
+   * The coordinator's address from the producer's metadata, fetched again when it is not there: the cache may date
+   * from while that broker was down (a rolling restart's earlier step).
+   */
+  private async broker(nodeId: number) {
+    const cached = (await this.producer.metadata({ topics: [] })).brokers.get(nodeId);
+    if (cached !== undefined) return cached;
+    return (await this.producer.metadata({ topics: [], forceUpdate: true })).brokers.get(nodeId);
   }
 
   private async coordinator(groupId: string): Promise<number> {
