@@ -9,6 +9,7 @@ import {
 } from '@platformatic/kafka';
 import { BrokerError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { closeUntilClosed } from '../common/close-until-closed.js';
 import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from '../common/session-lease.js';
 import type {
   ConsumerEvents,
@@ -169,7 +170,7 @@ export class FetchSession {
     await this.loopDone;
     await Promise.allSettled([...this.active]);
     await this.anchor?.close().catch(() => undefined);
-    await this.client.close().catch((err: Error) => this.log.warn({ err }, 'leaving the group failed'));
+    await closeUntilClosed(() => this.client.close(), this.log);
     await this.fetchPool.close().catch(() => undefined);
   }
 
