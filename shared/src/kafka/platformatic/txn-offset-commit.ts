@@ -133,7 +133,8 @@ export class TxnOffsetCommitter {
   private async coordinator(groupId: string): Promise<number> {
     const known = this.coordinators.get(groupId);
     if (known !== undefined) return known;
-    const admin = new Admin(this.adminOptions);
+    // No retries of its own: a failed lookup fails this attempt, which `commit` retries whole.
+    const admin = new Admin({ ...this.adminOptions, retries: 0 });
     try {
       const [found] = await admin.findCoordinator({
         keyType: FindCoordinatorKeyTypes.GROUP,
