@@ -212,9 +212,13 @@ export class ScoringConsumer {
     } catch {
       // not running yet (a signal during start-up): nothing is in flight
     }
+    // Each step logged: a shutdown that times out says which one it was in.
+    this.log.info({ batches: this.active.size }, 'stopping: finishing the batches in flight');
     await Promise.allSettled([...this.active]);
     await this.sink.flush();
+    this.log.info('stopping: leaving the group');
     await this.consumer.disconnect();
+    this.log.info('stopping: closing the producers');
     await this.sink.disconnect();
     await this.admin.disconnect();
   }

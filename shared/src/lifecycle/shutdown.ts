@@ -14,6 +14,8 @@ export class Shutdown {
   private readonly exit: (code: number) => void;
   private exitCode: number = ExitCodes.OK;
   private started: Promise<void> | undefined;
+  /** The resource being closed now: what a forced exit names. */
+  private closing: string | undefined;
 
   /** `exit` is process.exit; a test passes a recorder. */
   constructor(
@@ -64,7 +66,10 @@ export class Shutdown {
     if (this.started) return this.started;
     this.log.info({ reason }, 'shutting down: finishing the work in flight');
     const force = setTimeout(() => {
-      this.log.error({ timeoutMs: this.timeoutMs }, 'shutdown timed out: forcing exit');
+      this.log.error(
+        { timeoutMs: this.timeoutMs, closing: this.closing },
+        'shutdown timed out: forcing exit',
+      );
       this.exit(ExitCodes.FAILED);
     }, this.timeoutMs);
     force.unref();
@@ -84,6 +89,7 @@ export class Shutdown {
 
   /** Closes one resource; false if it failed (logged). */
   private async closeOne({ name, close }: { name: string; close: () => Promise<void> }): Promise<boolean> {
+    this.closing = name;
     try {
       await close();
       return true;
