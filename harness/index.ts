@@ -3,7 +3,12 @@
 export type { BrokerHandle, BrokerKind, BrokerOptions } from './broker/broker-handle.js';
 export { dockerAvailable } from './broker/docker-available.js';
 export { HARNESS_MARKER, harnessMarker, javaArgs, spawnWatchdog, stopJava } from './broker/java-process.js';
-export { groupCoordinator, runKafkaTool, transactionCoordinators } from './broker/kafka-tools.js';
+export {
+  electPreferredLeaders,
+  groupCoordinator,
+  runKafkaTool,
+  transactionCoordinators,
+} from './broker/kafka-tools.js';
 export { KAFKA_IMAGE, KAFKA_VERSION } from './broker/kafka-version.js';
 export { type LocalBrokerHandle, startLocalBroker } from './broker/local-broker.js';
 export {

@@ -42,3 +42,14 @@ export async function transactionCoordinators(brokers: readonly string[]): Promi
   }
   return coordinators;
 }
+
+/** Moves every partition's leadership back to its preferred replica (`kafka-leader-election --election-type PREFERRED`). */
+export async function electPreferredLeaders(brokers: readonly string[]): Promise<void> {
+  await runKafkaTool('org.apache.kafka.tools.LeaderElectionCommand', [
+    '--bootstrap-server',
+    brokers.join(','),
+    '--election-type',
+    'PREFERRED',
+    '--all-topic-partitions',
+  ]);
+}

@@ -39,6 +39,13 @@ export function retriable(err: unknown): boolean {
   return innermostErrors(err).every((e) => (e as { canRetry?: unknown } | null)?.canRetry === true);
 }
 
+/** True when the client failed because its cached metadata lacks a node it was told to use. */
+export function staleMetadata(err: unknown): boolean {
+  return innermostErrors(err).some(
+    (e) => (e as { hasStaleMetadata?: unknown } | null)?.hasStaleMetadata === true,
+  );
+}
+
 /** The innermost errors of a failure the client nested (its `errors` lists), or the failure itself. */
 export function innermostErrors(err: unknown): unknown[] {
   const nested = (err as { errors?: unknown } | null)?.errors;

@@ -5,6 +5,7 @@ import {
   innermostErrors,
   needsRejoin,
   notKnownYet,
+  staleMetadata,
 } from '../../../src/kafka/platformatic/errors.js';
 
 /** A failure nested as the client nests one: "<operation> failed N times" around the broker's answers. */
@@ -23,6 +24,14 @@ describe('platformatic errors', () => {
     const refused = protocol('ILLEGAL_GENERATION', { needsRejoin: true });
     expect(needsRejoin(nested(new Error('other'), new Error('wrapped', { cause: refused })))).toBe(true);
     expect(needsRejoin(nested(protocol('NOT_COORDINATOR')))).toBe(false);
+  });
+
+  it('sees a node missing from the cached metadata among the reasons of a failure', () => {
+    const missing = Object.assign(new Error('the broker is not available'), { hasStaleMetadata: true });
+    expect(staleMetadata(nested(protocol('NOT_COORDINATOR'), missing))).toBe(true);
+    expect(staleMetadata(missing)).toBe(true);
+    expect(staleMetadata(nested(protocol('NOT_COORDINATOR', { hasStaleMetadata: false })))).toBe(false);
+    expect(staleMetadata(undefined)).toBe(false);
   });
 
   it('spells out the nested reasons in the message and keeps the failure as cause', async () => {

@@ -1,9 +1,11 @@
 import { createKafka, createLogger, KafkaClientNames } from '@ride/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  electPreferredLeaders,
   groupCoordinator,
   type LocalClusterHandle,
   startLocalCluster,
+  transactionCoordinators,
   uniqueName,
   waitFor,
 } from '../../harness/index.js';
@@ -115,5 +117,78 @@ describe('transactions when the group coordinator moves (platformatic)', () => {
     } finally {
       await node.start();
     }
+  });
+});
+
+// A node that was down when the producer last fetched metadata can become a transaction's coordinator again (a rolling
+// restart moves leadership back to returned nodes). The client then asks the coordinator's address in its cached broker
+// list, which only a topic's metadata refreshes: AddOffsetsToTxn, which fetches none, failed with "the broker is not
+// available in the current cluster metadata" until its retries ran out. The adapter clears the cache on that error.
+describe('transactions when the transaction coordinator returns (platformatic)', () => {
+  const client = 'platformatic' as const;
+  it('commits an offsets-only transaction at a coordinator missing from the cached broker list', {
+    timeout: 300_000,
+  }, async () => {
+    const kafka = createKafka(
+      { brokers: cluster.brokers, clientId: uniqueName('txn-returns'), client },
+      createLogger({ level: 'silent' }),
+    );
+    const admin = disconnectAfterTest(kafka.admin());
+    await admin.connect();
+    const [input, output] = [uniqueName('ret-in'), uniqueName('ret-out')];
+    await admin.createTopics([
+      { topic: input, numPartitions: 1 },
+      { topic: output, numPartitions: 1 },
+    ]);
+    const groupId = uniqueName('ret-group');
+    const transactionalId = uniqueName('ret-txn');
+    const producer = disconnectAfterTest(kafka.transactionalProducer(transactionalId));
+    await producer.connect();
+    const transaction = async (next: string, answer: boolean): Promise<void> => {
+      const txn = await producer.begin();
+      try {
+        if (answer)
+          await txn.send([{ topic: output, messages: [{ key: next, value: `answer before ${next}` }] }]);
+        await txn.sendOffsets(groupId, [{ topic: input, partition: 0, offset: next }]);
+        await txn.commit();
+      } catch (err) {
+        await txn.abort().catch(() => undefined);
+        throw err;
+      }
+    };
+    await transaction('1', true);
+    const first = (await transactionCoordinators(cluster.brokers)).get(transactionalId);
+    expect(first).toBeTypeOf('number');
+    const node = cluster.node(first as number);
+    await node.kill();
+    try {
+      // The coordinator moves once the controller fences the dead node; a send past the client's 5 s metadata age
+      // then fetches a broker list without it.
+      await transaction('2', true);
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      await transaction('3', true);
+    } finally {
+      await node.start();
+    }
+    // The returned node leads the transaction log's partition again, as it did before it died.
+    await waitFor(
+      async () => {
+        await electPreferredLeaders(cluster.brokers);
+        return (await transactionCoordinators(cluster.brokers)).get(transactionalId) === first;
+      },
+      60_000,
+      () => `node ${first} did not become the coordinator of ${transactionalId} again`,
+    );
+    // No send, so no topic metadata is fetched before AddOffsetsToTxn asks for the coordinator's address.
+    await transaction('4', false);
+    let committed: Map<number, bigint> = new Map();
+    await waitFor(
+      async () => {
+        committed = await admin.committedOffsets(groupId, input);
+        return committed.get(0) === 4n;
+      },
+      60_000,
+      () => `the group's committed offset stayed ${committed.get(0)}, not 4`,
+    );
   });
 });
