@@ -13,7 +13,7 @@ export interface BenchProfile {
   courseEvents: number;
   peers: boolean;
   twoConsumers: boolean;
-  /** The one-process throughput and the 5k ev/s point again on a local three-node cluster (RF 3, acks=all). */
+  /** The one-process throughput and the 5k ev/s point again on a local cluster of three brokers and a controller (RF 3, acks=all). */
   cluster: boolean;
   /**
    * The cost levers (headers, client) side by side (see lever-bench.ts): `every` row, or only the
@@ -83,7 +83,7 @@ export interface BenchConfig {
 }
 
 export const USAGE = `Usage: npm run bench [-- --quick | --smoke] [--events N] [--publish <dir>]
-  (default)     full run: 1,000,000 events, 30 s per load point, peers, a three-node cluster row
+  (default)     full run: 1,000,000 events, 30 s per load point, peers, a three-broker cluster row
   --quick       100,000 events, 10 s per load point (under 5 minutes)
   --smoke       5,000 events, one load point, no peers, no cluster (CI: proves it works)
   --events N    override the preloaded event count

@@ -6,7 +6,9 @@ import { type PipelineRun, runPipeline } from './pipeline-bench.js';
 import { runProducerCli } from './producer-cli.js';
 
 export interface ClusterRun {
+  /** Brokers, and the KRaft controller nodes beside them (controller-only, as the chaos suite's cluster). */
   nodes: number;
+  controllers: number;
   /** Every topic's replicas and min.insync.replicas; our producers wait for all in-sync replicas (acks=all). */
   replication: number;
   min_insync: number;
@@ -17,7 +19,7 @@ export interface ClusterRun {
 }
 
 /**
- * The single-broker rows again on a local three-node cluster (RF 3, min ISR 2): the one-process throughput on the
+ * The single-broker rows again on a local cluster of three brokers and a dedicated controller (RF 3, min ISR 2): the one-process throughput on the
  * same preloaded count, and the 5k ev/s latency point beside the Kafka-only reader.
  */
 export async function runOnCluster(
@@ -26,7 +28,7 @@ export async function runOnCluster(
   launch: ConsumerLaunch,
   logger: Logger,
 ): Promise<ClusterRun> {
-  const cluster = await startLocalCluster({ nodes: 3, partitions: 6 });
+  const cluster = await startLocalCluster({ nodes: 3, controllers: 1, partitions: 6 });
   const quiet = logger.child({ component: 'cluster-admin' }, { level: 'fatal' });
   const admin = createKafka({ brokers: cluster.brokers, clientId: 'bench-cluster-admin' }, quiet).admin();
   try {
@@ -48,7 +50,7 @@ export async function runOnCluster(
       launch,
       logger,
     );
-    return { nodes: 3, replication: 3, min_insync: 2, pipeline, at_5k: latency[0] };
+    return { nodes: 3, controllers: 1, replication: 3, min_insync: 2, pipeline, at_5k: latency[0] };
   } finally {
     await admin.disconnect().catch(() => undefined);
     await cluster.stop();

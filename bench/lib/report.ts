@@ -123,7 +123,7 @@ function clusterTable(r: BenchResults): string {
         ? []
         : [
             row(
-              `${c.nodes} nodes (RF ${c.replication}, min ISR ${c.min_insync}, acks=all)`,
+              `${c.nodes} brokers + ${c.controllers} controller (RF ${c.replication}, min ISR ${c.min_insync}, acks=all)`,
               c.pipeline,
               c.at_5k,
             ),

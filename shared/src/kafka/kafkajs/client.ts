@@ -17,12 +17,7 @@ import type { Logger } from '../../logger.js';
 import { sendPerPartition } from '../common/send-per-partition.js';
 import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from '../common/session-lease.js';
 import { waitForLeaders } from '../common/wait-for-leaders.js';
-import {
-  DEFAULT_RETRIES,
-  retryBackoffMs,
-  retryWholeCall,
-  type WholeCallRetry,
-} from '../common/whole-call-retry.js';
+import { DEFAULT_RETRIES, retryWholeCall, type WholeCallRetry } from '../common/whole-call-retry.js';
 import type {
   BatchConsumer,
   CompressionName,
@@ -46,6 +41,7 @@ import type {
 import type { KafkaSettings } from '../port/kafka-settings.js';
 import { BatchHeartbeats } from './batch-heartbeats.js';
 import { SendLayouts } from './send-layouts.js';
+import { kafkajsWholeRetry } from './whole-retry.js';
 
 const compressions: Record<CompressionName, CompressionTypes> = {
   none: CompressionTypes.None,
@@ -90,7 +86,8 @@ export function kafkajsClient(settings: KafkaSettings, logger: Logger): KafkaCli
     name: 'kafkajs',
     supportsGroupMetadataFencing: false,
     producer: (options) => new KafkajsProducer(kafka, options),
-    transactionalProducer: (id, options) => new KafkajsTransactionalProducer(kafka, id, options),
+    transactionalProducer: (id, options) =>
+      new KafkajsTransactionalProducer(kafka, id, options, settings.retries ?? DEFAULT_RETRIES),
     admin: () => new KafkajsAdmin(kafka.admin(), settings.retries ?? DEFAULT_RETRIES),
     consumer: (options) => new KafkajsConsumer(kafka, options),
   };
@@ -137,12 +134,19 @@ class KafkajsProducer implements RecordProducer {
 class KafkajsTransactionalProducer implements TransactionalProducer {
   private readonly producer: Producer;
   private readonly layouts: SendLayouts;
+  private readonly offsetsRetry: WholeCallRetry;
 
-  constructor(kafka: Kafka, transactionalId: string, settings: TransactionalSettings = {}) {
+  constructor(
+    kafka: Kafka,
+    transactionalId: string,
+    settings: TransactionalSettings | undefined,
+    retries: number,
+  ) {
     this.layouts = new SendLayouts(kafka.admin());
+    this.offsetsRetry = kafkajsWholeRetry(retries);
     this.producer = kafka.producer({
       transactionalId,
-      transactionTimeout: settings.transactionTimeoutMs,
+      transactionTimeout: settings?.transactionTimeoutMs,
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
@@ -167,7 +171,10 @@ class KafkajsTransactionalProducer implements TransactionalProducer {
         // kafkajs's TxnOffsetCommit always sends generation -1: it would drop the fencing silently.
         if (member !== undefined)
           throw new ConfigError(['kafkajs cannot commit offsets with group metadata (KIP-447): pass none']);
-        await txn.sendOffsets({ consumerGroupId: groupId, topics: byTopic(offsets) });
+        // Asked again whole when the group's coordinator moved (whole-retry.ts): AddOffsetsToTxn and
+        // TxnOffsetCommit may be repeated within one transaction.
+        const topics = byTopic(offsets);
+        await retryWholeCall(() => txn.sendOffsets({ consumerGroupId: groupId, topics }), this.offsetsRetry);
       },
       commit: () => txn.commit(),
       abort: () => txn.abort(),
@@ -192,19 +199,12 @@ function byTopic(offsets: readonly PartitionOffset[]) {
 
 class KafkajsAdmin implements KafkaAdmin {
   private readonly admin: Admin;
-  /**
-   * Offset reads asked again whole: kafkajs gives up on one at the first refused connection to a partition leader or
-   * group coordinator that just died (ECONNREFUSED), before the cluster has moved them; a new call finds them.
-   */
+  /** Offset reads asked again whole (whole-retry.ts). */
   private readonly wholeRetry: WholeCallRetry;
 
   constructor(admin: Admin, retries: number) {
     this.admin = admin;
-    this.wholeRetry = {
-      retries,
-      delayMs: retryBackoffMs,
-      retriable: (err) => (err as { retriable?: unknown }).retriable === true,
-    };
+    this.wholeRetry = kafkajsWholeRetry(retries);
   }
 
   connect(): Promise<void> {
