@@ -1,0 +1,233 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHART_DIR, lintChart, type Manifest, renderChart } from '../../harness/k8s/helm.js';
+import { REPO_ROOT } from '../../harness/repo-paths.js';
+
+// The Helm chart in deploy/helm, rendered by the real helm (built from the Go module proxy on first use): what it
+// produces with the defaults and with every option on, the invariants a deployment relies on, and the values it
+// refuses at install time with a message that names the value and the fix.
+
+const BUILD_TIMEOUT = 600_000; // the first render builds helm (about 1.5 minutes on two cores)
+
+async function render(set: string[] = []): Promise<Manifest[]> {
+  const result = await renderChart(set);
+  if (!result.ok) throw new Error(result.error);
+  return result.manifests;
+}
+
+async function refusal(set: string[]): Promise<string> {
+  const result = await renderChart(set);
+  expect(result.ok, 'the chart rendered values it should refuse').toBe(false);
+  return result.ok ? '' : result.error;
+}
+
+const one = (manifests: Manifest[], kind: string, name: string): Manifest => {
+  const found = manifests.find((m) => m.kind === kind && m.metadata.name === name);
+  if (found === undefined)
+    throw new Error(
+      `no ${kind} ${name} among ${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')}`,
+    );
+  return found;
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: container specs as rendered
+type Container = any;
+const containerOf = (m: Manifest): Container =>
+  (m.spec.template ?? m.spec.jobTemplate.spec.template).spec.containers[0];
+const podOf = (m: Manifest) => (m.spec.template ?? m.spec.jobTemplate.spec.template).spec;
+const envValue = (c: Container, name: string): string | undefined =>
+  c.env?.find((e: { name: string }) => e.name === name)?.value;
+const portNamed = (c: Container, name: string): number =>
+  c.ports.find((p: { name: string }) => p.name === name).containerPort;
+
+describe(`Helm chart (${CHART_DIR.replace(REPO_ROOT, '')})`, () => {
+  it('passes helm lint --strict', { timeout: BUILD_TIMEOUT }, async () => {
+    const lint = await lintChart();
+    expect(lint.ok, lint.output).toBe(true);
+  });
+
+  it('renders the scorer with KEDA, the web service with an HPA, and no batch by default', async () => {
+    const manifests = await render();
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
+      'ConfigMap/rides-ride-duration',
+      'Deployment/rides-ride-duration-scorer',
+      'Deployment/rides-ride-duration-web',
+      'HorizontalPodAutoscaler/rides-ride-duration-web',
+      'PodDisruptionBudget/rides-ride-duration-scorer',
+      'ScaledObject/rides-ride-duration-scorer',
+      'Service/rides-ride-duration-web',
+    ]);
+  });
+
+  it('keeps the invariants a deployment relies on', async () => {
+    const manifests = await render();
+    const config = one(manifests, 'ConfigMap', 'rides-ride-duration').data ?? {};
+    const scorer = one(manifests, 'Deployment', 'rides-ride-duration-scorer');
+    const scaled = one(manifests, 'ScaledObject', 'rides-ride-duration-scorer');
+    const web = one(manifests, 'Deployment', 'rides-ride-duration-web');
+    const c = containerOf(scorer);
+
+    // A stop is a clean leave: Kubernetes waits longer than the scorer's own shutdown bound.
+    expect(podOf(scorer).terminationGracePeriodSeconds * 1000).toBeGreaterThan(
+      Number(envValue(c, 'SHUTDOWN_TIMEOUT_MS')),
+    );
+    // KEDA owns the replica count, never more than the input topic's partitions (6 by default).
+    expect(scorer.spec.replicas).toBeUndefined();
+    expect(scaled.spec.scaleTargetRef.name).toBe(scorer.metadata.name);
+    expect(scaled.spec.maxReplicaCount).toBe(6);
+    expect(scaled.spec.minReplicaCount).toBeLessThanOrEqual(scaled.spec.maxReplicaCount);
+    const trigger = scaled.spec.triggers[0];
+    expect(trigger.type).toBe('kafka');
+    expect(trigger.metadata).toMatchObject({
+      bootstrapServers: config.KAFKA_BROKERS,
+      consumerGroup: envValue(c, 'CONSUMER_GROUP'),
+      topic: config.RIDES_TOPIC,
+      offsetResetPolicy: 'earliest',
+      allowIdleConsumers: 'false',
+    });
+    expect(Number(trigger.metadata.lagThreshold)).toBeGreaterThan(0);
+    expect(
+      scaled.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds,
+    ).toBeGreaterThan(0);
+
+    // Probes on the port the program listens on: the scorer's HTTP_PORT, the web service's PORT.
+    expect(portNamed(c, 'http')).toBe(Number(envValue(c, 'HTTP_PORT')));
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    const w = containerOf(web);
+    expect(portNamed(w, 'http')).toBe(Number(envValue(w, 'PORT')));
+    expect(w.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    const service = one(manifests, 'Service', 'rides-ride-duration-web');
+    expect(service.spec.ports[0].targetPort).toBe('http');
+    expect(
+      one(manifests, 'HorizontalPodAutoscaler', 'rides-ride-duration-web').spec.scaleTargetRef.name,
+    ).toBe(web.metadata.name);
+
+    // Every container: non-root, read-only root filesystem (a writable /tmp for downloaded models), no capabilities.
+    for (const m of [scorer, web]) {
+      const container = containerOf(m);
+      expect(container.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(container.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+      expect(container.resources.requests.memory).toBeDefined();
+      expect(container.resources.limits.memory).toBeDefined();
+      expect(podOf(m).automountServiceAccountToken).toBe(false);
+    }
+    expect(config.MODEL_CACHE_DIR).toBe('/tmp/ride-models');
+  });
+
+  it('renders every option: exactly-once, SASL and TLS from Secrets, a CronJob, the ServiceMonitor and dashboard', async () => {
+    const manifests = await render([
+      'scorer.processingGuarantee=exactly_once',
+      'kafka.brokers=b1:9093\\,b2:9093\\,b3:9093',
+      'kafka.inputPartitions=12',
+      'scorer.autoscaling.maxReplicas=12',
+      'kafka.sasl.mechanism=scram-sha-512',
+      'kafka.sasl.secret=kafka-user',
+      'kafka.tls.enabled=true',
+      'kafka.tls.caSecret=kafka-ca',
+      'model.path=models:/ride-duration@champion',
+      'model.mlflow.trackingUri=http://mlflow:5000',
+      'model.mlflow.tokenSecret=mlflow-token',
+      'batch.enabled=true',
+      'batch.schedule=0 3 * * *',
+      'batch.dataClaim=trips',
+      'metrics.serviceMonitor.enabled=true',
+      'metrics.dashboard.enabled=true',
+    ]);
+    const scorer = containerOf(one(manifests, 'Deployment', 'rides-ride-duration-scorer'));
+    expect(envValue(scorer, 'PROCESSING_GUARANTEE')).toBe('exactly_once');
+    const secretRefs = scorer.env
+      .filter((e: { valueFrom?: unknown }) => e.valueFrom !== undefined)
+      .map((e: { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } }) => [
+        e.name,
+        e.valueFrom.secretKeyRef.name,
+        e.valueFrom.secretKeyRef.key,
+      ]);
+    expect(secretRefs).toEqual([
+      ['KAFKA_SASL_USERNAME', 'kafka-user', 'username'],
+      ['KAFKA_SASL_PASSWORD', 'kafka-user', 'password'],
+      ['KAFKA_SSL_CA', 'kafka-ca', 'ca.crt'],
+      ['MLFLOW_TRACKING_TOKEN', 'mlflow-token', 'token'],
+    ]);
+    const config = one(manifests, 'ConfigMap', 'rides-ride-duration').data ?? {};
+    expect(config).toMatchObject({
+      KAFKA_BROKERS: 'b1:9093,b2:9093,b3:9093',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SSL: 'true',
+      MLFLOW_TRACKING_URI: 'http://mlflow:5000',
+    });
+    expect(JSON.stringify(config)).not.toMatch(/password|token/i);
+
+    const scaled = one(manifests, 'ScaledObject', 'rides-ride-duration-scorer');
+    expect(scaled.spec.maxReplicaCount).toBe(12);
+    expect(scaled.spec.triggers[0].metadata).toMatchObject({ sasl: 'scram_sha512', tls: 'enable' });
+    const auth = one(manifests, 'TriggerAuthentication', 'rides-ride-duration-scorer');
+    expect(scaled.spec.triggers[0].authenticationRef.name).toBe(auth.metadata.name);
+    expect(auth.spec.secretTargetRef).toEqual([
+      { parameter: 'username', name: 'kafka-user', key: 'username' },
+      { parameter: 'password', name: 'kafka-user', key: 'password' },
+      { parameter: 'ca', name: 'kafka-ca', key: 'ca.crt' },
+    ]);
+
+    const cron = one(manifests, 'CronJob', 'rides-ride-duration-batch');
+    expect(cron.spec.schedule).toBe('0 3 * * *');
+    expect(containerOf(cron).command).toEqual([
+      'node',
+      'consumer/dist/batch/main.js',
+      '/data/green_tripdata_2021-02.parquet',
+      '/data/predictions.parquet',
+      '--json',
+    ]);
+    expect(podOf(cron).volumes).toContainEqual({
+      name: 'data',
+      persistentVolumeClaim: { claimName: 'trips' },
+    });
+
+    expect(one(manifests, 'ServiceMonitor', 'rides-ride-duration').spec.endpoints[0].path).toBe('/metrics');
+    expect(one(manifests, 'Service', 'rides-ride-duration-scorer-metrics').spec.clusterIP).toBe('None');
+    const dashboard = one(manifests, 'ConfigMap', 'rides-ride-duration-dashboard');
+    expect(dashboard.metadata.labels?.grafana_dashboard).toBe('1');
+    const file = join(REPO_ROOT, 'deploy/grafana/dashboards/ride-duration.json');
+    expect(JSON.parse(dashboard.data?.['ride-duration.json'] ?? '')).toEqual(
+      JSON.parse(readFileSync(file, 'utf8')),
+    );
+  });
+
+  it.each([
+    // The schema (values.schema.json): the value's path and what it accepts.
+    [['kafka.client=confluent'], /at '\/kafka\/client': value must be one of 'platformatic', 'kafkajs'/],
+    [['scorer.replica=2'], /at '\/scorer': additional properties 'replica' not allowed/],
+    [['scorer.processingGuarantee=exactly-once'], /at '\/scorer\/processingGuarantee': value must be one of/],
+    [['kafka.inputPartitions=0'], /at '\/kafka\/inputPartitions': minimum: got 0, want 1/],
+    // The chart's own checks across values (ride.validate): the value, the problem and the fix.
+    [
+      ['kafka.brokers=kafka'],
+      /kafka\.brokers: "kafka" is not host:port\. List every bootstrap server as host:port/,
+    ],
+    [
+      ['kafka.sasl.mechanism=plain'],
+      /kafka\.sasl\.mechanism is plain but kafka\.sasl\.secret is empty: name the Secret/,
+    ],
+    [
+      ['scorer.autoscaling.maxReplicas=8'],
+      /maxReplicas \(8\) is above kafka\.inputPartitions \(6\).*Lower maxReplicas or raise inputPartitions/,
+    ],
+    [
+      ['scorer.terminationGracePeriodSeconds=20'],
+      /terminationGracePeriodSeconds \(20 s\) must exceed scorer\.shutdownTimeoutMs \(25000 ms\)/,
+    ],
+    [
+      ['web.autoscaling.minReplicas=8'],
+      /web\.autoscaling\.minReplicas \(8\) is above web\.autoscaling\.maxReplicas \(6\)/,
+    ],
+    [['batch.enabled=true'], /batch\.dataClaim is empty/],
+  ])('refuses %j at install time, naming the value', async (set, message) => {
+    expect(await refusal(set)).toMatch(message);
+  });
+});
