@@ -1,0 +1,191 @@
+import { createKafka, createLogger, KafkaClientNames } from '@ride/shared';
+import { describe, expect, it } from 'vitest';
+import {
+  electPreferredLeaders,
+  groupCoordinator,
+  type LocalClusterHandle,
+  transactionCoordinators,
+  uniqueName,
+  waitFor,
+} from '../../../harness/index.js';
+import { consumeMessages } from '../../support/consume-messages.js';
+import { disconnectAfterTest } from '../../support/test-kafka.js';
+
+// A group's committed offsets and its topic's end offsets must stay readable while the group's coordinator and the
+// partitions' leaders move: the scorer's stall watchdog and the exactly-once claim read them. When a node dies, its
+// groups and partitions move to other brokers; a read begun at the kill must find them there instead of asking the
+// dead node until its retries run out; so must a transaction committing its offsets to the group. Each test brings
+// back the node it killed.
+export function coordinatorsMove(clusterOf: () => LocalClusterHandle): void {
+  describe.each(KafkaClientNames)('group coordinator moves on a three-node cluster (%s)', (client) => {
+    it('answers committed- and end-offset reads begun the moment the coordinator node is SIGKILLed', {
+      timeout: 300_000,
+    }, async () => {
+      const cluster = clusterOf();
+      const kafka = createKafka(
+        { brokers: cluster.brokers, clientId: uniqueName('coordinator'), client },
+        createLogger({ level: 'silent' }),
+      );
+      const admin = disconnectAfterTest(kafka.admin());
+      await admin.connect();
+      const topic = uniqueName('moves');
+      await admin.createTopics([{ topic, numPartitions: 3 }]);
+      const producer = disconnectAfterTest(kafka.producer());
+      await producer.connect();
+      const messages = Array.from({ length: 30 }, (_, i) => ({ key: String(i), value: `ride ${i}` }));
+      await producer.send([{ topic, messages }]);
+      const groupId = uniqueName('moves-group');
+      await consumeMessages(kafka, { topic, groupId, count: messages.length, commit: true });
+      const before = await admin.committedOffsets(groupId, topic);
+      expect([...before.values()].reduce((a, b) => a + b, 0n)).toBe(30n);
+      const ends = await admin.endOffsets(topic);
+
+      const coordinator = await groupCoordinator(cluster.brokers, groupId);
+      const node = cluster.node(coordinator);
+      await node.kill();
+      try {
+        // Begun while the dead node is still the coordinator the cluster names (until the controller fences it).
+        const [after, endsAfter] = await Promise.all([
+          admin.committedOffsets(groupId, topic),
+          admin.endOffsets(topic),
+        ]);
+        expect(after).toEqual(before);
+        expect(endsAfter).toEqual(ends);
+        expect(await groupCoordinator(cluster.brokers, groupId)).not.toBe(coordinator);
+      } finally {
+        await node.start();
+      }
+    });
+  });
+
+  // The default client's adapter sends TxnOffsetCommit itself (txn-offset-commit.ts); kafkajs's sendOffsets gave up at
+  // the first NOT_COORDINATOR from a coordinator still taking the group over, and is asked again whole (whole-retry.ts).
+  describe.each(KafkaClientNames)('transactions when the group coordinator moves (%s)', (client) => {
+    it("commits a transaction's offsets to the group's new coordinator when the one it last used is SIGKILLed", {
+      timeout: 300_000,
+    }, async () => {
+      const cluster = clusterOf();
+      const kafka = createKafka(
+        { brokers: cluster.brokers, clientId: uniqueName('txn-coordinator'), client },
+        createLogger({ level: 'silent' }),
+      );
+      const admin = disconnectAfterTest(kafka.admin());
+      await admin.connect();
+      const [input, output] = [uniqueName('txn-in'), uniqueName('txn-out')];
+      await admin.createTopics([
+        { topic: input, numPartitions: 1 },
+        { topic: output, numPartitions: 1 },
+      ]);
+      const groupId = uniqueName('txn-group');
+      const producer = disconnectAfterTest(kafka.transactionalProducer(uniqueName('txn')));
+      await producer.connect();
+      // One chunk's transaction, as the exactly-once sink sends it: its answer and the input's next offset.
+      const answer = async (next: string): Promise<void> => {
+        const txn = await producer.begin();
+        try {
+          await txn.send([{ topic: output, messages: [{ key: next, value: `answer before ${next}` }] }]);
+          await txn.sendOffsets(groupId, [{ topic: input, partition: 0, offset: next }]);
+          await txn.commit();
+        } catch (err) {
+          await txn.abort().catch(() => undefined);
+          throw err;
+        }
+      };
+      // The producer has found the group's coordinator; then that node dies.
+      await answer('1');
+      const coordinator = await groupCoordinator(cluster.brokers, groupId);
+      const node = cluster.node(coordinator);
+      await node.kill();
+      try {
+        await answer('2');
+        // EndTxn returns once the commit is decided; the offsets show once its marker reached the group's log.
+        let committed: Map<number, bigint> = new Map();
+        await waitFor(
+          async () => {
+            committed = await admin.committedOffsets(groupId, input);
+            return committed.get(0) === 2n;
+          },
+          60_000,
+          () => `the group's committed offset stayed ${committed.get(0)}, not 2`,
+        );
+        expect(await groupCoordinator(cluster.brokers, groupId)).not.toBe(coordinator);
+      } finally {
+        await node.start();
+      }
+    });
+  });
+
+  // A node that was down when the producer last fetched metadata can become a transaction's coordinator again (a rolling
+  // restart moves leadership back to returned nodes). The client then asks the coordinator's address in its cached broker
+  // list, which only a topic's metadata refreshes: AddOffsetsToTxn, which fetches none, failed with "the broker is not
+  // available in the current cluster metadata" until its retries ran out. The adapter clears the cache on that error.
+  describe('transactions when the transaction coordinator returns (platformatic)', () => {
+    const client = 'platformatic' as const;
+    it('commits an offsets-only transaction at a coordinator missing from the cached broker list', {
+      timeout: 300_000,
+    }, async () => {
+      const cluster = clusterOf();
+      const kafka = createKafka(
+        { brokers: cluster.brokers, clientId: uniqueName('txn-returns'), client },
+        createLogger({ level: 'silent' }),
+      );
+      const admin = disconnectAfterTest(kafka.admin());
+      await admin.connect();
+      const [input, output] = [uniqueName('ret-in'), uniqueName('ret-out')];
+      await admin.createTopics([
+        { topic: input, numPartitions: 1 },
+        { topic: output, numPartitions: 1 },
+      ]);
+      const groupId = uniqueName('ret-group');
+      const transactionalId = uniqueName('ret-txn');
+      const producer = disconnectAfterTest(kafka.transactionalProducer(transactionalId));
+      await producer.connect();
+      const transaction = async (next: string, answer: boolean): Promise<void> => {
+        const txn = await producer.begin();
+        try {
+          if (answer)
+            await txn.send([{ topic: output, messages: [{ key: next, value: `answer before ${next}` }] }]);
+          await txn.sendOffsets(groupId, [{ topic: input, partition: 0, offset: next }]);
+          await txn.commit();
+        } catch (err) {
+          await txn.abort().catch(() => undefined);
+          throw err;
+        }
+      };
+      await transaction('1', true);
+      const first = (await transactionCoordinators(cluster.brokers)).get(transactionalId);
+      expect(first).toBeTypeOf('number');
+      const node = cluster.node(first as number);
+      await node.kill();
+      try {
+        // The coordinator moves once the controller fences the dead node; a send past the client's 5 s metadata age
+        // then fetches a broker list without it.
+        await transaction('2', true);
+        await new Promise((resolve) => setTimeout(resolve, 6000));
+        await transaction('3', true);
+      } finally {
+        await node.start();
+      }
+      // The returned node leads the transaction log's partition again, as it did before it died.
+      await waitFor(
+        async () => {
+          await electPreferredLeaders(cluster.brokers);
+          return (await transactionCoordinators(cluster.brokers)).get(transactionalId) === first;
+        },
+        60_000,
+        () => `node ${first} did not become the coordinator of ${transactionalId} again`,
+      );
+      // No send, so no topic metadata is fetched before AddOffsetsToTxn asks for the coordinator's address.
+      await transaction('4', false);
+      let committed: Map<number, bigint> = new Map();
+      await waitFor(
+        async () => {
+          committed = await admin.committedOffsets(groupId, input);
+          return committed.get(0) === 4n;
+        },
+        60_000,
+        () => `the group's committed offset stayed ${committed.get(0)}, not 4`,
+      );
+    });
+  });
+}
