@@ -175,7 +175,7 @@ export function renderReport(r: BenchResults): string {
     ...(r.cluster !== undefined
       ? [
           `On a cluster: the one-process throughput (${fmtInt(r.events)} preloaded rides) and the 5k ev/s point ` +
-            'again on a local three-node KRaft cluster on the same machine, every topic replicated three times.',
+            'again on a local KRaft cluster of three brokers and a dedicated controller on the same machine, every topic replicated three times.',
           '',
           clusterTable(r),
           '',
