@@ -6,6 +6,7 @@ export { HARNESS_MARKER, harnessMarker, javaArgs, spawnWatchdog, stopJava } from
 export {
   electPreferredLeaders,
   groupCoordinator,
+  onPreferredLeaders,
   runKafkaTool,
   transactionCoordinators,
 } from './broker/kafka-tools.js';

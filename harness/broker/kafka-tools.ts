@@ -53,3 +53,20 @@ export async function electPreferredLeaders(brokers: readonly string[]): Promise
     '--all-topic-partitions',
   ]);
 }
+
+/**
+ * Whether every partition of `topic` is led by its preferred (first-listed) replica, as `kafka-topics --describe`
+ * reports them. A preferred-leader election skips a partition whose preferred replica is not back in sync yet.
+ */
+export async function onPreferredLeaders(brokers: readonly string[], topic: string): Promise<boolean> {
+  const out = await runKafkaTool('org.apache.kafka.tools.TopicCommand', [
+    '--bootstrap-server',
+    brokers.join(','),
+    '--describe',
+    '--topic',
+    topic,
+  ]);
+  // "\tTopic: t\tPartition: 0\tLeader: 2\tReplicas: 2,3,1\tIsr: 2,3,1 ..."
+  const rows = [...out.matchAll(/Leader: (-?\d+)\s+Replicas: (\d+)/g)];
+  return rows.length > 0 && rows.every(([, leader, preferred]) => leader === preferred);
+}

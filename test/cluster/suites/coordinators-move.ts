@@ -4,6 +4,7 @@ import {
   electPreferredLeaders,
   groupCoordinator,
   type LocalClusterHandle,
+  onPreferredLeaders,
   transactionCoordinators,
   uniqueName,
   waitFor,
@@ -153,6 +154,18 @@ export function coordinatorsMove(clusterOf: () => LocalClusterHandle): void {
         }
       };
       await transaction('1', true);
+      // Earlier tests moved leadership: put every transaction-log partition back on its preferred replica, so the
+      // node coordinating this id now is the one a preferred-leader election brings back after its restart.
+      await waitFor(
+        async () => {
+          // Refused for a partition whose preferred replica is not in sync yet: asked again.
+          await electPreferredLeaders(cluster.brokers).catch(() => undefined);
+          return onPreferredLeaders(cluster.brokers, '__transaction_state');
+        },
+        60_000,
+        () => 'the transaction log did not return to its preferred leaders',
+        { intervalMs: 1000 },
+      );
       const first = (await transactionCoordinators(cluster.brokers)).get(transactionalId);
       expect(first).toBeTypeOf('number');
       const node = cluster.node(first as number);
@@ -169,7 +182,8 @@ export function coordinatorsMove(clusterOf: () => LocalClusterHandle): void {
       // The returned node leads the transaction log's partition again, as it did before it died.
       await waitFor(
         async () => {
-          await electPreferredLeaders(cluster.brokers);
+          // Refused for a partition whose preferred replica is not in sync yet: asked again.
+          await electPreferredLeaders(cluster.brokers).catch(() => undefined);
           return (await transactionCoordinators(cluster.brokers)).get(transactionalId) === first;
         },
         60_000,
