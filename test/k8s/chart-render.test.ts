@@ -188,6 +188,13 @@ describe(`Helm chart (${CHART_DIR.replace(REPO_ROOT, '')})`, () => {
       name: 'data',
       persistentVolumeClaim: { claimName: 'trips' },
     });
+    // The web service and the batch scorer load models:/ references too: the same token, by reference.
+    const token = {
+      name: 'MLFLOW_TRACKING_TOKEN',
+      valueFrom: { secretKeyRef: { name: 'mlflow-token', key: 'token' } },
+    };
+    expect(containerOf(cron).env).toContainEqual(token);
+    expect(containerOf(one(manifests, 'Deployment', 'rides-ride-duration-web')).env).toContainEqual(token);
 
     expect(one(manifests, 'ServiceMonitor', 'rides-ride-duration').spec.endpoints[0].path).toBe('/metrics');
     expect(one(manifests, 'Service', 'rides-ride-duration-scorer-metrics').spec.clusterIP).toBe('None');

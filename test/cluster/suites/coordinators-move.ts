@@ -1,4 +1,4 @@
-import { createKafka, createLogger, KafkaClientNames } from '@ride/shared';
+import { createKafka, createLogger, type KafkaClientName, KafkaClientNames } from '@ride/shared';
 import { describe, expect, it } from 'vitest';
 import {
   electPreferredLeaders,
@@ -11,6 +11,56 @@ import {
 } from '../../../harness/index.js';
 import { consumeMessages } from '../../support/consume-messages.js';
 import { disconnectAfterTest } from '../../support/test-kafka.js';
+
+/**
+ * A transactional producer with an input and an output topic of one partition each, committing as the exactly-once
+ * sink does: a chunk's answer (unless `answer` is false) and the input's next offset in one transaction.
+ */
+async function transactionRig(cluster: LocalClusterHandle, client: KafkaClientName, prefix: string) {
+  const kafka = createKafka(
+    { brokers: cluster.brokers, clientId: uniqueName(prefix), client },
+    createLogger({ level: 'silent' }),
+  );
+  const admin = disconnectAfterTest(kafka.admin());
+  await admin.connect();
+  const [input, output] = [uniqueName(`${prefix}-in`), uniqueName(`${prefix}-out`)];
+  await admin.createTopics([
+    { topic: input, numPartitions: 1 },
+    { topic: output, numPartitions: 1 },
+  ]);
+  const groupId = uniqueName(`${prefix}-group`);
+  const transactionalId = uniqueName(`${prefix}-txn`);
+  const producer = disconnectAfterTest(kafka.transactionalProducer(transactionalId));
+  await producer.connect();
+  return {
+    groupId,
+    transactionalId,
+    commit: async (next: string, answer = true): Promise<void> => {
+      const txn = await producer.begin();
+      try {
+        if (answer)
+          await txn.send([{ topic: output, messages: [{ key: next, value: `answer before ${next}` }] }]);
+        await txn.sendOffsets(groupId, [{ topic: input, partition: 0, offset: next }]);
+        await txn.commit();
+      } catch (err) {
+        await txn.abort().catch(() => undefined);
+        throw err;
+      }
+    },
+    /** EndTxn returns once the commit is decided; the offsets show once its marker reached the group's log. */
+    committedReaches: async (offset: bigint): Promise<void> => {
+      let committed: Map<number, bigint> = new Map();
+      await waitFor(
+        async () => {
+          committed = await admin.committedOffsets(groupId, input);
+          return committed.get(0) === offset;
+        },
+        60_000,
+        () => `the group's committed offset stayed ${committed.get(0)}, not ${offset}`,
+      );
+    },
+  };
+}
 
 // A group's committed offsets and its topic's end offsets must stay readable while the group's coordinator and the
 // partitions' leaders move: the scorer's stall watchdog and the exactly-once claim read them. When a node dies, its
@@ -66,50 +116,16 @@ export function coordinatorsMove(clusterOf: () => LocalClusterHandle): void {
       timeout: 300_000,
     }, async () => {
       const cluster = clusterOf();
-      const kafka = createKafka(
-        { brokers: cluster.brokers, clientId: uniqueName('txn-coordinator'), client },
-        createLogger({ level: 'silent' }),
-      );
-      const admin = disconnectAfterTest(kafka.admin());
-      await admin.connect();
-      const [input, output] = [uniqueName('txn-in'), uniqueName('txn-out')];
-      await admin.createTopics([
-        { topic: input, numPartitions: 1 },
-        { topic: output, numPartitions: 1 },
-      ]);
-      const groupId = uniqueName('txn-group');
-      const producer = disconnectAfterTest(kafka.transactionalProducer(uniqueName('txn')));
-      await producer.connect();
-      // One chunk's transaction, as the exactly-once sink sends it: its answer and the input's next offset.
-      const answer = async (next: string): Promise<void> => {
-        const txn = await producer.begin();
-        try {
-          await txn.send([{ topic: output, messages: [{ key: next, value: `answer before ${next}` }] }]);
-          await txn.sendOffsets(groupId, [{ topic: input, partition: 0, offset: next }]);
-          await txn.commit();
-        } catch (err) {
-          await txn.abort().catch(() => undefined);
-          throw err;
-        }
-      };
+      const rig = await transactionRig(cluster, client, 'txn');
       // The producer has found the group's coordinator; then that node dies.
-      await answer('1');
-      const coordinator = await groupCoordinator(cluster.brokers, groupId);
+      await rig.commit('1');
+      const coordinator = await groupCoordinator(cluster.brokers, rig.groupId);
       const node = cluster.node(coordinator);
       await node.kill();
       try {
-        await answer('2');
-        // EndTxn returns once the commit is decided; the offsets show once its marker reached the group's log.
-        let committed: Map<number, bigint> = new Map();
-        await waitFor(
-          async () => {
-            committed = await admin.committedOffsets(groupId, input);
-            return committed.get(0) === 2n;
-          },
-          60_000,
-          () => `the group's committed offset stayed ${committed.get(0)}, not 2`,
-        );
-        expect(await groupCoordinator(cluster.brokers, groupId)).not.toBe(coordinator);
+        await rig.commit('2');
+        await rig.committedReaches(2n);
+        expect(await groupCoordinator(cluster.brokers, rig.groupId)).not.toBe(coordinator);
       } finally {
         await node.start();
       }
@@ -121,39 +137,13 @@ export function coordinatorsMove(clusterOf: () => LocalClusterHandle): void {
   // list, which only a topic's metadata refreshes: AddOffsetsToTxn, which fetches none, failed with "the broker is not
   // available in the current cluster metadata" until its retries ran out. The adapter clears the cache on that error.
   describe('transactions when the transaction coordinator returns (platformatic)', () => {
-    const client = 'platformatic' as const;
     it('commits an offsets-only transaction at a coordinator missing from the cached broker list', {
       timeout: 300_000,
     }, async () => {
       const cluster = clusterOf();
-      const kafka = createKafka(
-        { brokers: cluster.brokers, clientId: uniqueName('txn-returns'), client },
-        createLogger({ level: 'silent' }),
-      );
-      const admin = disconnectAfterTest(kafka.admin());
-      await admin.connect();
-      const [input, output] = [uniqueName('ret-in'), uniqueName('ret-out')];
-      await admin.createTopics([
-        { topic: input, numPartitions: 1 },
-        { topic: output, numPartitions: 1 },
-      ]);
-      const groupId = uniqueName('ret-group');
-      const transactionalId = uniqueName('ret-txn');
-      const producer = disconnectAfterTest(kafka.transactionalProducer(transactionalId));
-      await producer.connect();
-      const transaction = async (next: string, answer: boolean): Promise<void> => {
-        const txn = await producer.begin();
-        try {
-          if (answer)
-            await txn.send([{ topic: output, messages: [{ key: next, value: `answer before ${next}` }] }]);
-          await txn.sendOffsets(groupId, [{ topic: input, partition: 0, offset: next }]);
-          await txn.commit();
-        } catch (err) {
-          await txn.abort().catch(() => undefined);
-          throw err;
-        }
-      };
-      await transaction('1', true);
+      const rig = await transactionRig(cluster, 'platformatic', 'ret');
+      const { transactionalId } = rig;
+      await rig.commit('1');
       // Earlier tests moved leadership: put every transaction-log partition back on its preferred replica, so the
       // node coordinating this id now is the one a preferred-leader election brings back after its restart.
       await waitFor(
@@ -173,9 +163,9 @@ export function coordinatorsMove(clusterOf: () => LocalClusterHandle): void {
       try {
         // The coordinator moves once the controller fences the dead node; a send past the client's 5 s metadata age
         // then fetches a broker list without it.
-        await transaction('2', true);
+        await rig.commit('2');
         await new Promise((resolve) => setTimeout(resolve, 6000));
-        await transaction('3', true);
+        await rig.commit('3');
       } finally {
         await node.start();
       }
@@ -190,16 +180,8 @@ export function coordinatorsMove(clusterOf: () => LocalClusterHandle): void {
         () => `node ${first} did not become the coordinator of ${transactionalId} again`,
       );
       // No send, so no topic metadata is fetched before AddOffsetsToTxn asks for the coordinator's address.
-      await transaction('4', false);
-      let committed: Map<number, bigint> = new Map();
-      await waitFor(
-        async () => {
-          committed = await admin.committedOffsets(groupId, input);
-          return committed.get(0) === 4n;
-        },
-        60_000,
-        () => `the group's committed offset stayed ${committed.get(0)}, not 4`,
-      );
+      await rig.commit('4', false);
+      await rig.committedReaches(4n);
     });
   });
 }

@@ -43,6 +43,11 @@ app.kubernetes.io/component: {{ .component }}
 - name: KAFKA_SSL_CA
   valueFrom: { secretKeyRef: { name: {{ .Values.kafka.tls.caSecret | quote }}, key: ca.crt } }
 {{- end }}
+{{- include "ride.mlflowTokenEnv" . }}
+{{- end -}}
+
+{{/* The MLflow token from its Secret, for every program that loads models:/ references. */}}
+{{- define "ride.mlflowTokenEnv" -}}
 {{- if .Values.model.mlflow.tokenSecret }}
 - name: MLFLOW_TRACKING_TOKEN
   valueFrom: { secretKeyRef: { name: {{ .Values.model.mlflow.tokenSecret | quote }}, key: token } }
@@ -94,9 +99,7 @@ spec:
       envFrom:
         - configMapRef: { name: {{ include "ride.fullname" . }} }
       {{- if .Values.model.mlflow.tokenSecret }}
-      env:
-        - name: MLFLOW_TRACKING_TOKEN
-          valueFrom: { secretKeyRef: { name: {{ .Values.model.mlflow.tokenSecret | quote }}, key: token } }
+      env: {{- include "ride.mlflowTokenEnv" . | nindent 8 }}
       {{- end }}
       resources: {{- toYaml .Values.batch.resources | nindent 8 }}
       volumeMounts:
