@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHART_DIR, lintChart, type Manifest, renderChart } from '../../harness/k8s/helm.js';
+import { KEDA, KUBERNETES_API, manifestValidator, PROMETHEUS_OPERATOR } from '../../harness/k8s/schemas.js';
 import { REPO_ROOT } from '../../harness/repo-paths.js';
 
 // The Helm chart in deploy/helm, rendered by the real helm (built from the Go module proxy on first use): what it
-// produces with the defaults and with every option on, the invariants a deployment relies on, and the values it
-// refuses at install time with a message that names the value and the fix.
+// produces with the defaults and with every option on, each object valid for the apiserver (Kubernetes' OpenAPI and
+// the KEDA and Prometheus Operator CRDs, unknown fields refused), the invariants a deployment relies on, and the
+// values it refuses at install time with a message that names the value and the fix.
 
 const BUILD_TIMEOUT = 600_000; // the first render builds helm (about 1.5 minutes on two cores)
 
@@ -21,6 +23,64 @@ async function refusal(set: string[]): Promise<string> {
   expect(result.ok, 'the chart rendered values it should refuse').toBe(false);
   return result.ok ? '' : result.error;
 }
+
+// Every option the chart has, with KEDA scaling the scorer and a CronJob for the batch scorer.
+const EVERY_OPTION = [
+  'scorer.processingGuarantee=exactly_once',
+  'kafka.brokers=b1:9093\\,b2:9093\\,b3:9093',
+  'kafka.inputPartitions=12',
+  'scorer.autoscaling.maxReplicas=12',
+  'kafka.sasl.mechanism=scram-sha-512',
+  'kafka.sasl.secret=kafka-user',
+  'kafka.tls.enabled=true',
+  'kafka.tls.caSecret=kafka-ca',
+  'model.path=models:/ride-duration@champion',
+  'model.mlflow.trackingUri=http://mlflow:5000',
+  'model.mlflow.tokenSecret=mlflow-token',
+  'batch.enabled=true',
+  'batch.schedule=0 3 * * *',
+  'batch.dataClaim=trips',
+  'metrics.serviceMonitor.enabled=true',
+  'metrics.dashboard.enabled=true',
+];
+
+// The other side of each switch: fixed replicas (no KEDA, no HPA), a one-off Job, SASL PLAIN, the consumer group
+// protocol, and the pass-through values (scheduling, pull secrets, pod labels, extra variables) the chart's own
+// schema leaves to Kubernetes.
+const FIXED_REPLICAS = [
+  'scorer.processingGuarantee=exactly_once',
+  'scorer.groupProtocol=consumer',
+  'scorer.autoscaling.enabled=false',
+  'scorer.replicas=3',
+  'scorer.podDisruptionBudget.maxUnavailable=2',
+  'scorer.extraEnv.ONNX_THREADS=2',
+  'web.autoscaling.enabled=false',
+  'web.replicas=2',
+  'web.service.type=NodePort',
+  'web.extraEnv.MAX_PREDICT_BATCH=500',
+  'model.pollIntervalMs=60000',
+  'logLevel=debug',
+  'kafka.sasl.mechanism=plain',
+  'kafka.sasl.secret=kafka-user',
+  'kafka.tls.enabled=true',
+  'model.mlflow.trackingUri=https://mlflow.example:5000',
+  'model.mlflow.tokenSecret=mlflow-token',
+  'batch.enabled=true',
+  'batch.dataClaim=trips',
+  'metrics.serviceMonitor.enabled=true',
+  'metrics.dashboard.enabled=true',
+  'images.pullPolicy=Always',
+  'images.pullSecrets[0].name=registry',
+  'podLabels.team=rides',
+  'podAnnotations.owner=data-platform',
+  'nodeSelector.pool=streaming',
+  'tolerations[0].key=dedicated',
+  'tolerations[0].operator=Equal',
+  'tolerations[0].value=streaming',
+  'tolerations[0].effect=NoSchedule',
+  'affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight=100',
+  'affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey=kubernetes.io/hostname',
+];
 
 const one = (manifests: Manifest[], kind: string, name: string): Manifest => {
   const found = manifests.find((m) => m.kind === kind && m.metadata.name === name);
@@ -122,24 +182,7 @@ describe(`Helm chart (${CHART_DIR.replace(REPO_ROOT, '')})`, () => {
   });
 
   it('renders every option: exactly-once, SASL and TLS from Secrets, a CronJob, the ServiceMonitor and dashboard', async () => {
-    const manifests = await render([
-      'scorer.processingGuarantee=exactly_once',
-      'kafka.brokers=b1:9093\\,b2:9093\\,b3:9093',
-      'kafka.inputPartitions=12',
-      'scorer.autoscaling.maxReplicas=12',
-      'kafka.sasl.mechanism=scram-sha-512',
-      'kafka.sasl.secret=kafka-user',
-      'kafka.tls.enabled=true',
-      'kafka.tls.caSecret=kafka-ca',
-      'model.path=models:/ride-duration@champion',
-      'model.mlflow.trackingUri=http://mlflow:5000',
-      'model.mlflow.tokenSecret=mlflow-token',
-      'batch.enabled=true',
-      'batch.schedule=0 3 * * *',
-      'batch.dataClaim=trips',
-      'metrics.serviceMonitor.enabled=true',
-      'metrics.dashboard.enabled=true',
-    ]);
+    const manifests = await render(EVERY_OPTION);
     const scorer = containerOf(one(manifests, 'Deployment', 'rides-ride-duration-scorer'));
     expect(envValue(scorer, 'PROCESSING_GUARANTEE')).toBe('exactly_once');
     const secretRefs = scorer.env
@@ -204,6 +247,124 @@ describe(`Helm chart (${CHART_DIR.replace(REPO_ROOT, '')})`, () => {
     expect(JSON.parse(dashboard.data?.['ride-duration.json'] ?? '')).toEqual(
       JSON.parse(readFileSync(file, 'utf8')),
     );
+  });
+
+  it('renders fixed replicas with autoscaling off, the batch scorer as a Job, and the pass-through values', async () => {
+    const manifests = await render(FIXED_REPLICAS);
+    const kinds = manifests.map((m) => m.kind);
+    for (const kind of ['ScaledObject', 'TriggerAuthentication', 'HorizontalPodAutoscaler', 'CronJob'])
+      expect(kinds).not.toContain(kind);
+    const scorer = one(manifests, 'Deployment', 'rides-ride-duration-scorer');
+    expect(scorer.spec.replicas).toBe(3);
+    expect(one(manifests, 'Deployment', 'rides-ride-duration-web').spec.replicas).toBe(2);
+    expect(envValue(containerOf(scorer), 'GROUP_PROTOCOL')).toBe('consumer');
+    expect(one(manifests, 'Job', 'rides-ride-duration-batch').spec.backoffLimit).toBe(2);
+    expect(podOf(scorer)).toMatchObject({
+      nodeSelector: { pool: 'streaming' },
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'streaming', effect: 'NoSchedule' }],
+      imagePullSecrets: [{ name: 'registry' }],
+    });
+  });
+
+  const sources = `Kubernetes ${KUBERNETES_API.version}, KEDA ${KEDA.version}, Prometheus Operator ${PROMETHEUS_OPERATOR.version}`;
+  it.each<[string, string[]]>([
+    ['the defaults', []],
+    ['every option', EVERY_OPTION],
+    ['fixed replicas and the pass-through values', FIXED_REPLICAS],
+    ['the web service alone, monitored', ['scorer.enabled=false', 'metrics.serviceMonitor.enabled=true']],
+  ])(
+    `renders %s as objects the apiserver accepts (${sources})`,
+    { timeout: BUILD_TIMEOUT },
+    async (_, set) => {
+      const validate = await manifestValidator();
+      const manifests = await render(set);
+      expect(manifests.length).toBeGreaterThan(0);
+      expect(manifests.flatMap((m) => validate(m))).toEqual([]);
+    },
+  );
+
+  // The validator can fail: each kind of mistake on a valid object is refused, naming the object and the field.
+  it.each<[string, string, string, (m: Manifest) => void, string]>([
+    [
+      'a wrong type',
+      'Deployment',
+      'rides-ride-duration-scorer',
+      (m) => {
+        m.spec.replicas = 'three';
+      },
+      'Deployment rides-ride-duration-scorer: spec.replicas: must be integer',
+    ],
+    [
+      'an unknown field',
+      'Deployment',
+      'rides-ride-duration-scorer',
+      (m) => {
+        const { imagePullPolicy, ...rest } = containerOf(m);
+        m.spec.template.spec.containers[0] = { ...rest, imagePullPolcy: imagePullPolicy };
+      },
+      'Deployment rides-ride-duration-scorer: unknown field "spec.template.spec.containers[0].imagePullPolcy"',
+    ],
+    [
+      'a missing required field',
+      'CronJob',
+      'rides-ride-duration-batch',
+      (m) => {
+        const { name: _, ...rest } = containerOf(m);
+        m.spec.jobTemplate.spec.template.spec.containers[0] = rest;
+      },
+      'CronJob rides-ride-duration-batch: missing required field "spec.jobTemplate.spec.template.spec.containers[0].name"',
+    ],
+    [
+      'an int-or-string that is neither',
+      'PodDisruptionBudget',
+      'rides-ride-duration-scorer',
+      (m) => {
+        m.spec.maxUnavailable = 1.5;
+      },
+      'PodDisruptionBudget rides-ride-duration-scorer: spec.maxUnavailable: must be integer or string',
+    ],
+    [
+      "a KEDA trigger's value that is not a string",
+      'ScaledObject',
+      'rides-ride-duration-scorer',
+      (m) => {
+        m.spec.triggers[0].metadata.lagThreshold = 450000;
+      },
+      'ScaledObject rides-ride-duration-scorer: spec.triggers[0].metadata.lagThreshold: must be string',
+    ],
+    [
+      "an unknown field in a custom resource's metadata",
+      'ScaledObject',
+      'rides-ride-duration-scorer',
+      (m) => {
+        Object.assign(m.metadata, { label: { team: 'rides' } });
+      },
+      'ScaledObject rides-ride-duration-scorer: unknown field "metadata.label"',
+    ],
+    [
+      'an unknown ServiceMonitor field',
+      'ServiceMonitor',
+      'rides-ride-duration',
+      (m) => {
+        m.spec.endpoints[0].intervall = '15s';
+      },
+      'ServiceMonitor rides-ride-duration: unknown field "spec.endpoints[0].intervall"',
+    ],
+    [
+      'an apiVersion no source serves',
+      'ServiceMonitor',
+      'rides-ride-duration',
+      (m) => {
+        m.apiVersion = 'monitoring.coreos.com/v2';
+      },
+      'ServiceMonitor rides-ride-duration: no schema for apiVersion monitoring.coreos.com/v2 kind ServiceMonitor',
+    ],
+  ])('refuses %s, naming the object and what is wrong', async (_, kind, name, change, error) => {
+    const validate = await manifestValidator();
+    const manifest = structuredClone(one(await render(EVERY_OPTION), kind, name));
+    expect(validate(manifest)).toEqual([]);
+    change(manifest);
+    expect(validate(manifest)).toEqual([error]);
   });
 
   it.each([
