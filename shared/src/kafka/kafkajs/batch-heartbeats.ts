@@ -44,3 +44,41 @@ export class BatchHeartbeats {
       });
   }
 }
+
+/** kafkajs's names for a request that never reached its broker (refused, closed, timed out, or a node it no longer lists). */
+const UNREACHABLE = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+]);
+
+/**
+ * A heartbeat that could not reach the group's coordinator, given to kafkajs as the broker's NOT_COORDINATOR answer.
+ * kafkajs 2.2.4 keeps the coordinator it found at its last join and heartbeats it until its retries run out (about
+ * 30 s, then a crash and a restart); on NOT_COORDINATOR (kafkajs's `isRebalancing`, which reads `type`) its runner
+ * rejoins at once, looking the coordinator up afresh, as the Java client does when its coordinator disconnects.
+ */
+export class CoordinatorUnreachable extends Error {
+  readonly code = 'RIDE_KAFKA_COORDINATOR_UNREACHABLE';
+  readonly type = 'NOT_COORDINATOR_FOR_GROUP';
+  readonly retriable = true;
+  constructor(cause: Error) {
+    super(`the group coordinator is unreachable (${cause.message}): rejoining to find the new one`, {
+      cause,
+    });
+    this.name = 'CoordinatorUnreachable';
+  }
+}
+
+/** The heartbeat, with an unreachable coordinator reported as CoordinatorUnreachable. */
+export function rejoinOnUnreachableCoordinator(heartbeat: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    try {
+      await heartbeat();
+    } catch (err) {
+      if (err instanceof Error && UNREACHABLE.has(err.name)) throw new CoordinatorUnreachable(err);
+      throw err;
+    }
+  };
+}

@@ -14,6 +14,7 @@ import {
 } from 'kafkajs';
 import { BrokerError, ConfigError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { DEFAULT_MAX_WAIT_MS } from '../common/fetch-wait.js';
 import { sendPerPartition } from '../common/send-per-partition.js';
 import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from '../common/session-lease.js';
 import { waitForLeaders } from '../common/wait-for-leaders.js';
@@ -39,7 +40,7 @@ import type {
   TransactionalSettings,
 } from '../port/kafka-port.js';
 import type { KafkaSettings } from '../port/kafka-settings.js';
-import { BatchHeartbeats } from './batch-heartbeats.js';
+import { BatchHeartbeats, rejoinOnUnreachableCoordinator } from './batch-heartbeats.js';
 import { SendLayouts } from './send-layouts.js';
 import { kafkajsWholeRetry } from './whole-retry.js';
 
@@ -286,7 +287,7 @@ class KafkajsConsumer implements BatchConsumer {
       metadataMaxAge: settings.metadataMaxAgeMs,
       readUncommitted: settings.readCommitted === false,
       minBytes: settings.minBytes,
-      maxWaitTimeInMs: settings.maxWaitMs,
+      maxWaitTimeInMs: settings.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
       allowAutoTopicCreation: false,
     });
     this.lease = new SessionLease(settings.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS);
@@ -312,10 +313,13 @@ class KafkajsConsumer implements BatchConsumer {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.concurrency ?? 1,
       eachBatch: async (payload) => {
-        // kafkajs hands over what it fetched before checking the membership: a member frozen past its session asks the
-        // coordinator first. The heartbeat's rebalance error ends the batch unresolved, and kafkajs rejoins.
-        if (this.lease.lapsed()) await payload.heartbeat();
-        const beats = new BatchHeartbeats(payload.heartbeat, this.heartbeatIntervalMs);
+        const heartbeat = rejoinOnUnreachableCoordinator(payload.heartbeat);
+        // kafkajs hands over what it fetched before checking the membership. A heartbeat first, when one is due (kafkajs
+        // sends one only once the interval has passed since the last): a member frozen past its session learns of the
+        // rebalance, and a member whose coordinator died finds out; either error ends the batch unresolved, and kafkajs
+        // rejoins.
+        await heartbeat();
+        const beats = new BatchHeartbeats(heartbeat, this.heartbeatIntervalMs);
         try {
           await options.eachBatch(fetchedBatch(payload, this.lease, beats));
         } catch (err) {

@@ -1,14 +1,7 @@
 import { type BaseOptions, type ConsumerOptions, FetchIsolationLevels } from '@platformatic/kafka';
+import { DEFAULT_MAX_WAIT_MS } from '../common/fetch-wait.js';
 import { DEFAULT_SESSION_TIMEOUT_MS } from '../common/session-lease.js';
 import type { ConsumerSettings } from '../port/kafka-port.js';
-
-/**
- * How long a fetch waits for data where the settings leave it unset: the Java client's fetch.max.wait.ms, not
- * kafkajs's 5 s. One fetch per leader is in flight (leader-fetches.ts), so a partition that becomes
- * ready while its leader's fetch waits (newly assigned, sought, resumed) is fetched once that fetch returns: with
- * 5 s, a member taking over a stopped member's partitions on an idle topic left them unread for up to 5 s.
- */
-const DEFAULT_MAX_WAIT_MS = 500;
 
 /** The client options of a consumer with our settings (kafkajs's defaults where the port leaves them unset). */
 export function consumerOptions(
