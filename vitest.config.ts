@@ -14,6 +14,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          // The control-plane profile is `npm run test:k8s`.
+          exclude: ['**/node_modules/**', 'test/k8s/control-plane/**'],
           // The chaos setup only collects the fault table the short chaos suite prints at the end.
           globalSetup: ['test/setup/kafka-global-setup.ts', 'test/setup/chaos-global-setup.ts'],
           setupFiles: ['test/setup/name-after-test.ts'],
