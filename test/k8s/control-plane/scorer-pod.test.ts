@@ -31,13 +31,18 @@ beforeAll(async () => {
 }, BUILD_TIMEOUT_MS);
 afterAll(() => expectNoContainersLeft(engine));
 
-/** The host-network variant of the rendered Deployment: hostNetwork, and HTTP on `port` instead of 8080. */
+/**
+ * The host-network variant of the rendered Deployment: hostNetwork, HTTP on `port` instead of 8080, the probes on
+ * that port by number (podman turns declared container ports into port mappings, which a host network refuses).
+ */
 function onHostNetwork(deployment: Manifest, port: number): Manifest {
   const copy = structuredClone(deployment);
   const pod = copy.spec.template.spec;
   pod.hostNetwork = true;
   const container = pod.containers[0];
-  container.ports = [{ name: 'http', containerPort: port, protocol: 'TCP' }];
+  delete container.ports;
+  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'])
+    container[probe].httpGet.port = port;
   const env = container.env.find((e: { name: string }) => e.name === 'HTTP_PORT');
   env.value = String(port);
   return copy;
