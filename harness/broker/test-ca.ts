@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runToExit, tail } from '../child-process.js';
+import { createCa, signCert } from '../pki.js';
 
 export interface TestCertificates {
   /** PEM of the generated CA: what clients trust (KAFKA_SSL_CA). */
@@ -10,78 +10,18 @@ export interface TestCertificates {
   keystoreFile: string;
 }
 
-async function openssl(args: readonly string[], cwd: string): Promise<void> {
-  const result = await runToExit('openssl', args, { cwd }).catch((err: unknown) => {
-    throw new Error('Cannot run `openssl`, needed to generate the test CA: install OpenSSL', { cause: err });
-  });
-  if (result.code !== 0)
-    throw new Error(`openssl ${args[0]} failed (exit ${result.code}):\n${tail(result.output)}`);
-}
-
 /**
  * A throw-away CA and a broker certificate it signed, valid for 127.0.0.1 and localhost (so clients verify the
  * host name as well as the chain), written into `dir`. Two days of validity: long enough for any test run.
  */
 export async function createTestCertificates(dir: string): Promise<TestCertificates> {
-  const file = (name: string) => join(dir, name);
-  const days = ['-days', '2'];
-  await openssl(
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      '/CN=ride-test-ca',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      ...days,
-    ],
-    dir,
-  );
-  await openssl(
-    [
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      '/CN=localhost',
-      '-keyout',
-      'broker.key',
-      '-out',
-      'broker.csr',
-    ],
-    dir,
-  );
-  await writeFile(file('broker.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  await openssl(
-    [
-      'x509',
-      '-req',
-      '-in',
-      'broker.csr',
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'broker.pem',
-      '-extfile',
-      'broker.ext',
-      ...days,
-    ],
-    dir,
-  );
-  const keystore = `${await readFile(file('broker.key'), 'utf8')}${await readFile(file('broker.pem'), 'utf8')}`;
-  await writeFile(file('broker-keystore.pem'), keystore, { mode: 0o600 });
-  return {
-    caPem: await readFile(file('ca.pem'), 'utf8'),
-    caFile: file('ca.pem'),
-    keystoreFile: file('broker-keystore.pem'),
-  };
+  const ca = await createCa(dir, 'ca');
+  const broker = await signCert(dir, ca, {
+    name: 'broker',
+    commonName: 'localhost',
+    altNames: ['IP:127.0.0.1', 'DNS:localhost'],
+  });
+  const keystoreFile = join(dir, 'broker-keystore.pem');
+  await writeFile(keystoreFile, `${await readFile(broker.key, 'utf8')}${broker.pem}`, { mode: 0o600 });
+  return { caPem: ca.pem, caFile: ca.cert, keystoreFile };
 }

@@ -7,10 +7,10 @@ import { spawnWatchdog } from '../broker/java-process.js';
 import { type Child, spawnChild, tail } from '../child-process.js';
 import { registerCleanup } from '../exit-hooks.js';
 import { freePort } from '../free-port.js';
+import { createCa, createSigningKey, type KeyPair, signCert } from '../pki.js';
 import { waitFor } from '../wait-for.js';
 import { ETCD, goTool, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER } from './go-tools.js';
 import { KubeClient } from './kube-client.js';
-import { createCa, createSigningKey, type KeyPair, signCert } from './pki.js';
 
 /** A Kubernetes control plane without nodes: etcd, kube-apiserver and kube-controller-manager, on this machine. */
 export interface ControlPlane {

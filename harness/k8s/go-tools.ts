@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { runChecked } from '../child-process.js';
 import { REPO_ROOT } from '../repo-paths.js';
+import { KEDA, KUBERNETES_API } from './go-modules.js';
 
 /** A command-line program built from the Go module proxy, pinned to one version. */
 export interface GoTool {
@@ -21,20 +22,16 @@ export interface GoTool {
 /** Helm 4 (`helm template`, `helm lint`): renders and checks the chart in deploy/helm. */
 export const HELM: GoTool = { name: 'helm', pkg: 'helm.sh/helm/v4/cmd/helm', version: 'v4.3.2' };
 
-const KUBERNETES = { module: 'k8s.io/kubernetes', siblingsVersion: 'v0.37.2' };
+const KUBERNETES = { module: KUBERNETES_API.path, siblingsVersion: 'v0.37.2' };
+const kubernetesCommand = (name: string): GoTool => ({
+  name,
+  pkg: `${KUBERNETES_API.path}/cmd/${name}`,
+  version: KUBERNETES_API.version,
+  wrapped: KUBERNETES,
+});
 /** The control plane `npm run test:k8s` starts: one Kubernetes release, its staging modules at their v0 tag. */
-export const KUBE_APISERVER: GoTool = {
-  name: 'kube-apiserver',
-  pkg: 'k8s.io/kubernetes/cmd/kube-apiserver',
-  version: 'v1.37.2',
-  wrapped: KUBERNETES,
-};
-export const KUBE_CONTROLLER_MANAGER: GoTool = {
-  name: 'kube-controller-manager',
-  pkg: 'k8s.io/kubernetes/cmd/kube-controller-manager',
-  version: 'v1.37.2',
-  wrapped: KUBERNETES,
-};
+export const KUBE_APISERVER = kubernetesCommand('kube-apiserver');
+export const KUBE_CONTROLLER_MANAGER = kubernetesCommand('kube-controller-manager');
 /** The etcd server: the root package of go.etcd.io/etcd/server/v3 is etcd's `main`. */
 export const ETCD: GoTool = {
   name: 'etcd',
@@ -42,22 +39,16 @@ export const ETCD: GoTool = {
   version: 'v3.7.3',
   wrapped: { module: 'go.etcd.io/etcd/server/v3', siblingsVersion: 'v3.7.3' },
 };
-// KEDA v2.21.0: v2.21.1's go.mod asks for Go 1.27.4, newer than the Go these machines have.
-const KEDA = { module: 'github.com/kedacore/keda/v2', siblingsVersion: 'v2.21.0' };
+const kedaCommand = (name: string, cmd: string): GoTool => ({
+  name,
+  pkg: `${KEDA.path}/cmd/${cmd}`,
+  version: KEDA.version,
+  wrapped: { module: KEDA.path, siblingsVersion: KEDA.version },
+});
 /** KEDA's operator: turns ScaledObjects into HPAs and runs the scalers (the Kafka lag one). */
-export const KEDA_OPERATOR: GoTool = {
-  name: 'keda-operator',
-  pkg: 'github.com/kedacore/keda/v2/cmd/operator',
-  version: 'v2.21.0',
-  wrapped: KEDA,
-};
+export const KEDA_OPERATOR = kedaCommand('keda-operator', 'operator');
 /** KEDA's metrics server: serves external.metrics.k8s.io to the HPA controller, from the operator. */
-export const KEDA_METRICS_SERVER: GoTool = {
-  name: 'keda-metrics-apiserver',
-  pkg: 'github.com/kedacore/keda/v2/cmd/adapter',
-  version: 'v2.21.0',
-  wrapped: KEDA,
-};
+export const KEDA_METRICS_SERVER = kedaCommand('keda-metrics-apiserver', 'adapter');
 
 const TOOLS_DIR = join(REPO_ROOT, '.cache', 'tools');
 

@@ -3,17 +3,17 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { tail } from '../child-process.js';
 import { freePort } from '../free-port.js';
+import { signCert } from '../pki.js';
 import { waitFor } from '../wait-for.js';
 import type { ControlPlane } from './control-plane.js';
+import { CRD_FOLDERS, type GoModule, goModuleDir } from './go-modules.js';
 import { goTool, KEDA_METRICS_SERVER, KEDA_OPERATOR } from './go-tools.js';
 import type { Manifest } from './helm.js';
-import { signCert } from './pki.js';
-import { goModuleDir, KEDA, PROMETHEUS_OPERATOR } from './schemas.js';
 
 const NAMESPACE = 'keda';
 
 /** The CRDs of a module's folder (controller-gen's one file per kind). */
-export async function moduleCrds(module: typeof KEDA, folder: string): Promise<Manifest[]> {
+async function moduleCrds(module: GoModule, folder: string): Promise<Manifest[]> {
   const dir = join(await goModuleDir(module), folder);
   return readdirSync(dir)
     .filter((file) => file.endsWith('.yaml'))
@@ -54,12 +54,14 @@ export async function installCrds(plane: ControlPlane, crds: readonly Manifest[]
  */
 export async function startKeda(plane: ControlPlane): Promise<void> {
   const [operatorBin, metricsBin] = await Promise.all([goTool(KEDA_OPERATOR), goTool(KEDA_METRICS_SERVER)]);
-  await installCrds(plane, [
-    ...(await moduleCrds(KEDA, 'config/crd/bases')),
-    ...(await moduleCrds(PROMETHEUS_OPERATOR, 'example/prometheus-operator-crd')).filter(
-      (crd) => crd.metadata.name === 'servicemonitors.monitoring.coreos.com',
+  // KEDA's CRDs, and the Prometheus Operator's ServiceMonitor the chart can render.
+  const crds = (await Promise.all(CRD_FOLDERS.map((f) => moduleCrds(f.module, f.dir)))).flat();
+  await installCrds(
+    plane,
+    crds.filter(
+      (crd) => crd.spec.group === 'keda.sh' || crd.metadata.name === 'servicemonitors.monitoring.coreos.com',
     ),
-  ]);
+  );
   await plane.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }, '');
 
   // One certificate for both ends of the gRPC link and for the metrics server's HTTPS: KEDA reads ca.crt,

@@ -1,38 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
-import { runToExit } from '../child-process.js';
+import { CRD_FOLDERS, goModuleDir, KUBERNETES_API } from './go-modules.js';
 
 // Rendered manifests checked offline the way an apiserver with these APIs would check them: Kubernetes' own
 // OpenAPI v3 documents and the CRDs of KEDA and the Prometheus Operator, all from Go modules through the module
 // proxy (the only source reachable here; Go's module cache keeps them). Unknown fields are errors, as with
 // kubeconform -strict: the apiserver refuses them under fieldValidation=Strict, kubectl's default (KEP-2885).
 // Not checked: CEL rules (x-kubernetes-validations) and the apiserver's validation in Go (names, selectors).
-
-/** A Go module pinned to one version. */
-export interface GoModule {
-  path: string;
-  version: string;
-}
-
-/** api/openapi-spec/v3: the OpenAPI v3 document of every built-in group and version. */
-export const KUBERNETES_API: GoModule = { path: 'k8s.io/kubernetes', version: 'v1.37.2' };
-/** config/crd/bases: ScaledObject, TriggerAuthentication… (v2.21.1's go.mod needs Go 1.27.4; we have 1.26.8). */
-export const KEDA: GoModule = { path: 'github.com/kedacore/keda/v2', version: 'v2.21.0' };
-/** example/prometheus-operator-crd: ServiceMonitor… (the newest version the proxy serves; later ones are 403). */
-export const PROMETHEUS_OPERATOR: GoModule = {
-  path: 'github.com/prometheus-operator/prometheus-operator',
-  version: 'v0.85.0',
-};
-
-/** Where each API group's CRDs live, as `<group>_<plural>.yaml` files (controller-gen's names). */
-const CRD_DIRS: readonly { module: GoModule; dir: string }[] = [
-  { module: KEDA, dir: 'config/crd/bases' },
-  { module: PROMETHEUS_OPERATOR, dir: 'example/prometheus-operator-crd' },
-];
 
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
@@ -59,19 +36,6 @@ interface JsonSchema {
 
 type GroupVersionKind = { group: string; version: string; kind: string };
 
-/** The module's folder in Go's module cache, downloaded through the proxy the first time. */
-export async function goModuleDir(module: GoModule): Promise<string> {
-  const ref = `${module.path}@${module.version}`;
-  const run = await runToExit('go', ['mod', 'download', '-json', ref], {
-    cwd: tmpdir(),
-    env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' },
-  });
-  const info = JSON.parse(run.stdout || '{}') as { Dir?: string; Error?: string };
-  if (run.code !== 0 || info.Dir === undefined)
-    throw new Error(`go mod download ${ref} failed: ${info.Error ?? run.stderr.trim()}`);
-  return info.Dir;
-}
-
 let shared: Promise<ManifestValidator> | undefined;
 
 /** One validator per process for every built-in kind of Kubernetes, KEDA's and the Prometheus Operator's. */
@@ -79,7 +43,7 @@ export function manifestValidator(): Promise<ManifestValidator> {
   shared ??= (async () => {
     const [kubernetes, crdDirs] = await Promise.all([
       goModuleDir(KUBERNETES_API),
-      Promise.all(CRD_DIRS.map(async (c) => join(await goModuleDir(c.module), c.dir))),
+      Promise.all(CRD_FOLDERS.map(async (c) => join(await goModuleDir(c.module), c.dir))),
     ]);
     const schemas = new ManifestSchemas(join(kubernetes, 'api', 'openapi-spec', 'v3'), crdDirs);
     return (manifest) => schemas.validate(manifest);

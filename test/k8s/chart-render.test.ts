@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { KEDA, KUBERNETES_API, PROMETHEUS_OPERATOR } from '../../harness/k8s/go-modules.js';
 import { CHART_DIR, lintChart, type Manifest, renderChart } from '../../harness/k8s/helm.js';
-import { KEDA, KUBERNETES_API, manifestValidator, PROMETHEUS_OPERATOR } from '../../harness/k8s/schemas.js';
+import { manifestValidator } from '../../harness/k8s/schemas.js';
 import { REPO_ROOT } from '../../harness/repo-paths.js';
 
 // The Helm chart in deploy/helm, rendered by the real helm (built from the Go module proxy on first use): what it

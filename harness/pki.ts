@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runToExit, tail } from '../child-process.js';
+import { runToExit, tail } from './child-process.js';
 
 /** A certificate and its key as files, and the certificate's PEM (for a kubeconfig's or an APIService's CA). */
 export interface KeyPair {
@@ -11,7 +11,7 @@ export interface KeyPair {
 
 async function openssl(args: readonly string[], cwd: string): Promise<void> {
   const result = await runToExit('openssl', args, { cwd }).catch((err: unknown) => {
-    throw new Error('Cannot run `openssl`, needed for the control plane certificates: install OpenSSL', {
+    throw new Error('Cannot run `openssl`, needed to generate test certificates: install OpenSSL', {
       cause: err,
     });
   });
