@@ -2,8 +2,11 @@ export {
   createResolver,
   type OurSchema,
   parseAvroSchema,
+  RIDE_COMPLETED_LATEST,
   RIDE_PREDICTION_LATEST,
   RIDE_STARTED_LATEST,
+  rideCompletedSchemas,
+  rideCompletedTypes,
   ridePredictionSchemas,
   ridePredictionTypes,
   rideStartedSchemas,
@@ -21,7 +24,19 @@ export {
   type PredictionFormat,
   RideStartedReader,
 } from './avro/ride-codec.js';
-export type { RidePrediction, RideStarted, RideStartedV1, RideStartedV2 } from './avro/ride-events.js';
+export {
+  decodeRideCompleted,
+  encodeRideCompleted,
+  encodeRideCompletedJson,
+} from './avro/ride-completed-codec.js';
+export type {
+  RideCompleted,
+  RideCompletedV1,
+  RidePrediction,
+  RideStarted,
+  RideStartedV1,
+  RideStartedV2,
+} from './avro/ride-events.js';
 export {
   openSchemaCatalog,
   type RecordKind,
@@ -41,7 +56,9 @@ export type { Env, FlagNames } from './config/env.js';
 export { EnvReader } from './config/env-reader.js';
 export { flagsToEnv } from './config/flags-to-env.js';
 export {
+  DEFAULT_COMPLETIONS_TOPIC,
   DEFAULT_TOPICS,
+  readCompletionsTopic,
   readKafkaSettings,
   readSchemaRegistryUrl,
   readTopicSettings,

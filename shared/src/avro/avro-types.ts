@@ -44,10 +44,16 @@ export const ridePredictionSchemas: Readonly<Record<number, OurSchema>> = Object
 });
 export const RIDE_PREDICTION_LATEST = 1;
 
+export const rideCompletedSchemas: Readonly<Record<number, OurSchema>> = Object.freeze({
+  1: loadSchema('ride-completed.v1.avsc'),
+});
+export const RIDE_COMPLETED_LATEST = 1;
+
 const typesOf = (schemas: Readonly<Record<number, OurSchema>>): Readonly<Record<number, AvroType>> =>
   Object.freeze(Object.fromEntries(Object.entries(schemas).map(([version, s]) => [version, s.type])));
 export const rideStartedTypes = typesOf(rideStartedSchemas);
 export const ridePredictionTypes = typesOf(ridePredictionSchemas);
+export const rideCompletedTypes = typesOf(rideCompletedSchemas);
 
 /** A resolver that reads data written with `writer` as if it had been written with `reader` (Avro schema resolution). */
 export function createResolver(reader: AvroType, writer: AvroType): AvroResolver {

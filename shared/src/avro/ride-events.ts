@@ -23,3 +23,12 @@ export interface RidePrediction {
   event_time: number;
   scored_at: number;
 }
+
+/** A ride has ended: the ground truth for its prediction (the actual duration is dropoff minus pickup). */
+export interface RideCompletedV1 {
+  ride_id: string;
+  dropoff_datetime: number;
+}
+
+/** The latest ride-completed version; producers write this one. */
+export type RideCompleted = RideCompletedV1;

@@ -5,25 +5,29 @@ import {
   createResolver,
   type OurSchema,
   parseAvroSchema,
+  RIDE_COMPLETED_LATEST,
   RIDE_PREDICTION_LATEST,
   RIDE_STARTED_LATEST,
+  rideCompletedSchemas,
   ridePredictionSchemas,
   rideStartedSchemas,
 } from './avro-types.js';
 import { SchemaRegistryClient } from './schema-registry-client.js';
 import { FRAME_HEADER_BYTES, framedSchemaId, looksFramed } from './wire-format.js';
 
-export type RecordKind = 'ride-started' | 'ride-prediction';
+export type RecordKind = 'ride-started' | 'ride-prediction' | 'ride-completed';
 
 const ours: Record<RecordKind, { schemas: Readonly<Record<number, OurSchema>>; latest: number }> = {
   'ride-started': { schemas: rideStartedSchemas, latest: RIDE_STARTED_LATEST },
   'ride-prediction': { schemas: ridePredictionSchemas, latest: RIDE_PREDICTION_LATEST },
+  'ride-completed': { schemas: rideCompletedSchemas, latest: RIDE_COMPLETED_LATEST },
 };
 
 /** The subjects a process writes to, by the registry's TopicNameStrategy: `<topic>-value`. */
 export interface WrittenTopics {
   'ride-started'?: readonly string[];
   'ride-prediction'?: readonly string[];
+  'ride-completed'?: readonly string[];
 }
 
 export const valueSubject = (topic: string): string => `${topic}-value`;
@@ -66,6 +70,7 @@ export class SchemaCatalog {
   > = {
     'ride-started': new Map(),
     'ride-prediction': new Map(),
+    'ride-completed': new Map(),
   };
 
   private constructor(registry: SchemaRegistryClient | undefined) {

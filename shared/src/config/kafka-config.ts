@@ -11,6 +11,9 @@ export const DEFAULT_TOPICS: TopicSettings = {
   replicationFactor: 1,
 };
 
+/** Where ride-completed events go (COMPLETIONS_TOPIC): the ground truth for the predictions. */
+export const DEFAULT_COMPLETIONS_TOPIC = 'ride-completions';
+
 const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 
 /** KAFKA_* variables shared by producer and consumer, including TLS and SASL pass-through. */
@@ -55,6 +58,11 @@ export function readTopicSettings(env: EnvReader): TopicSettings {
       max: 10,
     }),
   };
+}
+
+/** COMPLETIONS_TOPIC; kept out of TopicSettings, since only a program that writes or reads completions needs it. */
+export function readCompletionsTopic(env: EnvReader): string {
+  return env.string('COMPLETIONS_TOPIC', DEFAULT_COMPLETIONS_TOPIC);
 }
 
 /**
