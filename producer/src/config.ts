@@ -3,6 +3,7 @@ import {
   type Env,
   EnvReader,
   type KafkaSettings,
+  readCompletionsTopic,
   readKafkaSettings,
   readSchemaRegistryUrl,
   readTopicSettings,
@@ -24,6 +25,8 @@ export interface ProducerConfig {
     | { kind: 'file'; path: string; offset: number; limit: number | undefined }
     | { kind: 'synthetic'; seed: number; limit: number | undefined };
   pace: Pace;
+  /** With --completions: the topic each ride's completion goes to, at its drop-off time; unset, rides only. */
+  completionsTopic: string | undefined;
   batchSize: number;
   durationMs: number | undefined;
   createTopics: boolean;
@@ -44,6 +47,7 @@ export const PRODUCER_FLAGS = {
   max: 'PRODUCER_MAX',
   limit: 'PRODUCER_LIMIT',
   offset: 'PRODUCER_OFFSET',
+  completions: 'PRODUCER_COMPLETIONS',
   duration: 'PRODUCER_DURATION_S',
   'batch-size': 'PRODUCER_BATCH_SIZE',
   format: 'PRODUCER_FORMAT',
@@ -56,16 +60,19 @@ export const USAGE = `Usage: ride-producer [--file <tlc.parquet> | --synthetic] 
   --file <path>        PRODUCER_FILE           replay a TLC green-taxi parquet file (ride ids: <file>:<row>)
   --synthetic          PRODUCER_SYNTHETIC      an endless seeded synthetic stream (--seed <n>, PRODUCER_SEED)
   --rate <n>           PRODUCER_RATE           fixed rate in events per second
-  --speedup <x>        PRODUCER_SPEEDUP        the file's own pickup pace, x times faster
+  --speedup <x>        PRODUCER_SPEEDUP        the file's own pace (pickups, drop-offs), x times faster
   --max                PRODUCER_MAX            as fast as the broker acknowledges (default)
   --limit <n>          PRODUCER_LIMIT          stop after n rides; --offset <n> (PRODUCER_OFFSET) skips rows of the file
+  --completions        PRODUCER_COMPLETIONS    with --file: also each ride's completion at its drop-off time, in time
+                                               order with the rides, on COMPLETIONS_TOPIC (default ride-completions)
   --duration <s>       PRODUCER_DURATION_S     stop after s seconds
-  --batch-size <n>     PRODUCER_BATCH_SIZE     rides per send (default 500)
+  --batch-size <n>     PRODUCER_BATCH_SIZE     events (rides, completions) per send (default 500)
   --format avro|json   PRODUCER_FORMAT         avro (default) or the course's JSON event
   --compression <c>    PRODUCER_COMPRESSION    none|gzip (default none; kafkajs ships only the gzip codec)
   --create-topics      CREATE_TOPICS           create the topics if missing
 Flags win over the variables. Any other variable is also a flag (--kafka-brokers is KAFKA_BROKERS): KAFKA_BROKERS,
-RIDES_TOPIC, TOPIC_PARTITIONS, SCHEMA_REGISTRY_URL, WIRE_FORMAT, KAFKA_SSL, KAFKA_SASL_*, LOG_LEVEL, SHUTDOWN_TIMEOUT_MS`;
+RIDES_TOPIC, COMPLETIONS_TOPIC, TOPIC_PARTITIONS, SCHEMA_REGISTRY_URL, WIRE_FORMAT, KAFKA_SSL, KAFKA_SASL_*,
+LOG_LEVEL, SHUTDOWN_TIMEOUT_MS`;
 
 /** Reads flags (see flagsToEnv and PRODUCER_FLAGS) and environment once, reporting all problems together. */
 export function loadProducerConfig(env: Env, flags: Env = {}): ProducerConfig {
@@ -81,9 +88,10 @@ export function loadProducerConfig(env: Env, flags: Env = {}): ProducerConfig {
   const offset = r.int(F.offset, 0, { min: 0 });
   const seed = r.int(F.seed, 42);
   const durationS = r.optionalNumber(F.duration, { min: 0.001 });
+  const topics = readTopicSettings(r);
   const config: ProducerConfig = {
     kafka: readKafkaSettings(r, 'ride-producer'),
-    topics: readTopicSettings(r),
+    topics,
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     compression: r.oneOf(F.compression, ['none', 'gzip'], 'none'),
     format: r.oneOf(F.format, ['avro', 'json'], 'avro'),
@@ -92,6 +100,7 @@ export function loadProducerConfig(env: Env, flags: Env = {}): ProducerConfig {
     source:
       file !== undefined ? { kind: 'file', path: file, offset, limit } : { kind: 'synthetic', seed, limit },
     pace: readPace(r, file !== undefined),
+    completionsTopic: readCompletions(r, file !== undefined, topics.rides),
     batchSize: r.int(F['batch-size'], 500, { min: 1, max: 100_000 }),
     durationMs: durationS === undefined ? undefined : durationS * 1000,
     createTopics: r.bool('CREATE_TOPICS', false),
@@ -100,6 +109,21 @@ export function loadProducerConfig(env: Env, flags: Env = {}): ProducerConfig {
   };
   r.finish();
   return Object.freeze(config);
+}
+
+/** PRODUCER_COMPLETIONS and COMPLETIONS_TOPIC: the completions topic when completions are replayed. */
+function readCompletions(r: EnvReader, hasFile: boolean, ridesTopic: string): string | undefined {
+  const on = r.bool(F.completions, false);
+  const topic = readCompletionsTopic(r);
+  if (!on) return undefined;
+  if (!hasFile)
+    r.problems.push(`${r.label(F.completions)} needs a file (synthetic rides have no drop-off time)`);
+  if (topic === ridesTopic)
+    r.problems.push(
+      `${r.label('COMPLETIONS_TOPIC')} must differ from RIDES_TOPIC (both are ${JSON.stringify(topic)}): the ` +
+        'scorer reads every record there as a ride',
+    );
+  return topic;
 }
 
 /** One of PRODUCER_RATE, PRODUCER_SPEEDUP (a file's own pace) or PRODUCER_MAX (the default). */

@@ -6,8 +6,6 @@ import {
   ExitCodes,
   ensureTopics,
   flagsToEnv,
-  type RideStarted,
-  readTrips,
   reportFatal,
   requireSupportedNode,
   routeProcessWarnings,
@@ -15,19 +13,9 @@ import {
 } from '@ride/shared';
 import { loadProducerConfig, PRODUCER_FLAGS, USAGE } from './config.js';
 import { createProgress } from './progress.js';
-import { replay } from './replay.js';
+import { replayEvents } from './replay.js';
+import { replaySource } from './replay-source.js';
 import { RideProducer } from './ride-producer.js';
-import { syntheticRides } from './synthetic-rides.js';
-import { tripToRide } from './trip-to-ride.js';
-
-function* take<T>(items: Iterable<T>, limit: number | undefined): Generator<T> {
-  if (limit === undefined) return yield* items;
-  let n = 0;
-  for (const item of items) {
-    if (n++ >= limit) return;
-    yield item;
-  }
-}
 
 async function main(): Promise<void> {
   requireSupportedNode('ride-producer');
@@ -41,21 +29,11 @@ async function main(): Promise<void> {
   routeProcessWarnings(logger);
   const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
   shutdown.listen();
-  const source = config.source;
-  let rides: Iterable<RideStarted>;
-  let total: number | undefined;
-  if (source.kind === 'file') {
-    const trips = await readTrips(source.path, { offset: source.offset, limit: source.limit });
-    if (config.pace.kind === 'speedup') trips.sort((a, b) => a.pickupMs - b.pickupMs);
-    rides = trips.map(tripToRide);
-    total = trips.length;
-  } else {
-    rides = take(syntheticRides({ seed: source.seed }), source.limit);
-    total = source.limit;
-  }
+  const { events, total, unit } = await replaySource(config);
   const kafka = createKafka(config.kafka, logger);
   await checkBrokers(kafka, config.kafka.brokers);
-  if (config.createTopics) await ensureTopics(kafka, config.topics, logger);
+  const extraTopics = config.completionsTopic === undefined ? [] : [config.completionsTopic];
+  if (config.createTopics) await ensureTopics(kafka, config.topics, logger, extraTopics);
   const producer = await RideProducer.connect({
     kafka: config.kafka,
     topic: config.topics.rides,
@@ -63,16 +41,23 @@ async function main(): Promise<void> {
     format: config.format,
     schemaRegistryUrl: config.schemaRegistryUrl,
     wire: config.wire,
+    completionsTopic: config.completionsTopic,
     logger,
   });
   shutdown.add('producer', () => producer.close());
-  const progress = createProgress(total, process.stderr.isTTY === true, logger);
+  const progress = createProgress(total, process.stderr.isTTY === true, logger, unit);
   logger.info(
-    { source, pace: config.pace, topic: config.topics.rides, format: config.format },
+    {
+      source: config.source,
+      pace: config.pace,
+      topic: config.topics.rides,
+      completionsTopic: config.completionsTopic,
+      format: config.format,
+    },
     'replay starting',
   );
   const stop = new AbortController();
-  const replaying = replay(rides, producer, {
+  const replaying = replayEvents(events, producer, {
     pace: config.pace,
     batchSize: config.batchSize,
     durationMs: config.durationMs,

@@ -9,12 +9,20 @@ export interface Progress {
 
 const LOG_EVERY_MS = 5000;
 
-/** A progress bar on a terminal; plain structured log lines every few seconds otherwise. */
-export function createProgress(total: number | undefined, isTty: boolean, logger: Logger): Progress {
+/**
+ * A progress bar on a terminal; plain structured log lines every few seconds otherwise. `unit` names what is
+ * counted: rides, or events when completions go with them.
+ */
+export function createProgress(
+  total: number | undefined,
+  isTty: boolean,
+  logger: Logger,
+  unit: 'rides' | 'events' = 'rides',
+): Progress {
   if (isTty && total !== undefined) {
     const bar = new cliProgress.SingleBar(
       {
-        format: 'rides |{bar}| {value}/{total} sent · {failed} failed · {rate} ev/s · eta {eta_formatted}',
+        format: `${unit} |{bar}| {value}/{total} sent · {failed} failed · {rate} ev/s · eta {eta_formatted}`,
         hideCursor: true,
       },
       cliProgress.Presets.shades_classic,

@@ -1,7 +1,10 @@
-import type { RideStarted } from '@ride/shared';
+import type { RideCompleted, RideStarted } from '@ride/shared';
 import type { SendResult } from './ride-producer.js';
 
-/** How fast to replay: a fixed rate, the rides' own pickup pace sped up by a factor, or as fast as possible. */
+/**
+ * How fast to replay: a fixed rate, the events' own pace (rides' pickups, completions' drop-offs) sped up by a
+ * factor, or as fast as possible.
+ */
 export type Pace =
   | { kind: 'max' }
   | { kind: 'rate'; perSecond: number }
@@ -16,14 +19,20 @@ export interface ReplayStats {
 }
 
 export interface BatchSender {
-  sendBatch(rides: readonly RideStarted[]): Promise<SendResult>;
+  /** Rides, and the completions of an interleaved replay (see replayEvents), sent and acknowledged as one. */
+  sendBatch(rides: readonly RideStarted[], completions?: readonly RideCompleted[]): Promise<SendResult>;
 }
+
+/** One event of a replayed timeline, due at `at` (epoch ms): a ride at its pickup, a completion at its drop-off. */
+export type ReplayEvent =
+  | { kind: 'ride'; at: number; ride: RideStarted }
+  | { kind: 'completion'; at: number; completion: RideCompleted };
 
 export interface ReplayOptions {
   pace: Pace;
-  /** Largest number of rides per send. */
+  /** Largest number of events (rides and completions) per send. */
   batchSize?: number;
-  /** Stop after this long even if rides remain. */
+  /** Stop after this long even if events remain. */
   durationMs?: number;
   signal?: AbortSignal;
   onProgress?: (stats: ReplayStats) => void;
@@ -31,12 +40,30 @@ export interface ReplayOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-// Waits shorter than this are not worth a timer: the rides go out with the batch being built.
+// Waits shorter than this are not worth a timer: the events go out with the batch being built.
 const MIN_SLEEP_MS = 5;
 
 /** Sends rides at the chosen pace. Counts a ride as sent only once the broker acknowledged its batch. */
-export async function replay(
+export function replay(
   rides: Iterable<RideStarted>,
+  sender: BatchSender,
+  options: ReplayOptions,
+): Promise<ReplayStats> {
+  return replayEvents(rideEvents(rides), sender, options);
+}
+
+/** Rides as a timeline: each due at its pickup. */
+export function* rideEvents(rides: Iterable<RideStarted>): Generator<ReplayEvent> {
+  for (const ride of rides) yield { kind: 'ride', at: ride.pickup_datetime, ride };
+}
+
+/**
+ * Sends a timeline of events in its order at the chosen pace: `speedup` spaces them by their times (`at`), `rate`
+ * and `max` by their count, rides and completions alike. Counts an event as sent only once the broker acknowledged
+ * its batch.
+ */
+export async function replayEvents(
+  events: Iterable<ReplayEvent>,
   sender: BatchSender,
   options: ReplayOptions,
 ): Promise<ReplayStats> {
@@ -46,14 +73,16 @@ export async function replay(
   const start = now();
   const deadline = options.durationMs === undefined ? Infinity : start + options.durationMs;
   const stats: ReplayStats = { sent: 0, failed: 0, elapsedMs: 0, rate: 0 };
-  let batch: RideStarted[] = [];
+  let rides: RideStarted[] = [];
+  let completions: RideCompleted[] = [];
   let index = 0;
-  let firstPickup: number | undefined;
+  let firstAt: number | undefined;
 
   const flush = async () => {
-    if (batch.length === 0) return;
-    const result = await sender.sendBatch(batch);
-    batch = [];
+    if (rides.length + completions.length === 0) return;
+    const result = await sender.sendBatch(rides, completions);
+    rides = [];
+    completions = [];
     stats.sent += result.sent;
     stats.failed += result.failed;
     stats.elapsedMs = now() - start;
@@ -61,10 +90,10 @@ export async function replay(
     options.onProgress?.({ ...stats });
   };
 
-  for (const ride of rides) {
+  for (const event of events) {
     if (options.signal?.aborted || now() >= deadline) break;
-    firstPickup ??= ride.pickup_datetime;
-    const due = dueAt(options.pace, start, index, ride.pickup_datetime - firstPickup);
+    firstAt ??= event.at;
+    const due = dueAt(options.pace, start, index, event.at - firstAt);
     if (due >= deadline) break;
     index++;
     if (due - now() > MIN_SLEEP_MS) {
@@ -73,8 +102,9 @@ export async function replay(
       if (wait > 0) await sleep(wait);
       if (options.signal?.aborted || now() >= deadline) break;
     }
-    batch.push(ride);
-    if (batch.length >= batchSize) await flush();
+    if (event.kind === 'ride') rides.push(event.ride);
+    else completions.push(event.completion);
+    if (rides.length + completions.length >= batchSize) await flush();
   }
   await flush();
   stats.elapsedMs = now() - start;
@@ -82,13 +112,13 @@ export async function replay(
   return stats;
 }
 
-function dueAt(pace: Pace, start: number, index: number, sincefirstPickupMs: number): number {
+function dueAt(pace: Pace, start: number, index: number, sinceFirstMs: number): number {
   switch (pace.kind) {
     case 'max':
       return start;
     case 'rate':
       return start + (index * 1000) / pace.perSecond;
     case 'speedup':
-      return start + sincefirstPickupMs / pace.factor;
+      return start + sinceFirstMs / pace.factor;
   }
 }

@@ -1,18 +1,17 @@
 import {
   type CompressionName,
-  ContentTypes,
   createKafka,
-  encodeRideStarted,
-  encodeRideStartedTagged,
-  Headers,
   IdempotentProducer,
   type KafkaSettings,
   type Logger,
   type OutRecord,
   openSchemaCatalog,
+  type RideCompleted,
   type RideStarted,
+  type TopicRecords,
   type WireFormat,
 } from '@ride/shared';
+import { type EventEncoding, eventRecords, rideRecord } from './event-records.js';
 
 export interface RideProducerOptions {
   kafka: KafkaSettings;
@@ -20,14 +19,27 @@ export interface RideProducerOptions {
   compression?: CompressionName;
   /** 'avro' (default, in the Confluent wire format) or the course's JSON event. */
   format?: 'avro' | 'json';
-  /** Registers the ride-started schema under `<topic>-value` and writes its id; unset, the fixed id. */
+  /**
+   * Registers the ride-started schema under `<topic>-value` (and ride-completed under `<completionsTopic>-value`)
+   * and writes the ids the registry gave; unset, the fixed ids.
+   */
   schemaRegistryUrl?: string;
-  /** `confluent` (default): no headers; `tagged`: the earlier contract with a content-type header. */
+  /** `confluent` (default): no headers; `tagged`: the earlier contract with a content-type header (rides only). */
   wire?: WireFormat;
+  /**
+   * Where ride-completed events go (e.g. `ride-completions`), keyed by ride id as the rides are: with as many
+   * partitions as the rides topic, a ride and its completion land on the same partition number. Unset, the
+   * producer sends rides only.
+   */
+  completionsTopic?: string;
   logger: Logger;
 }
 
-type Settings = Required<Omit<RideProducerOptions, 'kafka' | 'schemaRegistryUrl'>> & { schemaId: number };
+interface Settings {
+  encoding: EventEncoding;
+  compression: CompressionName;
+  logger: Logger;
+}
 
 export interface SendResult {
   sent: number;
@@ -36,24 +48,10 @@ export interface SendResult {
   error?: Error;
 }
 
-/** The course's JSON event: {"ride": {...}, "ride_id": ...}, plus the pickup time so the model can use it. */
-export function toCourseJson(ride: RideStarted): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      ride: {
-        PULocationID: ride.PULocationID,
-        DOLocationID: ride.DOLocationID,
-        trip_distance: ride.trip_distance,
-        pickup_datetime: new Date(ride.pickup_datetime).toISOString(),
-      },
-      ride_id: ride.ride_id,
-    }),
-  );
-}
-
 /**
- * Publishes ride-started events for upstream services: idempotent producer, keyed by ride id (so one ride's
- * events stay in one partition, in order), every send awaited until the broker acknowledges it.
+ * Publishes ride-started events, and ride-completed events when given a completions topic, for upstream services:
+ * idempotent producer, keyed by ride id (so one ride's events stay in one partition, in order), every send awaited
+ * until the broker acknowledges it.
  */
 export class RideProducer {
   private readonly producer: IdempotentProducer;
@@ -66,32 +64,32 @@ export class RideProducer {
 
   static async connect(options: RideProducerOptions): Promise<RideProducer> {
     const logger = options.logger.child({ component: 'ride-producer' });
-    const catalog = await openSchemaCatalog(options.schemaRegistryUrl, { 'ride-started': [options.topic] });
+    const completionsTopic = options.completionsTopic;
+    const catalog = await openSchemaCatalog(options.schemaRegistryUrl, {
+      'ride-started': [options.topic],
+      'ride-completed': completionsTopic === undefined ? [] : [completionsTopic],
+    });
     // Idempotence gives exactly-once per partition across retries (KIP-98), in order.
     const producer = new IdempotentProducer(createKafka(options.kafka, options.logger), logger);
     await producer.connect();
-    return new RideProducer(producer, {
-      topic: options.topic,
-      compression: options.compression ?? 'none',
+    const encoding: EventEncoding = {
+      ridesTopic: options.topic,
+      rideSchemaId: catalog.writeId('ride-started', options.topic),
       format: options.format ?? 'avro',
       wire: options.wire ?? 'confluent',
-      schemaId: catalog.writeId('ride-started', options.topic),
-      logger,
-    });
+    };
+    if (completionsTopic !== undefined) {
+      encoding.completions = {
+        topic: completionsTopic,
+        schemaId: catalog.writeId('ride-completed', completionsTopic),
+      };
+    }
+    return new RideProducer(producer, { encoding, compression: options.compression ?? 'none', logger });
   }
 
-  /** A ride event with no headers: its value says what it is (framed Avro or JSON). */
+  /** A ride event keyed by its ride id, with no headers unless the wire is `tagged` (see rideRecord). */
   toMessage(ride: RideStarted): OutRecord {
-    if (this.options.wire === 'tagged') {
-      const { value, contentType } =
-        this.options.format === 'json'
-          ? { value: toCourseJson(ride), contentType: ContentTypes.json }
-          : encodeRideStartedTagged(ride);
-      return { key: ride.ride_id, value, headers: { [Headers.contentType]: contentType } };
-    }
-    const value =
-      this.options.format === 'json' ? toCourseJson(ride) : encodeRideStarted(ride, this.options.schemaId);
-    return { key: ride.ride_id, value };
+    return rideRecord(ride, this.options.encoding);
   }
 
   async send(ride: RideStarted): Promise<void> {
@@ -99,25 +97,38 @@ export class RideProducer {
     if (result.error) throw result.error;
   }
 
-  /** Sends all rides in one request per partition leader; acknowledged as a whole or reported failed. */
-  async sendBatch(rides: readonly RideStarted[]): Promise<SendResult> {
-    if (rides.length === 0) return { sent: 0, failed: 0 };
-    let messages: OutRecord[];
+  /**
+   * Sends all rides, and any completions (on the completions topic), in one request per partition leader;
+   * acknowledged as a whole or reported failed. The counts are of events, rides and completions alike.
+   */
+  async sendBatch(
+    rides: readonly RideStarted[],
+    completions: readonly RideCompleted[] = [],
+  ): Promise<SendResult> {
+    const events = rides.length + completions.length;
+    if (events === 0) return { sent: 0, failed: 0 };
+    let records: TopicRecords[];
     try {
-      messages = rides.map((ride) => this.toMessage(ride));
+      records = eventRecords(rides, completions, this.options.encoding);
     } catch (err) {
-      this.options.logger.error({ err }, 'could not encode rides');
-      return { sent: 0, failed: rides.length, error: err as Error };
+      this.options.logger.error({ err }, 'could not encode the batch');
+      return { sent: 0, failed: events, error: err as Error };
     }
     try {
-      await this.producer.send([{ topic: this.options.topic, messages }], {
-        compression: this.options.compression,
-      });
-      return { sent: rides.length, failed: 0 };
+      await this.producer.send(records, { compression: this.options.compression });
+      return { sent: events, failed: 0 };
     } catch (err) {
-      this.options.logger.error({ err, rides: rides.length }, 'send failed after retries');
-      return { sent: 0, failed: rides.length, error: err as Error };
+      this.options.logger.error(
+        { err, rides: rides.length, completions: completions.length },
+        'send failed after retries',
+      );
+      return { sent: 0, failed: events, error: err as Error };
     }
+  }
+
+  /** Sends ride-completed events, as sendBatch does; needs the `completionsTopic` option. */
+  sendCompletions(completions: readonly RideCompleted[]): Promise<SendResult> {
+    return this.sendBatch([], completions);
   }
 
   async close(): Promise<void> {

@@ -107,6 +107,27 @@ describe('loadProducerConfig', () => {
     expect(problemsOf(() => fromArgs([]))).toContain('give --file <tlc.parquet> or --synthetic');
   });
 
+  it('replays completions only when asked, on COMPLETIONS_TOPIC (ride-completions by default)', () => {
+    expect(fromArgs(['--file', 'f.parquet']).completionsTopic).toBeUndefined();
+    expect(fromArgs(['--file', 'f.parquet', '--completions']).completionsTopic).toBe('ride-completions');
+    expect(
+      fromArgs(['--file', 'f.parquet'], { PRODUCER_COMPLETIONS: 'true', COMPLETIONS_TOPIC: 'done' })
+        .completionsTopic,
+    ).toBe('done');
+    expect(
+      fromArgs(['--file', 'f.parquet', '--completions', '--completions-topic', 'ends']).completionsTopic,
+    ).toBe('ends');
+  });
+
+  it('refuses completions without a file, or on the rides topic', () => {
+    expect(problemsOf(() => fromArgs(['--synthetic', '--completions']))).toContain(
+      '--completions (PRODUCER_COMPLETIONS) needs a file (synthetic rides have no drop-off time)',
+    );
+    expect(
+      problemsOf(() => fromArgs(['--file', 'f.parquet', '--completions'], { COMPLETIONS_TOPIC: 'rides' })),
+    ).toContain('COMPLETIONS_TOPIC must differ from RIDES_TOPIC (both are "rides")');
+  });
+
   it('refuses an unknown flag, listing the known ones as the producer spells them', () => {
     const problems = problemsOf(() => fromArgs(['--synthetic', '--speed', '3']));
     expect(problems).toMatch(/unknown flag --speed: known flags are .*--file, --synthetic,.*--rate/);
