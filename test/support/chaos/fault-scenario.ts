@@ -107,7 +107,11 @@ export async function runFaultScenario(options: ScenarioOptions): Promise<Scenar
     recoveryMs,
   };
   reportFault(row);
-  for (const member of pipeline.members) expect(await member.stop('SIGTERM'), member.output()).toBe(0);
+  for (const member of pipeline.members) {
+    const code = await stopWithin(member, MEMBER_STOP_BOUND_MS);
+    if (code === 'hung') keepLog(`${groupId}-${member.child.pid}-hung`, member.output());
+    expect(code, member.output()).toBe(0);
+  }
   // KEEP_TEST_LOGS=1 keeps the members' and the producer CLI's logs of passing scenarios too (members' are kept on
   // failure anyway).
   if (process.env.KEEP_TEST_LOGS) {
@@ -115,6 +119,27 @@ export async function runFaultScenario(options: ScenarioOptions): Promise<Scenar
     keepLog(`${groupId}-producer`, producer.output);
   }
   return { row, delivery, producer };
+}
+
+/**
+ * Longer than any clean stop: the scorer's shutdown timeout, and the client's hung-leave allowance after it
+ * (docs/clients.md). A member still running then never would have.
+ */
+const MEMBER_STOP_BOUND_MS = 120_000;
+
+/** SIGTERM and the exit code; 'hung' (the member SIGKILLed, its log kept) when it has not exited within `ms`. */
+async function stopWithin(member: ConsumerProcess, ms: number): Promise<number | null | 'hung'> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<'hung'>((resolve) => {
+    timer = setTimeout(() => resolve('hung'), ms);
+  });
+  try {
+    const code = await Promise.race([member.stop('SIGTERM'), bound]);
+    if (code === 'hung') await member.stop('SIGKILL');
+    return code;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The invariant every fault must keep; exactly-once adds "no ride predicted twice among committed records". */
