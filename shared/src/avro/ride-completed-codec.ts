@@ -1,3 +1,4 @@
+import { MAX_EVENT_TIME_MS, MIN_EVENT_TIME_MS } from '../contracts/event-time-bounds.js';
 import { ErrorCodes, EventError } from '../errors.js';
 import { jsonMemberSources } from '../json/json-member-sources.js';
 import { readJsonRideId } from '../json/json-ride-id.js';
@@ -5,11 +6,6 @@ import { RIDE_COMPLETED_LATEST, rideCompletedSchemas } from './avro-types.js';
 import type { RideCompleted } from './ride-events.js';
 import { SchemaCatalog } from './schema-catalog.js';
 import { encodeFramed, looksFramed } from './wire-format.js';
-
-// The bounds the scorer puts on pickup times (shared/src/model/model-scorer.ts), not imported from there: that
-// module loads onnxruntime, which a reader of completions does not need.
-const MIN_TIME_MS = Date.UTC(2000, 0, 1);
-const MAX_TIME_MS = Date.UTC(2100, 0, 1);
 
 /** Encodes a ride-completed event in the Confluent wire format (schema id: the fixed one of `version`, or a registry's). */
 export function encodeRideCompleted(
@@ -89,7 +85,7 @@ function parseJsonTime(raw: unknown): number {
 }
 
 function checkTime(ms: number, given: string): void {
-  if (!Number.isInteger(ms) || ms < MIN_TIME_MS || ms >= MAX_TIME_MS) {
+  if (!Number.isInteger(ms) || ms < MIN_EVENT_TIME_MS || ms > MAX_EVENT_TIME_MS) {
     throw new EventError(
       ErrorCodes.INVALID_TIME,
       `dropoff_datetime ${given} is not an instant between 2000 and 2100 (epoch milliseconds or ISO-8601)`,

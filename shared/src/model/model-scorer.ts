@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MAX_EVENT_TIME_MS, MIN_EVENT_TIME_MS } from '../contracts/event-time-bounds.js';
 import { ErrorCodes, EventError, ModelError } from '../errors.js';
 import { type ModelMetadata, readModelMetadata, type TensorSpec } from './model-metadata.js';
 import { nycTimeParts } from './nyc-time.js';
@@ -40,9 +41,6 @@ const INPUT_COLUMNS: readonly (keyof ModelRow)[] = [
   'pickup_dow',
 ];
 const MAX_DISTANCE_MILES = 1000;
-// Pickup times outside 2000..2100 are treated as corrupt rather than scored.
-const MIN_TIME_MS = Date.UTC(2000, 0, 1);
-const MAX_TIME_MS = Date.UTC(2100, 0, 1);
 
 export interface LoadOptions {
   /** onnxruntime intra-op threads; 1 suits one scorer per consumer process. */
@@ -131,7 +129,7 @@ export class ModelScorer {
       );
     }
     const t = ride.pickupMs;
-    if (typeof t !== 'number' || !Number.isFinite(t) || t < MIN_TIME_MS || t > MAX_TIME_MS) {
+    if (typeof t !== 'number' || !Number.isFinite(t) || t < MIN_EVENT_TIME_MS || t > MAX_EVENT_TIME_MS) {
       return new EventError(
         ErrorCodes.INVALID_TIME,
         `pickup time ${String(t)} is not an epoch-millisecond instant between 2000 and 2100`,

@@ -208,8 +208,8 @@ describe('ride-completed contract', () => {
       code: ErrorCodes.INVALID_TIME,
     },
     {
-      name: 'a JSON drop-off in 2100',
-      value: jsonCompletion('"r"', '"2100-01-01T00:00:00Z"'),
+      name: 'a JSON drop-off after 2100-01-01, the bound the scorer puts on pickups',
+      value: jsonCompletion('"r"', '"2100-01-01T00:00:00.001Z"'),
       code: ErrorCodes.INVALID_TIME,
     },
     {
