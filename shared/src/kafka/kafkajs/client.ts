@@ -1,4 +1,5 @@
-// The kafkajs adapter of our Kafka port (../port/kafka-port.ts): the only file that imports kafkajs.
+// The kafkajs adapter of our Kafka port (../port/kafka-port.ts): the only file that imports kafkajs (and
+// coordinator-unreachable.ts, which wraps one of its internals).
 import {
   type Admin,
   CompressionTypes,
@@ -40,7 +41,8 @@ import type {
   TransactionalSettings,
 } from '../port/kafka-port.js';
 import type { KafkaSettings } from '../port/kafka-settings.js';
-import { BatchHeartbeats, rejoinOnUnreachableCoordinator } from './batch-heartbeats.js';
+import { BatchHeartbeats } from './batch-heartbeats.js';
+import { rejoinWhenCoordinatorUnreachable } from './coordinator-unreachable.js';
 import { SendLayouts } from './send-layouts.js';
 import { kafkajsWholeRetry } from './whole-retry.js';
 
@@ -64,6 +66,7 @@ const partitioner = Partitioners.DefaultPartitioner;
 
 /** A kafkajs client whose own logs flow into our pino logger (component=kafkajs). */
 export function kafkajsClient(settings: KafkaSettings, logger: Logger): KafkaClient {
+  rejoinWhenCoordinatorUnreachable();
   const log = logger.child({ component: 'kafkajs' });
   const config: KafkaConfig = {
     clientId: settings.clientId,
@@ -313,13 +316,12 @@ class KafkajsConsumer implements BatchConsumer {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.concurrency ?? 1,
       eachBatch: async (payload) => {
-        const heartbeat = rejoinOnUnreachableCoordinator(payload.heartbeat);
         // kafkajs hands over what it fetched before checking the membership. A heartbeat first, when one is due (kafkajs
         // sends one only once the interval has passed since the last): a member frozen past its session learns of the
-        // rebalance, and a member whose coordinator died finds out; either error ends the batch unresolved, and kafkajs
-        // rejoins.
-        await heartbeat();
-        const beats = new BatchHeartbeats(heartbeat, this.heartbeatIntervalMs);
+        // rebalance, and a member whose coordinator died finds out (coordinator-unreachable.ts); either error ends the
+        // batch unresolved, and kafkajs rejoins.
+        await payload.heartbeat();
+        const beats = new BatchHeartbeats(payload.heartbeat, this.heartbeatIntervalMs);
         try {
           await options.eachBatch(fetchedBatch(payload, this.lease, beats));
         } catch (err) {

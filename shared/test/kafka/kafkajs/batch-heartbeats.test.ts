@@ -1,10 +1,5 @@
-import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  BatchHeartbeats,
-  CoordinatorUnreachable,
-  rejoinOnUnreachableCoordinator,
-} from '../../../src/kafka/kafkajs/batch-heartbeats.js';
+import { BatchHeartbeats } from '../../../src/kafka/kafkajs/batch-heartbeats.js';
 
 describe('BatchHeartbeats', () => {
   beforeEach(() => {
@@ -61,45 +56,5 @@ describe('BatchHeartbeats', () => {
     beats.cancel();
     await vi.advanceTimersByTimeAsync(3000);
     expect(heartbeat).toHaveBeenCalledTimes(1);
-  });
-});
-
-describe('rejoinOnUnreachableCoordinator', () => {
-  // kafkajs's own error classes, as its connection layer throws them.
-  const kafkajsErrors = createRequire(import.meta.url)('kafkajs') as Record<
-    string,
-    new (
-      message: string,
-      extra?: object,
-    ) => Error
-  >;
-
-  it.each(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError'])(
-    'turns %s into the NOT_COORDINATOR answer on which kafkajs rejoins (finding the coordinator afresh)',
-    async (name) => {
-      const refused = new kafkajsErrors[name]!('Connection error: connect ECONNREFUSED 127.0.0.1:39221');
-      expect(refused.name).toBe(name);
-      const heartbeat = rejoinOnUnreachableCoordinator(async () => {
-        throw refused;
-      });
-      const err = await heartbeat().catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(CoordinatorUnreachable);
-      // What kafkajs 2.2.4's isRebalancing (src/errors.js) reads.
-      expect((err as CoordinatorUnreachable).type).toBe('NOT_COORDINATOR_FOR_GROUP');
-      expect((err as CoordinatorUnreachable).cause).toBe(refused);
-    },
-  );
-
-  it("passes the coordinator's own answers and successes through unchanged", async () => {
-    const rebalancing = Object.assign(new Error('The group is rebalancing'), {
-      type: 'REBALANCE_IN_PROGRESS',
-    });
-    const failing = rejoinOnUnreachableCoordinator(async () => {
-      throw rebalancing;
-    });
-    await expect(failing()).rejects.toBe(rebalancing);
-    const beat = vi.fn(async () => {});
-    await rejoinOnUnreachableCoordinator(beat)();
-    expect(beat).toHaveBeenCalledTimes(1);
   });
 });
