@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { type RideOutcome, RidePairs, type ScoredRide } from '../../src/evaluate/ride-pairs.js';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const T0 = Date.UTC(2021, 1, 1, 8);
+
+const ride = (id: number, pickupMin: number, predicted = 12): ScoredRide => ({
+  rideId: `r:${id}`,
+  model: 'ride-duration',
+  version: '1.0.0',
+  predictedMinutes: predicted,
+  pickupMs: T0 + pickupMin * MIN,
+});
+const done = (id: number, dropoffMin: number): RideOutcome => ({
+  rideId: `r:${id}`,
+  dropoffMs: T0 + dropoffMin * MIN,
+});
+
+describe('RidePairs', () => {
+  it('pairs a prediction with its completion in either order, with the actual duration in minutes', () => {
+    const pairs = new RidePairs({ ttlMs: 2 * HOUR, maxPending: 100 });
+    expect(pairs.addPrediction(ride(1, 0))).toBeUndefined();
+    expect(pairs.addCompletion(done(1, 14))).toMatchObject({ actualMinutes: 14, ride: { rideId: 'r:1' } });
+    expect(pairs.addCompletion(done(2, 20))).toBeUndefined();
+    expect(pairs.addPrediction(ride(2, 5))).toMatchObject({ actualMinutes: 15, dropoffMs: T0 + 20 * MIN });
+    expect(pairs.pending).toEqual({ predictions: 0, completions: 0 });
+    expect(pairs.counts.paired).toBe(2);
+  });
+
+  it('ignores and counts a second prediction or completion of a ride (at-least-once delivery)', () => {
+    const pairs = new RidePairs({ ttlMs: 2 * HOUR, maxPending: 100 });
+    pairs.addPrediction(ride(1, 0));
+    expect(pairs.addPrediction(ride(1, 0, 99))).toBeUndefined();
+    expect(pairs.addCompletion(done(1, 10))?.ride.predictedMinutes).toBe(12);
+    expect(pairs.addCompletion(done(1, 10))).toBeUndefined();
+    expect(pairs.addPrediction(ride(1, 0))).toBeUndefined();
+    expect(pairs.counts).toMatchObject({ paired: 1, duplicates: 3 });
+  });
+
+  it('gives up an unmatched side once event time is a TTL past it, and counts it', () => {
+    const pairs = new RidePairs({ ttlMs: HOUR, maxPending: 100 });
+    pairs.addPrediction(ride(1, 0)); // never completes
+    pairs.addCompletion(done(2, 15)); // its prediction never came
+    pairs.addPrediction(ride(3, 50));
+    expect(pairs.counts).toMatchObject({ expiredPredictions: 0, expiredCompletions: 0 });
+    pairs.addPrediction(ride(4, 70)); // event time now 70 min: ride 1 (0) is past the hour
+    expect(pairs.counts).toMatchObject({ expiredPredictions: 1, expiredCompletions: 0 });
+    pairs.addPrediction(ride(5, 80));
+    expect(pairs.counts).toMatchObject({ expiredPredictions: 1, expiredCompletions: 1 });
+    // The expired completion's late prediction waits again rather than pairing with what was given up.
+    expect(pairs.addPrediction(ride(2, 1))).toBeUndefined();
+    expect(pairs.addCompletion(done(3, 75))?.actualMinutes).toBe(25);
+  });
+
+  it('holds at most maxPending unmatched events, giving up the oldest and counting them', () => {
+    const pairs = new RidePairs({ ttlMs: 24 * HOUR, maxPending: 3 });
+    for (let i = 0; i < 5; i++) pairs.addPrediction(ride(i, i));
+    expect(pairs.pending.predictions).toBe(3);
+    expect(pairs.counts.evicted).toBe(2);
+    expect(pairs.addCompletion(done(0, 20))).toBeUndefined();
+    expect(pairs.addCompletion(done(4, 20))?.actualMinutes).toBe(16);
+  });
+
+  it('follows event time, not arrival: an old event does not move the watermark back', () => {
+    const pairs = new RidePairs({ ttlMs: HOUR, maxPending: 100 });
+    pairs.addCompletion(done(1, 90));
+    pairs.addPrediction(ride(2, 10));
+    expect(pairs.watermark).toBe(T0 + 90 * MIN);
+  });
+});
