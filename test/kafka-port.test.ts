@@ -403,6 +403,40 @@ describe.each(KafkaClientNames)('Kafka port consumer through %s', (name) => {
     expect(new Set(b.seen.map((s) => s.partition))).toEqual(new Set(owned(b)));
   });
 
+  // Three partitions: kafkajs's and @platformatic/kafka's own round-robin assignors split two topics' partition numbers
+  // between two members differently (A0 A2 B1 against A1 B0 B2).
+  it.each(name === 'platformatic' ? (['classic', 'consumer'] as const) : (['classic'] as const))(
+    "gives each member the same partitions of two topics with assignment 'co-partitioned' (%s protocol)",
+    async (groupProtocol) => {
+      const kafka = client(name);
+      const [left, right] = [await freshTopic(kafka, 3), await freshTopic(kafka, 3)];
+      const groupId = uniqueName('group');
+      const settings = { groupId, groupProtocol, assignment: 'co-partitioned' } as const;
+      const a = await member(kafka, left, settings);
+      const b = await member(kafka, left, settings);
+      for (const m of [a, b]) await m.consumer.subscribe(right, { fromBeginning: true });
+      await a.run();
+      await b.run();
+      const owned = (m: Member, topic: string) => [...(m.joins.at(-1)?.[topic] ?? [])].sort();
+      await waitFor(
+        () =>
+          owned(a, left).length + owned(b, left).length === 3 &&
+          owned(a, left).length > 0 &&
+          owned(b, left).length > 0,
+        60_000,
+        () => `a ${JSON.stringify(a.joins)}, b ${JSON.stringify(b.joins)}`,
+      );
+      await waitFor(
+        () => owned(a, right).length + owned(b, right).length === 3,
+        30_000,
+        () => `a ${JSON.stringify(a.joins)}, b ${JSON.stringify(b.joins)}`,
+      );
+      expect(owned(a, right)).toEqual(owned(a, left));
+      expect(owned(b, right)).toEqual(owned(b, left));
+      expect([...owned(a, left), ...owned(b, left)].sort()).toEqual([0, 1, 2]);
+    },
+  );
+
   it('hands over nothing after freezing past its session timeout until it has joined the group again', async () => {
     const kafka = client(name);
     const topic = await freshTopic(kafka, 2);

@@ -2,12 +2,14 @@
 // coordinator-unreachable.ts, which wraps one of its internals).
 import {
   type Admin,
+  AssignerProtocol,
   CompressionTypes,
   type Consumer,
   type EachBatchPayload,
   Kafka,
   type KafkaConfig,
   logLevel,
+  type PartitionAssigner,
   Partitioners,
   type Producer,
   type SASLOptions,
@@ -15,6 +17,7 @@ import {
 } from 'kafkajs';
 import { BrokerError, ConfigError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { CO_PARTITIONED_ASSIGNOR, coPartitionedAssignment } from '../common/co-partitioned-assignment.js';
 import { DEFAULT_MAX_WAIT_MS } from '../common/fetch-wait.js';
 import { sendPerPartition } from '../common/send-per-partition.js';
 import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from '../common/session-lease.js';
@@ -292,6 +295,7 @@ class KafkajsConsumer implements BatchConsumer {
       minBytes: settings.minBytes,
       maxWaitTimeInMs: settings.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
       allowAutoTopicCreation: false,
+      ...(settings.assignment === 'co-partitioned' ? { partitionAssigners: [coPartitionedAssigner] } : {}),
     });
     this.lease = new SessionLease(settings.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS);
     this.heartbeatIntervalMs = settings.heartbeatIntervalMs ?? KAFKAJS_HEARTBEAT_INTERVAL_MS;
@@ -388,6 +392,33 @@ class KafkajsConsumer implements BatchConsumer {
     return this.consumer.disconnect();
   }
 }
+
+/** coPartitionedAssignment in kafkajs's assigner shape (the group leader runs it). */
+const coPartitionedAssigner: PartitionAssigner = ({ cluster }) => ({
+  name: CO_PARTITIONED_ASSIGNOR,
+  version: 0,
+  async assign({ members, topics }) {
+    const counts = new Map(topics.map((topic) => [topic, cluster.findTopicPartitionMetadata(topic).length]));
+    const assignment = coPartitionedAssignment(
+      members.map((m) => m.memberId),
+      counts,
+    );
+    return [...assignment].map(([memberId, owned]) => ({
+      memberId,
+      memberAssignment: AssignerProtocol.MemberAssignment.encode({
+        version: 0,
+        assignment: Object.fromEntries(owned),
+        userData: Buffer.alloc(0),
+      }),
+    }));
+  },
+  protocol({ topics }) {
+    return {
+      name: CO_PARTITIONED_ASSIGNOR,
+      metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }),
+    };
+  },
+});
 
 function fetchedBatch(payload: EachBatchPayload, lease: SessionLease, beats: BatchHeartbeats): FetchedBatch {
   const { batch } = payload;

@@ -167,6 +167,12 @@ export interface ConsumerSettings {
    * refuses 'consumer' with a ConfigError; the coordinator owns session timeout and heartbeat interval there.
    */
   groupProtocol?: GroupProtocol;
+  /**
+   * 'co-partitioned': partition k of every subscribed topic goes to the same member, so a member joining topics keyed
+   * alike (same key, same partition count) holds both sides of each join (../common/co-partitioned-assignment.ts;
+   * under 'consumer', the coordinator's range assignor). Unset: the client's own assignor.
+   */
+  assignment?: 'co-partitioned';
 }
 
 /**
