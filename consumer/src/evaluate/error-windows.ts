@@ -23,6 +23,9 @@ interface OpenWindow {
   startMs: number;
   sums: ErrorSums;
   outOfRange: number;
+  /** The oldest prediction and completion offsets among its pairs: a restart reads again from there to rebuild it. */
+  oldestPrediction: bigint;
+  oldestCompletion: bigint;
 }
 
 /**
@@ -36,25 +39,43 @@ export class ErrorWindows {
   private closedBeforeMs = Number.NEGATIVE_INFINITY;
   private lateCount = 0;
 
-  constructor(settings: { windowMs: number; latenessMs: number }) {
+  /** `closedBeforeMs`: where windows were final at the last checkpoint (a restart publishes none of those again). */
+  constructor(settings: { windowMs: number; latenessMs: number; closedBeforeMs?: number }) {
     this.windowMs = settings.windowMs;
     this.latenessMs = settings.latenessMs;
+    this.closedBeforeMs = settings.closedBeforeMs ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /** Windows before this instant are final: published, or to be published with the next close. */
+  get closedBefore(): number {
+    return this.closedBeforeMs;
   }
 
   /** Adds a pair to its version's window; false when that window is already final (a late pair). */
   add(pair: RidePair): boolean {
-    const startMs = Math.floor(pair.dropoffMs / this.windowMs) * this.windowMs;
+    const { ride, outcome } = pair;
+    const startMs = Math.floor(outcome.dropoffMs / this.windowMs) * this.windowMs;
     if (startMs < this.closedBeforeMs) {
-      this.lateCount += 1;
+      // Both halves read before a restart: a pair of a window published then, not a late one.
+      if (!(ride.replayed && outcome.replayed)) this.lateCount += 1;
       return false;
     }
-    const { model, version } = pair.ride;
-    const key = `${version}\u0000${startMs}`;
+    const key = `${ride.version}\u0000${startMs}`;
     let window = this.open.get(key);
     if (window === undefined) {
-      window = { model, version, startMs, sums: new ErrorSums(), outOfRange: 0 };
+      window = {
+        model: ride.model,
+        version: ride.version,
+        startMs,
+        sums: new ErrorSums(),
+        outOfRange: 0,
+        oldestPrediction: ride.offset,
+        oldestCompletion: outcome.offset,
+      };
       this.open.set(key, window);
     }
+    if (ride.offset < window.oldestPrediction) window.oldestPrediction = ride.offset;
+    if (outcome.offset < window.oldestCompletion) window.oldestCompletion = outcome.offset;
     if (pair.actualMinutes < EVALUATED_MINUTES.min || pair.actualMinutes > EVALUATED_MINUTES.max) {
       window.outOfRange += 1;
     } else {
@@ -74,6 +95,17 @@ export class ErrorWindows {
     if (before <= this.closedBeforeMs) return [];
     this.closedBeforeMs = before;
     return this.take((w) => w.startMs < before);
+  }
+
+  /** The oldest prediction and completion offsets among the open windows' pairs (undefined when none is open). */
+  oldestOpen(): { prediction: bigint | undefined; completion: bigint | undefined } {
+    let prediction: bigint | undefined;
+    let completion: bigint | undefined;
+    for (const w of this.open.values()) {
+      if (prediction === undefined || w.oldestPrediction < prediction) prediction = w.oldestPrediction;
+      if (completion === undefined || w.oldestCompletion < completion) completion = w.oldestCompletion;
+    }
+    return { prediction, completion };
   }
 
   /** Every window still open, as it stands (at shutdown, or for a live view). */

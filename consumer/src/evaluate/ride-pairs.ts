@@ -1,5 +1,12 @@
+/** Where an event was read: its offset, and whether it was read before (a replay after a restart or a rebalance). */
+export interface ReadAt {
+  offset: bigint;
+  /** Read again after a restart or rebalance: it pairs as before, but counts nothing a second time. */
+  replayed: boolean;
+}
+
 /** A prediction as the evaluator keeps it until its ride completes. */
-export interface ScoredRide {
+export interface ScoredRide extends ReadAt {
   rideId: string;
   model: string;
   version: string;
@@ -9,7 +16,7 @@ export interface ScoredRide {
 }
 
 /** A ride's ground truth: when it ended. */
-export interface RideOutcome {
+export interface RideOutcome extends ReadAt {
   rideId: string;
   dropoffMs: number;
 }
@@ -17,8 +24,14 @@ export interface RideOutcome {
 /** A prediction with what happened. */
 export interface RidePair {
   ride: ScoredRide;
-  dropoffMs: number;
+  outcome: RideOutcome;
   actualMinutes: number;
+}
+
+interface Settled {
+  untilMs: number;
+  predictionOffset: bigint;
+  completionOffset: bigint;
 }
 
 export interface PairSettings {
@@ -26,6 +39,11 @@ export interface PairSettings {
   ttlMs: number;
   /** Unmatched predictions and completions held at most; past it the oldest held is given up (counted as evicted). */
   maxPending: number;
+  /**
+   * After a restart, the expiry cutoff reached before it: an event read then and older than this was given up and
+   * counted then, so reading it again gives it up without counting it again.
+   */
+  expiredBeforeMs?: number;
 }
 
 export interface PairCounts {
@@ -48,10 +66,17 @@ export interface PairCounts {
 export class RidePairs {
   private readonly predictions = new Map<string, ScoredRide>();
   private readonly completions = new Map<string, RideOutcome>();
-  /** Paired ride ids, with the event time after which they are forgotten: duplicates within it are recognised. */
-  private readonly settled = new Map<string, number>();
+  /**
+   * Paired rides, until a TTL past their later half: a duplicate within it is recognised. Their offsets are held
+   * too: a restart reads again from before both halves of every pair it remembers, so that neither half is read
+   * again alone, and waits as if it were unmatched.
+   */
+  private readonly settled = new Map<string, Settled>();
   private watermarkMs = Number.NEGATIVE_INFINITY;
   private sweptAtMs = Number.NEGATIVE_INFINITY;
+  /** Events older than this are given up: at the last sweep, or on arrival after it. */
+  private cutoffMs = Number.NEGATIVE_INFINITY;
+  private readonly countedBeforeMs: number;
   private readonly tally: PairCounts = {
     paired: 0,
     duplicates: 0,
@@ -64,38 +89,52 @@ export class RidePairs {
 
   constructor(settings: PairSettings) {
     this.settings = settings;
+    this.countedBeforeMs = settings.expiredBeforeMs ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /** The expiry cutoff so far (for the checkpoint: see PairSettings.expiredBeforeMs). */
+  get expiredBefore(): number {
+    return this.cutoffMs;
   }
 
   addPrediction(ride: ScoredRide): RidePair | undefined {
     this.observe(ride.pickupMs);
     if (this.settled.has(ride.rideId) || this.predictions.has(ride.rideId)) {
-      this.tally.duplicates += 1;
+      this.count('duplicates', ride);
       return undefined;
     }
     const outcome = this.completions.get(ride.rideId);
     if (outcome === undefined) {
+      if (ride.pickupMs < this.cutoffMs) {
+        this.expire('expiredPredictions', ride, ride.pickupMs);
+        return undefined;
+      }
       this.predictions.set(ride.rideId, ride);
       this.bound();
       return undefined;
     }
     this.completions.delete(ride.rideId);
-    return this.pair(ride, outcome.dropoffMs);
+    return this.pair(ride, outcome);
   }
 
   addCompletion(outcome: RideOutcome): RidePair | undefined {
     this.observe(outcome.dropoffMs);
     if (this.settled.has(outcome.rideId) || this.completions.has(outcome.rideId)) {
-      this.tally.duplicates += 1;
+      this.count('duplicates', outcome);
       return undefined;
     }
     const ride = this.predictions.get(outcome.rideId);
     if (ride === undefined) {
+      if (outcome.dropoffMs < this.cutoffMs) {
+        this.expire('expiredCompletions', outcome, outcome.dropoffMs);
+        return undefined;
+      }
       this.completions.set(outcome.rideId, outcome);
       this.bound();
       return undefined;
     }
     this.predictions.delete(outcome.rideId);
-    return this.pair(ride, outcome.dropoffMs);
+    return this.pair(ride, outcome);
   }
 
   /** The latest event time seen. */
@@ -111,10 +150,39 @@ export class RidePairs {
     return { ...this.tally };
   }
 
-  private pair(ride: ScoredRide, dropoffMs: number): RidePair {
-    this.tally.paired += 1;
-    this.settled.set(ride.rideId, Math.max(ride.pickupMs, dropoffMs) + this.settings.ttlMs);
-    return { ride, dropoffMs, actualMinutes: (dropoffMs - ride.pickupMs) / 60_000 };
+  /**
+   * The oldest prediction and completion offsets this join still holds, waiting or paired and remembered (undefined
+   * for an input of which it holds nothing): a restart must read again from there to hold the same.
+   */
+  oldestHeld(): { prediction: bigint | undefined; completion: bigint | undefined } {
+    // Waiting entries are kept in the order read, which within one partition is offset order.
+    let prediction = this.predictions.values().next().value?.offset;
+    let completion = this.completions.values().next().value?.offset;
+    for (const pair of this.settled.values()) {
+      if (prediction === undefined || pair.predictionOffset < prediction) prediction = pair.predictionOffset;
+      if (completion === undefined || pair.completionOffset < completion) completion = pair.completionOffset;
+    }
+    return { prediction, completion };
+  }
+
+  private pair(ride: ScoredRide, outcome: RideOutcome): RidePair {
+    // A pair is counted once: when its later half is read for the first time.
+    if (!(ride.replayed && outcome.replayed)) this.tally.paired += 1;
+    this.settled.set(ride.rideId, {
+      untilMs: Math.max(ride.pickupMs, outcome.dropoffMs) + this.settings.ttlMs,
+      predictionOffset: ride.offset,
+      completionOffset: outcome.offset,
+    });
+    return { ride, outcome, actualMinutes: (outcome.dropoffMs - ride.pickupMs) / 60_000 };
+  }
+
+  private count(what: keyof PairCounts, event: ReadAt): void {
+    if (!event.replayed) this.tally[what] += 1;
+  }
+
+  /** Counted unless it was read before a restart and already past the cutoff then (given up and counted then). */
+  private expire(what: 'expiredPredictions' | 'expiredCompletions', event: ReadAt, eventMs: number): void {
+    if (!(event.replayed && eventMs < this.countedBeforeMs)) this.tally[what] += 1;
   }
 
   private observe(eventMs: number): void {
@@ -127,27 +195,29 @@ export class RidePairs {
   private sweep(): void {
     this.sweptAtMs = this.watermarkMs;
     const cutoff = this.watermarkMs - this.settings.ttlMs;
+    this.cutoffMs = cutoff;
     for (const [id, ride] of this.predictions) {
       if (ride.pickupMs >= cutoff) continue;
       this.predictions.delete(id);
-      this.tally.expiredPredictions += 1;
+      this.expire('expiredPredictions', ride, ride.pickupMs);
     }
     for (const [id, outcome] of this.completions) {
       if (outcome.dropoffMs >= cutoff) continue;
       this.completions.delete(id);
-      this.tally.expiredCompletions += 1;
+      this.expire('expiredCompletions', outcome, outcome.dropoffMs);
     }
-    for (const [id, until] of this.settled) if (until < this.watermarkMs) this.settled.delete(id);
+    for (const [id, pair] of this.settled) if (pair.untilMs < this.watermarkMs) this.settled.delete(id);
   }
 
   /** Gives up the longest-held unmatched events past maxPending; forgets the oldest paired ids past it too. */
   private bound(): void {
     const { maxPending } = this.settings;
     while (this.predictions.size + this.completions.size > maxPending) {
-      const from = this.predictions.size >= this.completions.size ? this.predictions : this.completions;
-      const oldest = from.keys().next().value as string;
-      from.delete(oldest);
-      this.tally.evicted += 1;
+      const from: Map<string, ReadAt> =
+        this.predictions.size >= this.completions.size ? this.predictions : this.completions;
+      const [id, oldest] = from.entries().next().value as [string, ReadAt];
+      from.delete(id);
+      this.count('evicted', oldest);
     }
     while (this.settled.size > maxPending) this.settled.delete(this.settled.keys().next().value as string);
   }

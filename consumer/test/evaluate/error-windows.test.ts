@@ -6,17 +6,28 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const T0 = Date.UTC(2021, 1, 1, 8);
 
-function pair(version: string, dropoffMin: number, predicted: number, actual: number): RidePair {
+let offset = 0n;
+
+function pair(
+  version: string,
+  dropoffMin: number,
+  predicted: number,
+  actual: number,
+  replayed = false,
+): RidePair {
   const dropoffMs = T0 + dropoffMin * MIN;
+  const rideId = `${version}:${dropoffMin}:${predicted}`;
   return {
     ride: {
-      rideId: `${version}:${dropoffMin}:${predicted}`,
+      offset: offset++,
+      replayed,
+      rideId,
       model: 'ride-duration',
       version,
       predictedMinutes: predicted,
       pickupMs: dropoffMs - actual * MIN,
     },
-    dropoffMs,
+    outcome: { offset: offset++, replayed, rideId, dropoffMs },
     actualMinutes: actual,
   };
 }
@@ -56,5 +67,27 @@ describe('ErrorWindows', () => {
     windows.add(pair('1.0.0', 30, 10, 11));
     const [w] = windows.peek();
     expect(w).toMatchObject({ count: 1, outOfRange: 2, bias: -1 });
+  });
+
+  it('tells the oldest offsets its open windows were built from, so a restart reads again from there', () => {
+    const windows = new ErrorWindows({ windowMs: HOUR, latenessMs: 0 });
+    expect(windows.oldestOpen()).toEqual({ prediction: undefined, completion: undefined });
+    const early = pair('1.0.0', 10, 10, 12);
+    const later = pair('1.0.0', 70, 10, 12);
+    windows.add(later);
+    windows.add(early);
+    expect(windows.oldestOpen()).toEqual({ prediction: early.ride.offset, completion: early.outcome.offset });
+    windows.close(T0 + HOUR);
+    expect(windows.oldestOpen()).toEqual({ prediction: later.ride.offset, completion: later.outcome.offset });
+  });
+
+  it('after a restart publishes no window again that was final at the checkpoint, and counts its pairs as no late ones', () => {
+    const windows = new ErrorWindows({ windowMs: HOUR, latenessMs: 0, closedBeforeMs: T0 + HOUR });
+    expect(windows.add(pair('1.0.0', 30, 10, 12, true))).toBe(false);
+    expect(windows.late).toBe(0);
+    expect(windows.add(pair('1.0.0', 30, 10, 12))).toBe(false);
+    expect(windows.late).toBe(1);
+    expect(windows.add(pair('1.0.0', 65, 10, 12, true))).toBe(true);
+    expect(windows.close(T0 + HOUR).length).toBe(0);
   });
 });

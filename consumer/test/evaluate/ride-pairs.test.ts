@@ -5,14 +5,18 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const T0 = Date.UTC(2021, 1, 1, 8);
 
-const ride = (id: number, pickupMin: number, predicted = 12): ScoredRide => ({
+let offset = 0n;
+const read = (replayed: boolean) => ({ offset: offset++, replayed });
+const ride = (id: number, pickupMin: number, predicted = 12, replayed = false): ScoredRide => ({
+  ...read(replayed),
   rideId: `r:${id}`,
   model: 'ride-duration',
   version: '1.0.0',
   predictedMinutes: predicted,
   pickupMs: T0 + pickupMin * MIN,
 });
-const done = (id: number, dropoffMin: number): RideOutcome => ({
+const done = (id: number, dropoffMin: number, replayed = false): RideOutcome => ({
+  ...read(replayed),
   rideId: `r:${id}`,
   dropoffMs: T0 + dropoffMin * MIN,
 });
@@ -23,7 +27,10 @@ describe('RidePairs', () => {
     expect(pairs.addPrediction(ride(1, 0))).toBeUndefined();
     expect(pairs.addCompletion(done(1, 14))).toMatchObject({ actualMinutes: 14, ride: { rideId: 'r:1' } });
     expect(pairs.addCompletion(done(2, 20))).toBeUndefined();
-    expect(pairs.addPrediction(ride(2, 5))).toMatchObject({ actualMinutes: 15, dropoffMs: T0 + 20 * MIN });
+    expect(pairs.addPrediction(ride(2, 5))).toMatchObject({
+      actualMinutes: 15,
+      outcome: { dropoffMs: T0 + 20 * MIN },
+    });
     expect(pairs.pending).toEqual({ predictions: 0, completions: 0 });
     expect(pairs.counts.paired).toBe(2);
   });
@@ -67,5 +74,38 @@ describe('RidePairs', () => {
     pairs.addCompletion(done(1, 90));
     pairs.addPrediction(ride(2, 10));
     expect(pairs.watermark).toBe(T0 + 90 * MIN);
+  });
+
+  it('tells the oldest offsets it holds, waiting or paired, so that a restart reads neither half of a pair alone', () => {
+    const pairs = new RidePairs({ ttlMs: 2 * HOUR, maxPending: 100 });
+    expect(pairs.oldestHeld()).toEqual({ prediction: undefined, completion: undefined });
+    const first = ride(1, 0);
+    const second = ride(2, 1);
+    pairs.addPrediction(first);
+    pairs.addPrediction(second);
+    const other = done(3, 5);
+    pairs.addCompletion(other);
+    expect(pairs.oldestHeld()).toEqual({ prediction: first.offset, completion: other.offset });
+    const firstDone = done(1, 10);
+    pairs.addCompletion(firstDone);
+    // Ride 1 is paired: remembered (for duplicates) with both its offsets until a TTL past its drop-off.
+    expect(pairs.oldestHeld()).toEqual({ prediction: first.offset, completion: other.offset });
+    // Two hours on, everything before is given up or forgotten: only the new ride is held.
+    const later = ride(9, 200);
+    pairs.addPrediction(later);
+    expect(pairs.oldestHeld()).toEqual({ prediction: later.offset, completion: undefined });
+  });
+
+  it('pairs events read again after a restart as before, but counts nothing twice', () => {
+    // Before the restart, events older than 30 min were given up (and counted then).
+    const pairs = new RidePairs({ ttlMs: HOUR, maxPending: 100, expiredBeforeMs: T0 + 30 * MIN });
+    pairs.addPrediction(ride(1, 0, 12, true));
+    expect(pairs.addCompletion(done(1, 9, true))?.actualMinutes).toBe(9);
+    pairs.addPrediction(ride(2, 1, 12, true));
+    expect(pairs.addCompletion(done(2, 11))?.actualMinutes).toBe(10);
+    pairs.addPrediction(ride(2, 1, 12, true));
+    pairs.addPrediction(ride(3, 2, 12, true));
+    pairs.addPrediction(ride(4, 100));
+    expect(pairs.counts).toMatchObject({ paired: 1, duplicates: 0, expiredPredictions: 0 });
   });
 });
