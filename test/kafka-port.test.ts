@@ -150,7 +150,7 @@ describe.each(KafkaClientNames)('Kafka port through %s', (name) => {
     const committed = await first.begin();
     await committed.send([{ topic, messages: [{ key: 'c', value: 'committed', partition: 0 }] }]);
     await committed.sendOffsets(groupId, [
-      { topic: input, partition: 1, offset: '42' },
+      { topic: input, partition: 1, offset: '42', metadata: '{"streamTimeMs":1612137600000}' },
       { topic: input, partition: 0, offset: '7' },
     ]);
     await committed.commit();
@@ -166,6 +166,11 @@ describe.each(KafkaClientNames)('Kafka port through %s', (name) => {
       30_000,
       () => 'the transaction committed offsets 7 and 42 never showed',
     );
+    // The position's own note is kept with it; a partition committed without one reads back none.
+    const positions = await admin.committedPositions(groupId, input);
+    expect(positions.get(1)).toEqual({ offset: 42n, metadata: '{"streamTimeMs":1612137600000}' });
+    expect(positions.get(0)?.offset).toBe(7n);
+    expect(positions.get(0)?.metadata).toBeNull();
     const visible = await collectRecords(reader(), topic, { isolation: 'read_committed', quietMs: 1500 });
     expect(visible.map((r) => r.value?.toString())).toEqual(['committed']);
 

@@ -96,6 +96,7 @@ export { IdempotentProducer } from './kafka/idempotent-producer.js';
 export { createKafka } from './kafka/kafka-client.js';
 export {
   type BatchConsumer,
+  type CommittedPosition,
   type CompressionName,
   CompressionNames,
   type ConsumerEvents,

@@ -25,6 +25,7 @@ import { waitForLeaders } from '../common/wait-for-leaders.js';
 import { DEFAULT_RETRIES, retryWholeCall, type WholeCallRetry } from '../common/whole-call-retry.js';
 import type {
   BatchConsumer,
+  CommittedPosition,
   CompressionName,
   ConsumerEvents,
   ConsumerSettings,
@@ -194,11 +195,11 @@ class KafkajsTransactionalProducer implements TransactionalProducer {
   }
 }
 
-function byTopic(offsets: readonly PartitionOffset[]) {
-  const topics = new Map<string, { partition: number; offset: string }[]>();
-  for (const { topic, partition, offset } of offsets) {
+function byTopic(offsets: readonly CommittedPosition[]) {
+  const topics = new Map<string, { partition: number; offset: string; metadata?: string }[]>();
+  for (const { topic, partition, offset, metadata } of offsets) {
     const list = topics.get(topic) ?? [];
-    list.push({ partition, offset });
+    list.push(metadata === undefined ? { partition, offset } : { partition, offset, metadata });
     topics.set(topic, list);
   }
   return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
@@ -241,11 +242,24 @@ class KafkajsAdmin implements KafkaAdmin {
   }
 
   async committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>> {
+    const positions = await this.committedPositions(groupId, topic);
+    return new Map([...positions].map(([partition, { offset }]) => [partition, offset]));
+  }
+
+  async committedPositions(
+    groupId: string,
+    topic: string,
+  ): Promise<Map<number, { offset: bigint; metadata: string | null }>> {
     const [committed] = await retryWholeCall(
       () => this.admin.fetchOffsets({ groupId, topics: [topic] }),
       this.wholeRetry,
     );
-    return new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+    return new Map(
+      (committed?.partitions ?? []).map((p) => [
+        p.partition,
+        { offset: BigInt(p.offset), metadata: p.metadata || null },
+      ]),
+    );
   }
 
   async endOffsets(topic: string): Promise<Map<number, bigint>> {

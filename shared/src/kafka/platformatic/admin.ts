@@ -75,13 +75,26 @@ export class PlatformaticAdmin implements KafkaAdmin {
 
   /** Asks for every partition, so the broker answers -1 for those the group never committed. */
   async committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>> {
+    const positions = await this.committedPositions(groupId, topic);
+    return new Map([...positions].map(([partition, { offset }]) => [partition, offset]));
+  }
+
+  async committedPositions(
+    groupId: string,
+    topic: string,
+  ): Promise<Map<number, { offset: bigint; metadata: string | null }>> {
     const partitionIndexes = await this.partitions(topic);
     const [group] = await this.whole((admin) =>
       admin.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: topic, partitionIndexes }] }] }),
     );
     const answered = group?.topics.find((t) => t.name === topic)?.partitions ?? [];
-    const committed = new Map(answered.map((p) => [p.partitionIndex, p.committedOffset]));
-    return new Map(partitionIndexes.map((p) => [p, committed.get(p) ?? -1n]));
+    const committed = new Map(answered.map((p) => [p.partitionIndex, p]));
+    return new Map(
+      partitionIndexes.map((p) => {
+        const found = committed.get(p);
+        return [p, { offset: found?.committedOffset ?? -1n, metadata: found?.metadata || null }];
+      }),
+    );
   }
 
   /** Read committed, as kafkajs's admin reads them: the last stable offset (the high watermark when no transaction is open). */

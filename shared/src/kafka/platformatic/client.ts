@@ -15,9 +15,9 @@ import type { Logger } from '../../logger.js';
 import { type SendLayout, sendPerPartition } from '../common/send-per-partition.js';
 import { retryBackoffMs } from '../common/whole-call-retry.js';
 import type {
+  CommittedPosition,
   GroupMetadata,
   KafkaClient,
-  PartitionOffset,
   ProducerSettings,
   RecordProducer,
   SendOptions,
@@ -180,7 +180,7 @@ class PlatformaticTransactionalProducer implements TransactionalProducer {
   private async sendOffsets(
     txn: PlatformaticTransaction,
     groupId: string,
-    offsets: readonly PartitionOffset[],
+    offsets: readonly CommittedPosition[],
     member: GroupMetadata | undefined,
   ): Promise<void> {
     if (member !== undefined && member.groupId !== groupId)

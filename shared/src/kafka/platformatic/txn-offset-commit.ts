@@ -14,7 +14,7 @@ import {
 } from '@platformatic/kafka';
 import { BrokerError } from '../../errors.js';
 import { retryWholeCall, type WholeCallRetry } from '../common/whole-call-retry.js';
-import type { GroupMetadata, PartitionOffset } from '../port/kafka-port.js';
+import type { CommittedPosition, GroupMetadata } from '../port/kafka-port.js';
 import { retriable } from './errors.js';
 
 type Client = Producer<Buffer, Buffer, Buffer, Buffer>;
@@ -78,7 +78,7 @@ export class TxnOffsetCommitter {
    */
   commit(
     groupId: string,
-    offsets: readonly PartitionOffset[],
+    offsets: readonly CommittedPosition[],
     member: GroupMetadata | undefined,
   ): Promise<void> {
     const topics = byTopic(offsets);
@@ -166,12 +166,17 @@ export class TxnOffsetCommitter {
   }
 }
 
-/** The request's topics: each partition's next offset to consume; the leader epoch left unknown (-1). */
-function byTopic(offsets: readonly PartitionOffset[]): Topics {
+/** The request's topics: each partition's next offset to consume and its metadata; the leader epoch left unknown (-1). */
+function byTopic(offsets: readonly CommittedPosition[]): Topics {
   const topics = new Map<string, Topics[number]['partitions']>();
-  for (const { topic, partition, offset } of offsets) {
+  for (const { topic, partition, offset, metadata } of offsets) {
     const partitions = topics.get(topic) ?? [];
-    partitions.push({ partitionIndex: partition, committedOffset: BigInt(offset), committedLeaderEpoch: -1 });
+    partitions.push({
+      partitionIndex: partition,
+      committedOffset: BigInt(offset),
+      committedLeaderEpoch: -1,
+      committedMetadata: metadata ?? null,
+    });
     topics.set(topic, partitions);
   }
   return [...topics].map(([name, partitions]) => ({ name, partitions }));

@@ -53,6 +53,14 @@ export interface PartitionOffset {
   offset: string;
 }
 
+/**
+ * An offset committed inside a transaction, with the consumer's own note about that position: stored with the offset
+ * and read back by KafkaAdmin.committedPositions (Kafka Streams keeps a partition's stream time there).
+ */
+export interface CommittedPosition extends PartitionOffset {
+  metadata?: string;
+}
+
 export interface SendOptions {
   compression?: CompressionName;
 }
@@ -109,7 +117,7 @@ export interface Transaction {
    * the commit is stamped with its generation and member id and refused once the group moved past them; only a
    * client whose `supportsGroupMetadataFencing` is true honours it (kafkajs throws when given one).
    */
-  sendOffsets(groupId: string, offsets: readonly PartitionOffset[], member?: GroupMetadata): Promise<void>;
+  sendOffsets(groupId: string, offsets: readonly CommittedPosition[], member?: GroupMetadata): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -137,6 +145,14 @@ export interface KafkaAdmin {
   createTopics(specs: readonly TopicSpec[], timeoutMs?: number): Promise<boolean>;
   /** The group's committed offset per partition of `topic`; -1 where it has none. */
   committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>>;
+  /**
+   * The group's committed offset and its metadata per partition of `topic`: offset -1 where none was committed,
+   * metadata null where none was given (brokers keep that as '').
+   */
+  committedPositions(
+    groupId: string,
+    topic: string,
+  ): Promise<Map<number, { offset: bigint; metadata: string | null }>>;
   /** The end offset per partition of `topic` as a read_committed consumer sees it: the last stable offset (the high
    * watermark where no transaction is open). */
   endOffsets(topic: string): Promise<Map<number, bigint>>;
