@@ -52,6 +52,12 @@ export {
 export { type Cleanup, registerCleanup } from './exit-hooks.js';
 export { freePort } from './free-port.js';
 export { BATCH_SCORER_MAIN, runBatchScorer } from './programs/batch-scorer.js';
+export {
+  EVALUATOR_MAIN,
+  type EvaluatorOptions,
+  type EvaluatorProcess,
+  startEvaluator,
+} from './programs/evaluator.js';
 export { PRODUCER_MAIN, type ProducerOptions, startProducer } from './programs/producer-cli.js';
 export {
   STREAM_SCORER_MAIN,

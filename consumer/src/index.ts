@@ -1,4 +1,5 @@
 export { DEFAULT_MODEL_PATH } from './common/default-model-path.js';
+export { createHttpServer, type HealthState } from './common/http-server.js';
 export { type ConsumerConfig, loadConsumerConfig } from './stream/consumer-config.js';
 export { ConsumerMetrics } from './stream/consumer-metrics.js';
 export { deadLetter } from './stream/core/dead-letter.js';
@@ -11,5 +12,4 @@ export {
   type ProcessingGuarantee,
   ProcessingGuarantees,
 } from './stream/delivery/output-sink.js';
-export { createHttpServer, type HealthState } from './stream/http-server.js';
 export { ScoringConsumer, type ScoringConsumerOptions } from './stream/scoring-consumer.js';

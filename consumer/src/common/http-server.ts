@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { ConsumerMetrics } from './consumer-metrics.js';
+import type { Registry } from 'prom-client';
 
 export interface HealthState {
   /** In the consumer group with partitions assigned (or waiting for them) and a model loaded. */
@@ -8,8 +8,8 @@ export interface HealthState {
   details(): Record<string, unknown>;
 }
 
-/** /healthz (process alive), /readyz (in the group, model loaded), /metrics (Prometheus text). */
-export function createHttpServer(metrics: ConsumerMetrics, health: HealthState): FastifyInstance {
+/** /healthz (process alive), /readyz (in the group; the scorer: with a model loaded), /metrics (Prometheus text). */
+export function createHttpServer(metrics: { registry: Registry }, health: HealthState): FastifyInstance {
   const app = Fastify({ logger: false });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {

@@ -5,6 +5,10 @@ export interface ErrorFigures {
   mae: number;
   /** Mean of predicted − actual: negative when the model under-predicts. */
   bias: number;
+  /** The sums behind them, so that figures of several partitions or windows merge exactly. */
+  sumError: number;
+  sumAbsError: number;
+  sumSquaredError: number;
 }
 
 /**
@@ -38,6 +42,9 @@ export class ErrorSums {
       rmse: n === 0 ? Number.NaN : Math.sqrt(this.sumSq / n),
       mae: n === 0 ? Number.NaN : this.sumAbs / n,
       bias: n === 0 ? Number.NaN : this.sum / n,
+      sumError: this.sum,
+      sumAbsError: this.sumAbs,
+      sumSquaredError: this.sumSq,
     };
   }
 }

@@ -60,8 +60,11 @@ export interface PairCounts {
 
 /**
  * Joins predictions to completions by ride id, in either order: rides complete long after they are predicted, and
- * two topics arrive in no common order. Time is event time (the pickup and drop-off instants the events carry), so
- * the same events give the same pairs and the same expiries whenever and however fast they are read.
+ * two topics arrive in no common order. Time is event time (the pickup and drop-off instants the events carry), and
+ * it is the slower input's: a prediction is given up only once the completions have passed it by the TTL (its
+ * completion would have come), and a completion once the predictions have. So the same events give the same pairs
+ * and expiries however far one input runs ahead of the other, as after a restart, when each is read again in big
+ * batches.
  */
 export class RidePairs {
   private readonly predictions = new Map<string, ScoredRide>();
@@ -72,7 +75,9 @@ export class RidePairs {
    * again alone, and waits as if it were unmatched.
    */
   private readonly settled = new Map<string, Settled>();
-  private watermarkMs = Number.NEGATIVE_INFINITY;
+  /** How far each input has got: the latest pickup among predictions, drop-off among completions. */
+  private latestPickupMs = Number.NEGATIVE_INFINITY;
+  private latestDropoffMs = Number.NEGATIVE_INFINITY;
   private sweptAtMs = Number.NEGATIVE_INFINITY;
   /** Events older than this are given up: at the last sweep, or on arrival after it. */
   private cutoffMs = Number.NEGATIVE_INFINITY;
@@ -98,13 +103,14 @@ export class RidePairs {
   }
 
   addPrediction(ride: ScoredRide): RidePair | undefined {
-    this.observe(ride.pickupMs);
+    this.latestPickupMs = Math.max(this.latestPickupMs, ride.pickupMs);
+    this.advance();
     if (this.settled.has(ride.rideId) || this.predictions.has(ride.rideId)) {
       this.count('duplicates', ride);
       return undefined;
     }
     const outcome = this.completions.get(ride.rideId);
-    if (outcome === undefined) {
+    if (outcome === undefined || !this.pairable(ride, outcome)) {
       if (ride.pickupMs < this.cutoffMs) {
         this.expire('expiredPredictions', ride, ride.pickupMs);
         return undefined;
@@ -118,13 +124,14 @@ export class RidePairs {
   }
 
   addCompletion(outcome: RideOutcome): RidePair | undefined {
-    this.observe(outcome.dropoffMs);
+    this.latestDropoffMs = Math.max(this.latestDropoffMs, outcome.dropoffMs);
+    this.advance();
     if (this.settled.has(outcome.rideId) || this.completions.has(outcome.rideId)) {
       this.count('duplicates', outcome);
       return undefined;
     }
     const ride = this.predictions.get(outcome.rideId);
-    if (ride === undefined) {
+    if (ride === undefined || !this.pairable(ride, outcome)) {
       if (outcome.dropoffMs < this.cutoffMs) {
         this.expire('expiredCompletions', outcome, outcome.dropoffMs);
         return undefined;
@@ -137,9 +144,9 @@ export class RidePairs {
     return this.pair(ride, outcome);
   }
 
-  /** The latest event time seen. */
+  /** How far both inputs have got: the slower one's latest event time (-Infinity until both have one). */
   get watermark(): number {
-    return this.watermarkMs;
+    return Math.min(this.latestPickupMs, this.latestDropoffMs);
   }
 
   get pending(): { predictions: number; completions: number } {
@@ -165,6 +172,14 @@ export class RidePairs {
     return { prediction, completion };
   }
 
+  /**
+   * A ride completing more than the TTL after its pickup is not evaluated: decided by its two instants alone, so the
+   * same whatever was read when (a TTL-based expiry alone would depend on which input's batch came first).
+   */
+  private pairable(ride: ScoredRide, outcome: RideOutcome): boolean {
+    return outcome.dropoffMs - ride.pickupMs <= this.settings.ttlMs;
+  }
+
   private pair(ride: ScoredRide, outcome: RideOutcome): RidePair {
     // A pair is counted once: when its later half is read for the first time.
     if (!(ride.replayed && outcome.replayed)) this.tally.paired += 1;
@@ -185,16 +200,20 @@ export class RidePairs {
     if (!(event.replayed && eventMs < this.countedBeforeMs)) this.tally[what] += 1;
   }
 
-  private observe(eventMs: number): void {
-    if (!(eventMs > this.watermarkMs)) return;
-    this.watermarkMs = eventMs;
-    // A sweep visits everything held; one per tenth of the TTL keeps expiry within 10 % of it at a bounded cost.
-    if (eventMs - this.sweptAtMs >= this.settings.ttlMs / 10) this.sweep();
+  /**
+   * A sweep visits everything held: one per tenth of the TTL keeps expiry within 10 % of it at a bounded cost. Sweeps
+   * fall on a fixed grid of event time, so what is given up by a point in the stream does not depend on where the
+   * evaluator started reading.
+   */
+  private advance(): void {
+    const step = this.settings.ttlMs / 10;
+    const at = Math.floor(this.watermark / step) * step;
+    if (at > this.sweptAtMs) this.sweep(at);
   }
 
-  private sweep(): void {
-    this.sweptAtMs = this.watermarkMs;
-    const cutoff = this.watermarkMs - this.settings.ttlMs;
+  private sweep(at: number): void {
+    this.sweptAtMs = at;
+    const cutoff = Math.max(this.cutoffMs, at - this.settings.ttlMs);
     this.cutoffMs = cutoff;
     for (const [id, ride] of this.predictions) {
       if (ride.pickupMs >= cutoff) continue;
@@ -206,7 +225,7 @@ export class RidePairs {
       this.completions.delete(id);
       this.expire('expiredCompletions', outcome, outcome.dropoffMs);
     }
-    for (const [id, pair] of this.settled) if (pair.untilMs < this.watermarkMs) this.settled.delete(id);
+    for (const [id, pair] of this.settled) if (pair.untilMs < at) this.settled.delete(id);
   }
 
   /** Gives up the longest-held unmatched events past maxPending; forgets the oldest paired ids past it too. */

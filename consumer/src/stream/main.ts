@@ -11,10 +11,10 @@ import {
   routeProcessWarnings,
   Shutdown,
 } from '@ride/shared';
+import { createHttpServer } from '../common/http-server.js';
 import { watchModel } from '../common/model-watcher.js';
 import { loadConsumerConfig } from './consumer-config.js';
 import { ConsumerMetrics } from './consumer-metrics.js';
-import { createHttpServer } from './http-server.js';
 import { ScoringConsumer } from './scoring-consumer.js';
 
 async function main(): Promise<void> {

@@ -194,8 +194,9 @@ describe('PartitionJoin', () => {
     expect(parseCheckpoint(commits.prediction!.metadata)).toEqual({
       closedBeforeMs: null,
       readTo: '2',
-      // The first event swept: nothing before a TTL ahead of it is held.
-      expiredBeforeMs: T0 - SETTINGS.ttlMs,
+      // Swept on the sweep grid (a tenth of the TTL) once both inputs had an event.
+      expiredBeforeMs:
+        Math.floor((T0 + MIN) / (SETTINGS.ttlMs / 10)) * (SETTINGS.ttlMs / 10) - SETTINGS.ttlMs,
     });
   });
 

@@ -45,19 +45,32 @@ describe('RidePairs', () => {
     expect(pairs.counts).toMatchObject({ paired: 1, duplicates: 3 });
   });
 
-  it('gives up an unmatched side once event time is a TTL past it, and counts it', () => {
+  it('gives up an unmatched side once both inputs are a TTL past it, and counts it', () => {
     const pairs = new RidePairs({ ttlMs: HOUR, maxPending: 100 });
     pairs.addPrediction(ride(1, 0)); // never completes
     pairs.addCompletion(done(2, 15)); // its prediction never came
     pairs.addPrediction(ride(3, 50));
+    pairs.addCompletion(done(9, 55));
     expect(pairs.counts).toMatchObject({ expiredPredictions: 0, expiredCompletions: 0 });
-    pairs.addPrediction(ride(4, 70)); // event time now 70 min: ride 1 (0) is past the hour
+    pairs.addPrediction(ride(4, 70));
+    // Predictions are past ride 1 by more than the hour, but completions are not: its completion may still come.
+    expect(pairs.counts).toMatchObject({ expiredPredictions: 0, expiredCompletions: 0 });
+    pairs.addCompletion(done(8, 70));
     expect(pairs.counts).toMatchObject({ expiredPredictions: 1, expiredCompletions: 0 });
     pairs.addPrediction(ride(5, 80));
+    pairs.addCompletion(done(7, 80));
     expect(pairs.counts).toMatchObject({ expiredPredictions: 1, expiredCompletions: 1 });
-    // The expired completion's late prediction waits again rather than pairing with what was given up.
+    // The expired completion's late prediction is given up on arrival rather than held.
     expect(pairs.addPrediction(ride(2, 1))).toBeUndefined();
+    expect(pairs.counts.expiredPredictions).toBe(2);
     expect(pairs.addCompletion(done(3, 75))?.actualMinutes).toBe(25);
+  });
+
+  it('holds every prediction while the completions lag, however far the predictions run ahead', () => {
+    const pairs = new RidePairs({ ttlMs: HOUR, maxPending: 1000 });
+    for (let i = 0; i < 100; i++) pairs.addPrediction(ride(i, i * 10)); // 16 h of predictions first
+    for (let i = 0; i < 100; i++) expect(pairs.addCompletion(done(i, i * 10 + 12))?.actualMinutes).toBe(12);
+    expect(pairs.counts).toMatchObject({ paired: 100, expiredPredictions: 0, expiredCompletions: 0 });
   });
 
   it('holds at most maxPending unmatched events, giving up the oldest and counting them', () => {
@@ -69,10 +82,13 @@ describe('RidePairs', () => {
     expect(pairs.addCompletion(done(4, 20))?.actualMinutes).toBe(16);
   });
 
-  it('follows event time, not arrival: an old event does not move the watermark back', () => {
+  it("follows the slower input's event time, and an old event does not move it back", () => {
     const pairs = new RidePairs({ ttlMs: HOUR, maxPending: 100 });
     pairs.addCompletion(done(1, 90));
-    pairs.addPrediction(ride(2, 10));
+    expect(pairs.watermark).toBe(Number.NEGATIVE_INFINITY);
+    pairs.addPrediction(ride(2, 100));
+    expect(pairs.watermark).toBe(T0 + 90 * MIN);
+    pairs.addCompletion(done(3, 20));
     expect(pairs.watermark).toBe(T0 + 90 * MIN);
   });
 
@@ -92,20 +108,41 @@ describe('RidePairs', () => {
     expect(pairs.oldestHeld()).toEqual({ prediction: first.offset, completion: other.offset });
     // Two hours on, everything before is given up or forgotten: only the new ride is held.
     const later = ride(9, 200);
+    const laterDone = done(10, 200);
     pairs.addPrediction(later);
-    expect(pairs.oldestHeld()).toEqual({ prediction: later.offset, completion: undefined });
+    pairs.addCompletion(laterDone);
+    expect(pairs.oldestHeld()).toEqual({ prediction: later.offset, completion: laterDone.offset });
   });
 
   it('pairs events read again after a restart as before, but counts nothing twice', () => {
     // Before the restart, events older than 30 min were given up (and counted then).
     const pairs = new RidePairs({ ttlMs: HOUR, maxPending: 100, expiredBeforeMs: T0 + 30 * MIN });
-    pairs.addPrediction(ride(1, 0, 12, true));
-    expect(pairs.addCompletion(done(1, 9, true))?.actualMinutes).toBe(9);
-    pairs.addPrediction(ride(2, 1, 12, true));
-    expect(pairs.addCompletion(done(2, 11))?.actualMinutes).toBe(10);
-    pairs.addPrediction(ride(2, 1, 12, true));
-    pairs.addPrediction(ride(3, 2, 12, true));
+    pairs.addPrediction(ride(1, 40, 12, true));
+    expect(pairs.addCompletion(done(1, 49, true))?.actualMinutes).toBe(9);
+    pairs.addPrediction(ride(2, 41, 12, true));
+    expect(pairs.addCompletion(done(2, 51))?.actualMinutes).toBe(10);
+    pairs.addPrediction(ride(2, 41, 12, true));
+    // Given up before the restart: held again, and given up again without being counted again.
+    pairs.addPrediction(ride(3, 20, 12, true));
     pairs.addPrediction(ride(4, 100));
-    expect(pairs.counts).toMatchObject({ paired: 1, duplicates: 0, expiredPredictions: 0 });
+    pairs.addCompletion(done(5, 100));
+    expect(pairs.counts).toMatchObject({
+      paired: 1,
+      duplicates: 0,
+      expiredPredictions: 0,
+      expiredCompletions: 0,
+    });
+    pairs.addPrediction(ride(6, 200));
+    pairs.addCompletion(done(7, 200));
+    expect(pairs.counts).toMatchObject({ expiredPredictions: 1, expiredCompletions: 1 });
+  });
+
+  it('does not pair a ride completing more than the TTL after its pickup: both halves are given up', () => {
+    const pairs = new RidePairs({ ttlMs: HOUR, maxPending: 100 });
+    pairs.addPrediction(ride(1, 0));
+    expect(pairs.addCompletion(done(1, 61))).toBeUndefined();
+    pairs.addPrediction(ride(2, 200));
+    pairs.addCompletion(done(3, 200));
+    expect(pairs.counts).toMatchObject({ paired: 0, expiredPredictions: 1, expiredCompletions: 1 });
   });
 });

@@ -14,8 +14,9 @@ import {
   type WireFormat,
 } from '@ride/shared';
 import type { ModelScorer } from '@ride/shared/model';
+import { headerString } from '../../common/header-string.js';
 import { deadLetter } from './dead-letter.js';
-import { headerString, type InputMessage, type RecordSource } from './input-message.js';
+import type { InputMessage, RecordSource } from './input-message.js';
 
 type Scorer = Pick<ModelScorer, 'score' | 'name' | 'version'>;
 
