@@ -96,11 +96,6 @@ describe('evaluator: live error from ground truth', () => {
     expect(second.run.child.exitCode).toBeNull();
 
     // Each window of each partition published once, though the first evaluator died with some open.
-    if (process.env.DBG)
-      console.log(
-        'PUB',
-        JSON.stringify(published.map((p) => [p.value.partition, p.value.window_start, p.value.count])),
-      );
     const keys = published.map((p) => p.key);
     expect(new Set(keys).size).toBe(keys.length);
     expect(published.length).toBeGreaterThan(6 * 24);

@@ -40,7 +40,8 @@ describe.each(['avro', 'json'])('producer CLI --completions (%s)', (format) => {
     const completed = await collectRecords(kafka, completions, { count: dropoffs.size, quietMs: 1000 });
 
     const ridePartition = new Map<string, number>();
-    for (const r of rides) ridePartition.set(decodeRide(r.value, r.headers['content-type']).rideId, r.partition);
+    for (const r of rides)
+      ridePartition.set(decodeRide(r.value, r.headers['content-type']).rideId, r.partition);
     expect(ridePartition.size).toBe(RIDES);
 
     expect(completed.length).toBe(dropoffs.size);
