@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .data import MAX_DURATION_MIN, MIN_DURATION_MIN, TripFile, sha256_file
-from .native_model import UNKNOWN_BOROUGH, NativeModel
+from .native_model import BoroughCodes
 from .parity import PARITY_TOLERANCE_MIN
 
 TIME_ZONE = "America/New_York"
@@ -43,15 +43,26 @@ def _libraries() -> dict[str, str]:
     return {"python": platform.python_version(), **{lib: package_version(lib) for lib in LIBRARIES}}
 
 
-def build_metadata(*, name, version, files, zones: pd.DataFrame, model: NativeModel, training, scores, baseline,
-                   parity, io, model_sha256, model_bytes) -> dict:
+def _metrics(scores: dict, baseline: dict) -> dict:
+    return {
+        **{f"{part}_{figure}": round(scores[part][figure], 4)
+           for figure in ("rmse", "mae") for part in ("train", "validation")},
+        **{f"{part}_bias": round(scores[part]["bias"], 4) for part in ("train", "validation")},
+        "baseline_train_rmse": round(baseline["train_rmse"], 4),
+        "baseline_validation_rmse": round(baseline["validation_rmse"], 4),
+        "baseline_algorithm": "DictVectorizer(PU_DO, trip_distance) + LinearRegression",
+    }
+
+
+def build_metadata(*, name, version, algorithm: str, derived_in_graph: list[dict], files, zones: pd.DataFrame,
+                   boroughs: BoroughCodes, training, scores, baseline, drift_reference, parity, io, model_sha256,
+                   model_bytes) -> dict:
     zones_path: Path = files["zones"]
     return {
         "name": name,
         "version": version,
         "created_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-        "algorithm": "LightGBM gradient-boosted trees (L2) on zone ids, zone boroughs, distance, pickup hour and "
-                     "day of week; borough lookup and casts are inside the ONNX graph",
+        "algorithm": algorithm,
         "target": {"name": "duration", "unit": "minutes",
                    "definition": "lpep_dropoff_datetime - lpep_pickup_datetime",
                    "cleaning": f"keep {MIN_DURATION_MIN:g} <= duration <= {MAX_DURATION_MIN:g}",
@@ -60,27 +71,17 @@ def build_metadata(*, name, version, files, zones: pd.DataFrame, model: NativeMo
         "validation": _file_entry(files["validation"]),
         "zone_lookup": {"file": zones_path.name, "sha256": sha256_file(zones_path), "rows": len(zones)},
         "features": FEATURES,
-        "derived_in_graph": [
-            {"name": f"{side}_borough",
-             "description": f"{side}LocationID -> index of its borough in `boroughs`, {UNKNOWN_BOROUGH} if unknown"}
-            for side in ("PU", "DO")
-        ],
-        "boroughs": list(model.boroughs.names),
+        "derived_in_graph": derived_in_graph,
+        "boroughs": list(boroughs.names),
         "inputs": io["inputs"],
         "outputs": io["outputs"],
         "zones": [int(z) for z in zones["LocationID"]],
         # Aligned with `zones`: the borough index the graph looks up for each id (also what bench_model.py loads).
-        "zone_borough_codes": [model.boroughs.by_location[int(z)] for z in zones["LocationID"]],
+        "zone_borough_codes": [boroughs.by_location[int(z)] for z in zones["LocationID"]],
         "time_zone": TIME_ZONE,
-        "metrics": {
-            "train_rmse": round(scores["train"]["rmse"], 4),
-            "validation_rmse": round(scores["validation"]["rmse"], 4),
-            "train_mae": round(scores["train"]["mae"], 4),
-            "validation_mae": round(scores["validation"]["mae"], 4),
-            "baseline_train_rmse": round(baseline["train_rmse"], 4),
-            "baseline_validation_rmse": round(baseline["validation_rmse"], 4),
-            "baseline_algorithm": "DictVectorizer(PU_DO, trip_distance) + LinearRegression",
-        },
+        "metrics": _metrics(scores, baseline),
+        # The training rows' feature distributions, for drift checks on live traffic (pipeline/drift_reference.py).
+        "drift_reference": drift_reference,
         "parity": {"tolerance_minutes": PARITY_TOLERANCE_MIN, **parity},
         "training_details": training,
         "library_versions": _libraries(),
@@ -88,3 +89,17 @@ def build_metadata(*, name, version, files, zones: pd.DataFrame, model: NativeMo
         "model_bytes": model_bytes,
         "model_sha256": model_sha256,
     }
+
+
+def with_drift_reference(metadata: dict, reference: dict) -> dict:
+    """The same metadata with `drift_reference` set, placed after `metrics` where build_metadata puts it."""
+    if "drift_reference" in metadata:
+        return {**metadata, "drift_reference": reference}
+    out = {}
+    for key, value in metadata.items():
+        out[key] = value
+        if key == "metrics":
+            out["drift_reference"] = reference
+    if "drift_reference" not in out:
+        out["drift_reference"] = reference
+    return out
