@@ -1,10 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { parse } from 'yaml';
-import { KAFKA_IMAGE, REPO_ROOT } from '../../harness/index.js';
+import {
+  KAFKA_IMAGE,
+  REPO_ROOT,
+  type RunResult,
+  resolveKafkaJars,
+  runToExit,
+  uniqueName,
+} from '../../harness/index.js';
 import {
   COMPOSE_FILE,
   checkCompose,
@@ -13,6 +20,7 @@ import {
   schemaProblems,
 } from '../../scripts/check-compose.js';
 import { DASHBOARD_FILE, dashboardQueries } from '../support/dashboard-queries.js';
+import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
 
 const deployFile = (path: string) => parse(readFileSync(join(REPO_ROOT, 'deploy', path), 'utf8'));
 
@@ -22,6 +30,33 @@ const COMPOSE_CHECK_DIR = join(REPO_ROOT, 'deploy/compose-check');
 const COMPOSE_CHECK_BIN = join(REPO_ROOT, '.cache/tools/compose-check');
 const hasGo = spawnSync('go', ['version']).status === 0;
 const goEnv = { ...process.env, GOFLAGS: '-buildvcs=false' };
+
+// biome-ignore lint/suspicious/noExplicitAny: compose services as parsed
+type Service = any;
+const env = (s: Service): Record<string, string> =>
+  Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
+
+/**
+ * The compose `topics` step: deploy/kafka/create-topics.sh with its service's environment and `over` it, against
+ * the integration broker, its kafka-topics.sh being the harness's Kafka jars (the apache/kafka image's own tool).
+ */
+async function runTopicsStep(over: Record<string, string>): Promise<RunResult> {
+  const home = mkdtempSync(join(tmpdir(), 'kafka-home-'));
+  onTestFinished(() => rmSync(home, { recursive: true, force: true }));
+  const tool = join(home, 'bin', 'kafka-topics.sh');
+  mkdirSync(join(home, 'bin'));
+  const libs = await resolveKafkaJars();
+  writeFileSync(
+    tool,
+    `#!/usr/bin/env bash\nexec java -cp '${libs}/*' org.apache.kafka.tools.TopicCommand "$@"\n`,
+  );
+  chmodSync(tool, 0o755);
+  const topics = readCompose().services.topics as Service;
+  const script = String(topics.volumes[0]).split(':')[0]!;
+  return runToExit('bash', [join(REPO_ROOT, script)], {
+    env: { ...process.env, ...env(topics), KAFKA_HOME: home, ...over },
+  });
+}
 
 describe('docker-compose.yml, statically (test/containers runs its own services)', () => {
   it('conforms to the compose-spec schema and the stack rules', () => {
@@ -39,7 +74,9 @@ describe('docker-compose.yml, statically (test/containers runs its own services)
       expect(build.status, build.stderr).toBe(0);
       const run = spawnSync(COMPOSE_CHECK_BIN, [COMPOSE_FILE], { encoding: 'utf8' });
       expect(run.status, run.stderr).toBe(0);
-      expect(run.stdout).toContain('services [consumer data grafana kafka producer prometheus topics web]');
+      expect(run.stdout).toContain(
+        'services [consumer data evaluator grafana kafka producer prometheus topics web]',
+      );
 
       const dir = mkdtempSync(join(tmpdir(), 'compose-check-'));
       try {
@@ -100,4 +137,84 @@ describe('docker-compose.yml, statically (test/containers runs its own services)
     expect(queries.find((q) => q.panel === 'Model serving')?.expr).toContain('ride_model_info');
     expect(queries.some((q) => q.expr.startsWith('histogram_quantile(0.99'))).toBe(true);
   });
+  it('runs the evaluator from the consumer image: its command, port, health check, stop and restart', () => {
+    const { services } = readCompose();
+    const evaluator = services.evaluator as Service;
+    const consumer = services.consumer as Service;
+    // The consumer image, built as the consumer service builds it; the consumer package's ride-evaluator program.
+    expect(evaluator.image).toBe(consumer.image);
+    expect(evaluator.build).toEqual(consumer.build);
+    const bin = JSON.parse(readFileSync(join(REPO_ROOT, 'consumer/package.json'), 'utf8')).bin[
+      'ride-evaluator'
+    ];
+    expect(evaluator.command).toEqual(['node', join('consumer', bin)]);
+    // One port everywhere: the one it listens on (the image's ENV says the scorer's 8080), exposes and is asked on.
+    const port = env(evaluator).HTTP_PORT;
+    expect(port).toBe('8082');
+    expect(evaluator.expose).toEqual([port]);
+    expect(evaluator.ports).toBeUndefined();
+    const probe = evaluator.healthcheck.test.join(' ');
+    expect(probe).toContain(`http://127.0.0.1:${port}/healthz`);
+    expect(evaluator.healthcheck).toMatchObject({ interval: '10s', retries: 3 });
+    // Started once the topics exist, as the consumer; a stop outlasts its 25 s shutdown; restarted after a crash.
+    expect(evaluator.depends_on).toEqual(consumer.depends_on);
+    expect(evaluator.depends_on).toEqual({ topics: { condition: 'service_completed_successfully' } });
+    expect(Number.parseInt(evaluator.stop_grace_period, 10)).toBeGreaterThan(25);
+    expect(evaluator).toMatchObject({ init: true, restart: 'unless-stopped' });
+  });
+
+  it("joins what the stack writes: the scorer's predictions and the producer's completions, both created by the topics step", () => {
+    const { services } = readCompose();
+    const topics = env(services.topics);
+    const evaluator = env(services.evaluator);
+    const producer = services.producer as Service;
+    expect(producer.command).toContain('--completions');
+    expect(env(producer).COMPLETIONS_TOPIC).toBe(topics.COMPLETIONS_TOPIC);
+    expect(evaluator).toMatchObject({
+      PREDICTIONS_TOPIC: topics.PREDICTIONS_TOPIC,
+      COMPLETIONS_TOPIC: topics.COMPLETIONS_TOPIC,
+      EVALUATIONS_TOPIC: topics.EVALUATIONS_TOPIC,
+    });
+    // The consumer writes its default predictions topic: the one the topics step names.
+    expect(env(services.consumer).PREDICTIONS_TOPIC ?? 'ride-predictions').toBe(topics.PREDICTIONS_TOPIC);
+  });
+
+  it('creates every topic with one partition count, so predictions and completions are co-partitioned', async () => {
+    const base = uniqueName('compose-topics');
+    const names = {
+      RIDES_TOPIC: `${base}.rides`,
+      PREDICTIONS_TOPIC: `${base}.predictions`,
+      DLQ_TOPIC: `${base}.dlq`,
+      COMPLETIONS_TOPIC: `${base}.completions`,
+      EVALUATIONS_TOPIC: `${base}.evaluations`,
+    };
+    const run = await runTopicsStep({ KAFKA_BROKERS: inject('kafkaBrokers').join(','), ...names });
+    expect(run.code, run.output).toBe(0);
+    const admin = disconnectAfterTest(testKafka().admin());
+    await admin.connect();
+    const partitions = Number(env(readCompose().services.topics).TOPIC_PARTITIONS);
+    for (const topic of Object.values(names))
+      expect((await admin.partitionLeaders(topic)).size, topic).toBe(partitions);
+  }, 120_000);
+
+  it('stops the stack at the topics step when the completions topic exists with another partition count', async () => {
+    const base = uniqueName('compose-mismatch');
+    const completions = `${base}.completions`;
+    const admin = disconnectAfterTest(testKafka().admin());
+    await admin.connect();
+    await admin.createTopics([{ topic: completions, numPartitions: 3, replicationFactor: 1 }]);
+    const run = await runTopicsStep({
+      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+      RIDES_TOPIC: `${base}.rides`,
+      PREDICTIONS_TOPIC: `${base}.predictions`,
+      DLQ_TOPIC: `${base}.dlq`,
+      COMPLETIONS_TOPIC: completions,
+      EVALUATIONS_TOPIC: `${base}.evaluations`,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `${base}.predictions has 6 partitions and ${completions} 3: the evaluator joins them by partition number`,
+    );
+    expect(run.stderr).toMatch(/Delete the newer one and run again with TOPIC_PARTITIONS=6/);
+  }, 120_000);
 });
