@@ -154,7 +154,7 @@ export class BatchHandler {
 
   private finished(partition: number, scored: ScoredChunk): void {
     this.options.supervisor.progressed(partition);
-    this.options.metrics.recordBatch(scored.outcome, scored.size, scored.version, Date.now());
+    this.options.metrics.recordBatch(scored.outcome, scored.size, scored.drift, Date.now());
     const { outcome } = scored;
     this.log.debug(
       {

@@ -59,6 +59,18 @@ export interface ConsumerConfig {
   modelSource: ModelSourceSettings;
   /** Shadow scoring: SHADOW_MODEL_PATH (same forms and cache as MODEL_PATH) written to SHADOW_TOPIC; off when unset. */
   shadow?: { source: ModelSourceSettings; topic: string };
+  /** Canary: CANARY_MODEL_PATH answers CANARY_SHARE of the ride ids, rolled back on its live error; off when unset. */
+  canary?: CanaryConfig;
+}
+
+export interface CanaryConfig {
+  source: ModelSourceSettings;
+  share: number;
+  marginMinutes: number;
+  minPairs: number;
+  maxFailures: number;
+  /** Where the evaluator publishes its windows, and the canary its rollbacks. */
+  evaluationsTopic: string;
 }
 
 /** Every setting the consumer reads, validated at once; see the README's configuration table. */
@@ -115,6 +127,8 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
     }
     config.shadow = { source: { ...config.modelSource, location: shadowPath }, topic: shadowTopic };
   }
+  const canary = readCanaryConfig(r, config);
+  if (canary !== undefined) config.canary = canary;
   if (config.groupProtocol === 'consumer' && config.kafka.client !== 'platformatic') {
     r.problems.push(
       `GROUP_PROTOCOL=consumer (KIP-848) needs KAFKA_CLIENT=platformatic: ${config.kafka.client} speaks only the classic protocol`,
@@ -122,4 +136,37 @@ export function loadConsumerConfig(env: Env, flags: Env = {}): ConsumerConfig {
   }
   r.finish();
   return Object.freeze(config);
+}
+
+function readCanaryConfig(r: EnvReader, config: ConsumerConfig): CanaryConfig | undefined {
+  const path = r.optionalString('CANARY_MODEL_PATH');
+  const settings: CanaryConfig = {
+    source: { ...config.modelSource, location: path ?? '' },
+    share: r.number('CANARY_SHARE', 0.1, { min: 0, max: 1 }),
+    marginMinutes: r.number('CANARY_MARGIN_MINUTES', 0.5, { min: 0 }),
+    minPairs: r.int('CANARY_MIN_PAIRS', 500, { min: 1 }),
+    maxFailures: r.int('CANARY_MAX_FAILURES', 10, { min: 0 }),
+    evaluationsTopic: r.string('EVALUATIONS_TOPIC', 'ride-evaluations'),
+  };
+  if (path === undefined) return undefined;
+  if (path.startsWith('models:/') && config.modelSource.mlflowTrackingUri === undefined) {
+    r.problems.push(`CANARY_MODEL_PATH=${path} is an MLflow reference: set MLFLOW_TRACKING_URI`);
+  }
+  if (settings.share === 0 || settings.share === 1) {
+    r.problems.push(
+      `CANARY_SHARE=${settings.share} leaves no split: give the candidate a share between 0 and 1 (e.g. 0.2), or promote it`,
+    );
+  }
+  if (config.shadow !== undefined) {
+    r.problems.push(
+      'CANARY_MODEL_PATH and SHADOW_MODEL_PATH together: run one candidate at a time (unset one)',
+    );
+  }
+  const taken = [config.topics.predictions, config.topics.rides, config.topics.deadLetters];
+  if (taken.includes(settings.evaluationsTopic)) {
+    r.problems.push(
+      `EVALUATIONS_TOPIC=${settings.evaluationsTopic} must differ from the rides, predictions and dead-letter topics`,
+    );
+  }
+  return settings;
 }

@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { createModelMetrics } from '../common/model-metrics.js';
+import { createCanaryMetrics } from './canary/canary-metrics.js';
 import type { BatchOutcome } from './core/process-batch.js';
+import { type DriftCounts, DriftMetrics } from './drift/drift-metrics.js';
 
 /** The consumer's Prometheus metrics, on a registry of its own (no global state). */
 export class ConsumerMetrics {
@@ -84,13 +86,18 @@ export class ConsumerMetrics {
   private readonly model = createModelMetrics(this.registry);
   readonly modelInfo = this.model.modelInfo;
   readonly modelSwaps = this.model.modelSwaps;
+  readonly canary = createCanaryMetrics(this.registry);
+  private readonly drift = new DriftMetrics(this.registry);
 
   /** A chunk's outcome, once the broker acknowledged its outputs at `ackedAt` (epoch ms). */
-  recordBatch(outcome: BatchOutcome, size: number, modelVersion: string, ackedAt: number): void {
+  recordBatch(outcome: BatchOutcome, size: number, drift: readonly DriftCounts[], ackedAt: number): void {
     this.eventsIn.inc(size);
     this.batchSize.observe(size);
     this.scoringSeconds.observe(outcome.scoringMs / 1000);
-    this.predictionsOut.inc({ model_version: modelVersion }, outcome.predictions.length);
+    for (const [version, rides] of outcome.answeredBy) {
+      this.predictionsOut.inc({ model_version: version }, rides.length);
+    }
+    for (const counts of drift) this.drift.record(counts);
     for (const [reason, count] of outcome.reasons) this.deadLetters.inc({ reason }, count);
     for (const ts of outcome.recordTimestamps) this.latencySeconds.observe((ackedAt - ts) / 1000);
     const { shadow } = outcome;

@@ -11,10 +11,14 @@ import {
   routeProcessWarnings,
   Shutdown,
 } from '@ride/shared';
+import { validateModel } from '@ride/shared/model';
 import { createHttpServer } from '../common/http-server.js';
 import { watchModel } from '../common/model-watcher.js';
+import { Canary } from './canary/canary.js';
+import { EvaluationFollower } from './canary/evaluation-follower.js';
 import { loadConsumerConfig } from './consumer-config.js';
 import { ConsumerMetrics } from './consumer-metrics.js';
+import { checkDriftReference } from './drift/feature-bins.js';
 import { ScoringConsumer } from './scoring-consumer.js';
 
 async function main(): Promise<void> {
@@ -29,6 +33,7 @@ async function main(): Promise<void> {
   // The watcher follows MODEL_PATH (folder, URL or models:/ alias) and swaps models between batches.
   const watcher = await watchModel(config.modelSource, { threads: config.onnxThreads, logger, metrics });
   const scorer = () => watcher.current;
+  checkDriftReference(scorer().metadata, scorer().dir);
   shutdown.add('model', async () => {
     await watcher.stop();
     await scorer().close();
@@ -57,6 +62,42 @@ async function main(): Promise<void> {
     await ensureTopics(kafka, config.topics, logger, extra);
   }
 
+  let canary: Canary | undefined;
+  if (config.canary !== undefined) {
+    const settings = config.canary;
+    const candidate = await watchModel(settings.source, {
+      threads: config.onnxThreads,
+      logger: logger.child({ canary: true }),
+    });
+    // A candidate of another model, or one that cannot score, stops the start like a bad MODEL_PATH.
+    await validateModel(candidate.current, scorer().name);
+    checkDriftReference(candidate.current.metadata, candidate.current.dir);
+    shutdown.add('canary model', async () => {
+      await candidate.stop();
+      await candidate.current.close();
+    });
+    let follower: EvaluationFollower | undefined;
+    canary = new Canary({
+      settings,
+      champion: scorer,
+      candidate: () => candidate.current,
+      publish: (decision) => follower?.publish(decision) ?? Promise.resolve(),
+      metrics: metrics.canary,
+      logger,
+    });
+    follower = new EvaluationFollower({
+      client: kafka,
+      topic: settings.evaluationsTopic,
+      predictionsTopic: config.topics.predictions,
+      groupId: config.groupId,
+      canary,
+      logger,
+    });
+    shutdown.add('evaluation follower', () => follower.stop());
+    // Decisions already made (a rollback before this member started) apply before the first ride.
+    await follower.start(config.sessionTimeoutMs);
+  }
+
   const catalog = await openSchemaCatalog(config.schemaRegistryUrl, {
     'ride-prediction':
       shadow === undefined ? [config.topics.predictions] : [config.topics.predictions, shadow.topic],
@@ -68,6 +109,7 @@ async function main(): Promise<void> {
     catalog,
     scorer,
     shadow: shadow && { scorer: () => shadow.watcher.current, topic: shadow.topic },
+    canary,
     metrics,
     logger,
     // A consumer its client and our supervision gave up on consumes nothing: exit, let the process supervisor restart it.

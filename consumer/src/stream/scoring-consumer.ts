@@ -12,6 +12,7 @@ import type {
 import { retryBudgetMs } from '@ride/shared';
 import type { ModelScorer } from '@ride/shared/model';
 import { BatchHandler } from './batch-handler.js';
+import type { Canary } from './canary/canary.js';
 import type { ConsumerMetrics } from './consumer-metrics.js';
 import { ChunkScorer } from './core/chunk-scorer.js';
 import { createSink } from './delivery/create-sink.js';
@@ -52,6 +53,8 @@ export interface ScoringConsumerOptions {
   scorer: () => ModelScorer;
   /** Shadow scoring: a second model on the same chunks, its predictions to `topic` (see processBatch). */
   shadow?: { scorer: () => ModelScorer; topic: string };
+  /** A candidate answering a share of the rides, rolled back on its live error (see Canary). */
+  canary?: Canary;
   metrics: ConsumerMetrics;
   logger: Logger;
 }

@@ -54,6 +54,7 @@ function handlerWith(claimed: string | undefined, maxBatch = 1000) {
       wire: 'confluent',
       catalog: SchemaCatalog.fixed(),
       maxMessageBytes: 1_000_000,
+      logger,
     }),
     membership: new GroupMembership('rides'),
     supervisor,

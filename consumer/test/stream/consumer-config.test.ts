@@ -44,3 +44,33 @@ describe('consumer config: group protocol', () => {
     expect(() => loadConsumerConfig({ GROUP_PROTOCOL: 'cooperative' })).toThrow(ConfigError);
   });
 });
+
+describe('consumer config: canary', () => {
+  it('is off unless CANARY_MODEL_PATH is set; defaults for the rest', () => {
+    expect(loadConsumerConfig({}).canary).toBeUndefined();
+    const config = loadConsumerConfig({ CANARY_MODEL_PATH: 'models/ride-duration/0.1.0' });
+    expect(config.canary).toEqual({
+      source: { ...config.modelSource, location: 'models/ride-duration/0.1.0' },
+      share: 0.1,
+      marginMinutes: 0.5,
+      minPairs: 500,
+      maxFailures: 10,
+      evaluationsTopic: 'ride-evaluations',
+    });
+  });
+
+  it('refuses a share with no split, a canary beside a shadow, and a clashing evaluations topic, all at once', () => {
+    const load = () =>
+      loadConsumerConfig({
+        CANARY_MODEL_PATH: 'models/ride-duration/0.1.0',
+        CANARY_SHARE: '1',
+        SHADOW_MODEL_PATH: 'models/ride-duration/1.1.0',
+        EVALUATIONS_TOPIC: 'ride-predictions',
+      });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/CANARY_SHARE=1 leaves no split/);
+    expect(load).toThrow(/CANARY_MODEL_PATH and SHADOW_MODEL_PATH together/);
+    expect(load).toThrow(/EVALUATIONS_TOPIC=ride-predictions must differ/);
+    expect(() => loadConsumerConfig({ CANARY_MODEL_PATH: 'x', CANARY_SHARE: '1.5' })).toThrow(/CANARY_SHARE/);
+  });
+});

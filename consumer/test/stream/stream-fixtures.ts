@@ -24,6 +24,7 @@ export function fakeScorer(version = '9.9.9', factor = 3): ModelScorer {
   return {
     name: 'fake',
     version,
+    metadata: { name: 'fake', version },
     async score(rides: readonly RideFeatures[]): Promise<ScoreResult> {
       const durations = Float64Array.from(rides, (r) => r.tripDistance * factor);
       return { durations, errors: rides.map(() => undefined), invalidCount: 0 };

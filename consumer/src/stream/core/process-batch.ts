@@ -15,6 +15,7 @@ import {
 } from '@ride/shared';
 import type { ModelScorer } from '@ride/shared/model';
 import { headerString } from '../../common/header-string.js';
+import { routesToCanary } from '../canary/canary-bucket.js';
 import { deadLetter } from './dead-letter.js';
 import type { InputMessage, RecordSource } from './input-message.js';
 
@@ -24,6 +25,11 @@ export interface BatchDeps {
   scorer: Scorer;
   /** A second model scoring the same rides for comparison (shadow scoring); its failures never touch the primary. */
   shadow?: Scorer;
+  /**
+   * A candidate answering the rides whose id hashes into `share` (canaryBucket): a ride always gets the same model.
+   * A ride the candidate fails is answered by the champion, and counted.
+   */
+  canary?: { scorer: Scorer; share: number };
   format: PredictionFormat;
   /** `confluent`: framed values, no headers; `tagged`: the earlier contract (see readWireFormat). */
   wire: WireFormat;
@@ -55,11 +61,23 @@ export interface BatchOutcome {
   /** Record timestamps (epoch ms) of the scored inputs, for end-to-end latency once the send is acknowledged. */
   recordTimestamps: number[];
   scoringMs: number;
+  /** The scored rides by the version that answered them: predictions per version, and input drift. */
+  answeredBy: Map<string, TimedRide[]>;
   shadow?: ShadowOutcome;
+  canary?: CanaryOutcome;
+}
+
+/** What the canary split did with a chunk. */
+export interface CanaryOutcome {
+  version: string;
+  /** Rides the candidate answered. */
+  answered: number;
+  /** Rides routed to the candidate that it refused or failed on while the champion answered them. */
+  failed: number;
 }
 
 /** A decoded ride whose pickup time is settled (the event's own, or the record's timestamp). */
-type TimedRide = DecodedRide & { pickupMs: number };
+export type TimedRide = DecodedRide & { pickupMs: number };
 
 interface Decoded {
   input: InputMessage;
@@ -81,6 +99,7 @@ export async function processBatch(
     reasons: new Map(),
     recordTimestamps: [],
     scoringMs: 0,
+    answeredBy: new Map(),
   };
   const reject = (input: InputMessage, error: RideError) => {
     outcome.deadLetters.push(deadLetter(input, source, error, deps.now()));
@@ -99,27 +118,35 @@ export async function processBatch(
   }
 
   const started = deps.now();
-  let result: Awaited<ReturnType<BatchDeps['scorer']['score']>>;
+  let split: SplitResult;
   try {
-    result = await deps.scorer.score(decoded.map(({ ride }) => ride));
+    split = await scoreSplit(
+      decoded.map(({ ride }) => ride),
+      deps,
+    );
   } catch (err) {
     for (const { input } of decoded) reject(input, asRideError(err, ErrorCodes.SCORING_FAILED));
     return outcome;
   }
   const scoredAt = deps.now();
   outcome.scoringMs = scoredAt - started;
+  outcome.canary = split.canary;
 
   const scored: Scored[] = [];
   decoded.forEach(({ input, ride }, i) => {
-    const error = result.errors[i];
+    const error = split.errors[i];
     if (error !== undefined) {
       reject(input, error);
       return;
     }
-    const duration = result.durations[i]!;
+    const duration = split.durations[i]!;
+    const model = split.models[i]!;
     scored.push({ input, ride, duration });
+    const answered = outcome.answeredBy.get(model.version);
+    if (answered === undefined) outcome.answeredBy.set(model.version, [ride]);
+    else answered.push(ride);
     outcome.predictions.push(
-      predictionMessage(input, ride, duration, deps.scorer, scoredAt, deps, deps.schemaIds.predictions),
+      predictionMessage(input, ride, duration, model, scoredAt, deps, deps.schemaIds.predictions),
     );
     outcome.recordTimestamps.push(Number(input.timestamp));
   });
@@ -130,6 +157,68 @@ export async function processBatch(
 
 interface Scored extends Decoded {
   duration: number;
+}
+
+interface SplitResult {
+  durations: Float64Array;
+  errors: Array<RideError | undefined>;
+  /** The model that answered each ride. */
+  models: Scorer[];
+  canary?: CanaryOutcome;
+}
+
+/**
+ * Scores the rides in at most two model runs: the canary's share with the candidate, then the rest, and whatever the
+ * candidate could not answer, with the champion. Only the champion's run failing fails the chunk.
+ */
+async function scoreSplit(rides: readonly TimedRide[], deps: BatchDeps): Promise<SplitResult> {
+  const n = rides.length;
+  const split: SplitResult = {
+    durations: new Float64Array(n).fill(Number.NaN),
+    errors: new Array(n).fill(undefined),
+    models: new Array(n).fill(deps.scorer),
+  };
+  const forChampion: number[] = [];
+  const triedCanary = new Set<number>();
+  const { canary } = deps;
+  if (canary === undefined) {
+    for (let i = 0; i < n; i++) forChampion.push(i);
+  } else {
+    const outcome: CanaryOutcome = { version: canary.scorer.version, answered: 0, failed: 0 };
+    split.canary = outcome;
+    const routed: number[] = [];
+    rides.forEach((ride, i) => {
+      (routesToCanary(ride.rideId, canary.share) ? routed : forChampion).push(i);
+    });
+    if (routed.length > 0) {
+      let result: Awaited<ReturnType<Scorer['score']>> | undefined;
+      try {
+        result = await canary.scorer.score(routed.map((i) => rides[i]!));
+      } catch {
+        result = undefined;
+      }
+      routed.forEach((i, k) => {
+        const duration = result?.durations[k];
+        if (result !== undefined && result.errors[k] === undefined && Number.isFinite(duration)) {
+          split.durations[i] = duration!;
+          split.models[i] = canary.scorer;
+          outcome.answered += 1;
+        } else {
+          triedCanary.add(i);
+          forChampion.push(i);
+        }
+      });
+    }
+  }
+  if (forChampion.length === 0) return split;
+  const result = await deps.scorer.score(forChampion.map((i) => rides[i]!));
+  forChampion.forEach((i, k) => {
+    split.errors[i] = result.errors[k];
+    split.durations[i] = result.durations[k]!;
+    // A ride both refuse is a bad ride (a dead letter), not the candidate's failure.
+    if (triedCanary.has(i) && result.errors[k] === undefined) split.canary!.failed += 1;
+  });
+  return split;
 }
 
 /** The shadow model on the rides the primary scored, in one run; a failed run only counts as failed. */

@@ -10,6 +10,7 @@ import {
 } from '@ride/shared';
 import type { RideFeatures, ScoreResult } from '@ride/shared/model';
 import { describe, expect, it } from 'vitest';
+import { routesToCanary } from '../../../src/stream/canary/canary-bucket.js';
 import type { InputMessage } from '../../../src/stream/core/input-message.js';
 import { type BatchDeps, processBatch } from '../../../src/stream/core/process-batch.js';
 
@@ -322,6 +323,73 @@ describe('processBatch', () => {
       expect(out.predictions).toEqual(alone.predictions);
       expect(out.deadLetters).toEqual([]);
       expect(out.shadow).toMatchObject({ predictions: [], absDiffs: [], failed: 2 });
+    });
+  });
+
+  describe('canary split', () => {
+    /** The candidate: distance × 5, refusing zones 7 and 999, or failing outright. */
+    const candidate = (fail = false, calls: RideFeatures[][] = []): BatchDeps['scorer'] => ({
+      name: 'fake',
+      version: '0.1.0',
+      async score(rides: readonly RideFeatures[]): Promise<ScoreResult> {
+        calls.push([...rides]);
+        if (fail) throw new Error('candidate broke');
+        const errors = rides.map((r) =>
+          [7, 999].includes(r.puLocationId) ? new EventError(ErrorCodes.UNKNOWN_ZONE, 'refused') : undefined,
+        );
+        const durations = Float64Array.from(rides, (r, i) => (errors[i] ? Number.NaN : r.tripDistance * 5));
+        return { durations, errors, invalidCount: errors.filter(Boolean).length };
+      },
+    });
+    const share = 0.5;
+    const ids = Array.from({ length: 40 }, (_, i) => `ride-${i}`);
+    const mine = ids.filter((id) => routesToCanary(id, share));
+    const theirs = ids.filter((id) => !routesToCanary(id, share));
+    const stamp = (out: Awaited<ReturnType<typeof processBatch>>) =>
+      Object.fromEntries(
+        out.predictions.map((m) => {
+          const p = decodePrediction(withFixedId(m.value as Buffer));
+          return [p.ride_id, `${p.version}:${p.ride_duration}`];
+        }),
+      );
+
+    it("answers the share's rides with the candidate, stamped with its version, the rest with the champion", async () => {
+      const calls: RideFeatures[][] = [];
+      const inputs = ids.map((id, i) => avroRide(id, 1, i));
+      const out = await processBatch(inputs, source, {
+        ...deps(),
+        canary: { scorer: candidate(false, calls), share },
+      });
+      expect(mine.length).toBeGreaterThan(5);
+      expect(theirs.length).toBeGreaterThan(5);
+      const byRide = stamp(out);
+      for (const id of mine) expect(byRide[id]).toBe('0.1.0:10');
+      for (const id of theirs) expect(byRide[id]).toBe('9.9.9:6');
+      expect(calls).toHaveLength(1);
+      expect(out.canary).toEqual({ version: '0.1.0', answered: mine.length, failed: 0 });
+      expect([...out.answeredBy].map(([v, rides]) => [v, rides.length]).sort()).toEqual([
+        ['0.1.0', mine.length],
+        ['9.9.9', theirs.length],
+      ]);
+    });
+
+    it('gives the champion what the candidate refuses or fails on, counting only rides the champion answers', async () => {
+      const refused = mine[0]!;
+      const bad = mine[1]!;
+      const inputs = ids.map((id, i) => avroRide(id, id === refused ? 7 : id === bad ? 999 : 1, i));
+      const out = await processBatch(inputs, source, { ...deps(), canary: { scorer: candidate(), share } });
+      expect(stamp(out)[refused]).toBe('9.9.9:6');
+      expect(out.deadLetters).toHaveLength(1);
+      expect(out.predictions).toHaveLength(ids.length - 1);
+      expect(out.canary).toEqual({ version: '0.1.0', answered: mine.length - 2, failed: 1 });
+
+      const broken = await processBatch(inputs, source, {
+        ...deps(),
+        canary: { scorer: candidate(true), share },
+      });
+      expect(Object.values(stamp(broken)).every((v) => v === '9.9.9:6')).toBe(true);
+      expect(broken.predictions).toHaveLength(ids.length - 1);
+      expect(broken.canary).toEqual({ version: '0.1.0', answered: 0, failed: mine.length - 1 });
     });
   });
 });
