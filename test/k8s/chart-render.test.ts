@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadEvaluatorConfig } from '../../consumer/src/evaluate/evaluator-config.js';
 import { KEDA, KUBERNETES_API, PROMETHEUS_OPERATOR } from '../../harness/k8s/go-modules.js';
 import { CHART_DIR, lintChart, type Manifest, renderChart } from '../../harness/k8s/helm.js';
 import { manifestValidator } from '../../harness/k8s/schemas.js';
@@ -70,6 +71,10 @@ const FIXED_REPLICAS = [
   'batch.dataClaim=trips',
   'metrics.serviceMonitor.enabled=true',
   'metrics.dashboard.enabled=true',
+  'evaluator.replicas=3',
+  'evaluator.windowMs=600000',
+  'evaluator.latenessMs=120000',
+  'evaluator.extraEnv.SESSION_TIMEOUT_MS=45000',
   'images.pullPolicy=Always',
   'images.pullSecrets[0].name=registry',
   'podLabels.team=rides',
@@ -112,13 +117,87 @@ describe(`Helm chart (${CHART_DIR.replace(REPO_ROOT, '')})`, () => {
     const manifests = await render();
     expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
       'ConfigMap/rides-ride-duration',
+      'Deployment/rides-ride-duration-evaluator',
       'Deployment/rides-ride-duration-scorer',
       'Deployment/rides-ride-duration-web',
       'HorizontalPodAutoscaler/rides-ride-duration-web',
       'PodDisruptionBudget/rides-ride-duration-scorer',
       'ScaledObject/rides-ride-duration-scorer',
+      'Service/rides-ride-duration-evaluator',
       'Service/rides-ride-duration-web',
     ]);
+  });
+
+  it('runs the evaluator from the scorer image, locked down as the scorer, probed on the port it listens on', async () => {
+    const manifests = await render();
+    const evaluator = one(manifests, 'Deployment', 'rides-ride-duration-evaluator');
+    const scorer = one(manifests, 'Deployment', 'rides-ride-duration-scorer');
+    const e = containerOf(evaluator);
+    const s = containerOf(scorer);
+    expect(e.image).toBe(s.image);
+    const bin = JSON.parse(readFileSync(join(REPO_ROOT, 'consumer/package.json'), 'utf8')).bin[
+      'ride-evaluator'
+    ];
+    expect(e.command).toEqual(['node', join('consumer', bin)]);
+    expect(evaluator.spec.replicas).toBe(1);
+    // What the program reads, as it reads it: the ConfigMap under the container's own variables (Secrets aside).
+    const config = one(manifests, 'ConfigMap', 'rides-ride-duration').data ?? {};
+    const read = loadEvaluatorConfig({
+      ...config,
+      ...Object.fromEntries(e.env.map((v: Container) => [v.name, v.value])),
+    });
+    expect(read).toMatchObject({
+      predictionsTopic: 'ride-predictions',
+      completionsTopic: 'ride-completions',
+      evaluationsTopic: 'ride-evaluations',
+      groupId: 'ride-evaluator',
+      httpPort: 8082,
+      join: { windowMs: 3_600_000, latenessMs: 600_000, ttlMs: 10_800_000, maxPending: 200_000 },
+    });
+    expect(portNamed(e, 'http')).toBe(read.httpPort);
+    expect(e.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(e.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    expect(e.startupProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    // A stop is a clean leave: Kubernetes waits longer than its own shutdown bound.
+    expect(podOf(evaluator).terminationGracePeriodSeconds * 1000).toBeGreaterThan(read.shutdownTimeoutMs);
+    // The scorer's pod and container security, to the field.
+    expect(e.securityContext).toEqual(s.securityContext);
+    expect(podOf(evaluator).securityContext).toEqual(podOf(scorer).securityContext);
+    expect(podOf(evaluator).automountServiceAccountToken).toBe(false);
+    expect(e.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+    expect(e.resources.requests.memory).toBeDefined();
+    expect(e.resources.limits.memory).toBeDefined();
+    // Its headless Service selects its pods, and only them, on the named port.
+    const service = one(manifests, 'Service', 'rides-ride-duration-evaluator');
+    expect(service.spec.clusterIP).toBe('None');
+    expect(service.spec.selector).toEqual(evaluator.spec.selector.matchLabels);
+    expect(evaluator.spec.template.metadata.labels).toMatchObject(service.spec.selector);
+    expect(scorer.spec.template.metadata.labels).not.toMatchObject(service.spec.selector);
+    expect(service.spec.ports).toEqual([{ name: 'http', port: 8082, targetPort: 'http', protocol: 'TCP' }]);
+  });
+
+  it('leaves the evaluator out when disabled, and passes its settings through when set', async () => {
+    const off = await render(['evaluator.enabled=false']);
+    expect(off.filter((m) => m.metadata.name.endsWith('-evaluator'))).toEqual([]);
+    expect(off.map((m) => m.kind)).toContain('Deployment');
+
+    const manifests = await render(FIXED_REPLICAS);
+    const evaluator = one(manifests, 'Deployment', 'rides-ride-duration-evaluator');
+    expect(evaluator.spec.replicas).toBe(3);
+    const e = containerOf(evaluator);
+    const config = one(manifests, 'ConfigMap', 'rides-ride-duration').data ?? {};
+    const plain = Object.fromEntries(
+      e.env.filter((v: Container) => v.value !== undefined).map((v: Container) => [v.name, v.value]),
+    );
+    const read = loadEvaluatorConfig({
+      ...config,
+      ...plain,
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'p',
+    });
+    expect(read.join).toMatchObject({ windowMs: 600_000, latenessMs: 120_000 });
+    expect(read.sessionTimeoutMs).toBe(45_000);
+    expect(podOf(evaluator)).toMatchObject({ nodeSelector: { pool: 'streaming' } });
   });
 
   it('keeps the invariants a deployment relies on', async () => {
@@ -240,7 +319,27 @@ describe(`Helm chart (${CHART_DIR.replace(REPO_ROOT, '')})`, () => {
     expect(containerOf(cron).env).toContainEqual(token);
     expect(containerOf(one(manifests, 'Deployment', 'rides-ride-duration-web')).env).toContainEqual(token);
 
-    expect(one(manifests, 'ServiceMonitor', 'rides-ride-duration').spec.endpoints[0].path).toBe('/metrics');
+    // The evaluator talks to the same Kafka with the same Secrets; it loads no model, so no MLflow token.
+    const evaluatorRefs = containerOf(one(manifests, 'Deployment', 'rides-ride-duration-evaluator'))
+      .env.filter((e: { valueFrom?: unknown }) => e.valueFrom !== undefined)
+      .map((e: { name: string; valueFrom: { secretKeyRef: { name: string } } }) => [
+        e.name,
+        e.valueFrom.secretKeyRef.name,
+      ]);
+    expect(evaluatorRefs).toEqual([
+      ['KAFKA_SASL_USERNAME', 'kafka-user'],
+      ['KAFKA_SASL_PASSWORD', 'kafka-user'],
+      ['KAFKA_SSL_CA', 'kafka-ca'],
+    ]);
+
+    const monitor = one(manifests, 'ServiceMonitor', 'rides-ride-duration');
+    expect(monitor.spec.endpoints[0].path).toBe('/metrics');
+    // The ServiceMonitor scrapes the evaluator's /metrics through its Service: selected, on the endpoint's port.
+    const evaluatorService = one(manifests, 'Service', 'rides-ride-duration-evaluator');
+    expect(evaluatorService.metadata.labels).toMatchObject(monitor.spec.selector.matchLabels);
+    expect(evaluatorService.spec.ports.map((p: { name: string }) => p.name)).toContain(
+      monitor.spec.endpoints[0].port,
+    );
     expect(one(manifests, 'Service', 'rides-ride-duration-scorer-metrics').spec.clusterIP).toBe('None');
     const dashboard = one(manifests, 'ConfigMap', 'rides-ride-duration-dashboard');
     expect(dashboard.metadata.labels?.grafana_dashboard).toBe('1');
@@ -272,7 +371,20 @@ describe(`Helm chart (${CHART_DIR.replace(REPO_ROOT, '')})`, () => {
     ['the defaults', []],
     ['every option', EVERY_OPTION],
     ['fixed replicas and the pass-through values', FIXED_REPLICAS],
-    ['the web service alone, monitored', ['scorer.enabled=false', 'metrics.serviceMonitor.enabled=true']],
+    [
+      'the web service alone, monitored',
+      ['scorer.enabled=false', 'evaluator.enabled=false', 'metrics.serviceMonitor.enabled=true'],
+    ],
+    [
+      'the evaluator alone, monitored, at its most replicas',
+      [
+        'scorer.enabled=false',
+        'web.enabled=false',
+        'evaluator.replicas=6',
+        'evaluator.groupProtocol=consumer',
+        'metrics.serviceMonitor.enabled=true',
+      ],
+    ],
   ])(
     `renders %s as objects the apiserver accepts (${sources})`,
     { timeout: BUILD_TIMEOUT },
@@ -396,6 +508,24 @@ describe(`Helm chart (${CHART_DIR.replace(REPO_ROOT, '')})`, () => {
       /web\.autoscaling\.minReplicas \(8\) is above web\.autoscaling\.maxReplicas \(6\)/,
     ],
     [['batch.enabled=true'], /batch\.dataClaim is empty/],
+    [['evaluator.replica=2'], /at '\/evaluator': additional properties 'replica' not allowed/],
+    [['evaluator.windowMs=10'], /at '\/evaluator\/windowMs': minimum: got 10, want 1,000/],
+    [
+      ['evaluator.replicas=7'],
+      /evaluator\.replicas \(7\) is above kafka\.inputPartitions \(6\).*Lower evaluator\.replicas or raise kafka\.inputPartitions/,
+    ],
+    [
+      ['evaluator.terminationGracePeriodSeconds=20'],
+      /evaluator\.terminationGracePeriodSeconds \(20 s\) must exceed evaluator\.shutdownTimeoutMs \(25000 ms\).*Raise the grace period/,
+    ],
+    [
+      ['kafka.completionsTopic=ride-predictions'],
+      /kafka\.predictionsTopic, kafka\.completionsTopic and kafka\.evaluationsTopic must differ \(ride-predictions, ride-predictions, ride-evaluations\).*Give each its own topic/,
+    ],
+    [
+      ['evaluator.groupProtocol=consumer', 'kafka.client=kafkajs'],
+      /evaluator\.groupProtocol is consumer \(KIP-848\) but kafka\.client is kafkajs.*Set evaluator\.groupProtocol=classic or kafka\.client=platformatic/,
+    ],
   ])('refuses %j at install time, naming the value', async (set, message) => {
     expect(await refusal(set)).toMatch(message);
   });

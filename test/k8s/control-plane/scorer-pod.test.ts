@@ -65,6 +65,7 @@ describe('the rendered scorer pod under podman kube play', () => {
         `scorer.group=${group}`,
         'scorer.autoscaling.enabled=false',
         'web.enabled=false',
+        'evaluator.enabled=false', // the scorer's pod alone (its Deployment would otherwise come second)
       ],
       { release: 'pod', namespace: 'rides' },
     );

@@ -31,6 +31,12 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/* Environment from Secrets: SASL credentials, the TLS CA, the MLflow token. */}}
 {{- define "ride.secretEnv" -}}
+{{- include "ride.kafkaSecretEnv" . }}
+{{- include "ride.mlflowTokenEnv" . }}
+{{- end -}}
+
+{{/* The Kafka credentials from their Secrets, for every program that talks to Kafka. */}}
+{{- define "ride.kafkaSecretEnv" -}}
 {{- with .Values.kafka.sasl }}
 {{- if .mechanism }}
 - name: KAFKA_SASL_USERNAME
@@ -43,7 +49,6 @@ app.kubernetes.io/component: {{ .component }}
 - name: KAFKA_SSL_CA
   valueFrom: { secretKeyRef: { name: {{ .Values.kafka.tls.caSecret | quote }}, key: ca.crt } }
 {{- end }}
-{{- include "ride.mlflowTokenEnv" . }}
 {{- end -}}
 
 {{/* The MLflow token from its Secret, for every program that loads models:/ references. */}}
@@ -140,6 +145,22 @@ Included once, by the ConfigMap (always rendered).
 {{- end }}
 {{- if and .Values.web.enabled .Values.web.autoscaling.enabled (gt (int .Values.web.autoscaling.minReplicas) (int .Values.web.autoscaling.maxReplicas)) }}
 {{- fail (printf "web.autoscaling.minReplicas (%d) is above web.autoscaling.maxReplicas (%d). Lower minReplicas or raise maxReplicas." (int .Values.web.autoscaling.minReplicas) (int .Values.web.autoscaling.maxReplicas)) }}
+{{- end }}
+{{- $e := .Values.evaluator }}
+{{- if $e.enabled }}
+{{- if gt (int $e.replicas) (int .Values.kafka.inputPartitions) }}
+{{- fail (printf "evaluator.replicas (%d) is above kafka.inputPartitions (%d): the evaluator's group gives partition k of both inputs to one member, so members beyond the partitions get none and sit idle. Lower evaluator.replicas or raise kafka.inputPartitions." (int $e.replicas) (int .Values.kafka.inputPartitions)) }}
+{{- end }}
+{{- if le (mul (int $e.terminationGracePeriodSeconds) 1000) (int $e.shutdownTimeoutMs) }}
+{{- fail (printf "evaluator.terminationGracePeriodSeconds (%d s) must exceed evaluator.shutdownTimeoutMs (%d ms): Kubernetes would SIGKILL a member still committing and leaving its group. Raise the grace period or lower the timeout." (int $e.terminationGracePeriodSeconds) (int $e.shutdownTimeoutMs)) }}
+{{- end }}
+{{- $topics := list .Values.kafka.predictionsTopic .Values.kafka.completionsTopic .Values.kafka.evaluationsTopic }}
+{{- if lt (len (uniq $topics)) 3 }}
+{{- fail (printf "kafka.predictionsTopic, kafka.completionsTopic and kafka.evaluationsTopic must differ (%s): the evaluator reads the first two and writes the third. Give each its own topic." (join ", " $topics)) }}
+{{- end }}
+{{- if and (eq $e.groupProtocol "consumer") (ne .Values.kafka.client "platformatic") }}
+{{- fail (printf "evaluator.groupProtocol is consumer (KIP-848) but kafka.client is %s, which speaks only the classic protocol. Set evaluator.groupProtocol=classic or kafka.client=platformatic." .Values.kafka.client) }}
+{{- end }}
 {{- end }}
 {{- if and .Values.batch.enabled (not .Values.batch.dataClaim) }}
 {{- fail "batch.dataClaim is empty: the batch scorer reads and writes parquet files on a volume. Name an existing PersistentVolumeClaim (mounted at /data), or set batch.enabled=false." }}
