@@ -8,6 +8,7 @@ import {
   isReady,
   PROJECT_IMAGES,
   REPO_ROOT,
+  recordCount,
   resolveKafkaJars,
   runChecked,
   streamTopicNames,
@@ -45,7 +46,10 @@ function testEnv(topics: ReturnType<typeof streamTopicNames>, group: string): Re
     RIDES_TOPIC: topics.rides,
     PREDICTIONS_TOPIC: topics.predictions,
     DLQ_TOPIC: topics.deadLetters,
+    COMPLETIONS_TOPIC: `${topics.rides}.completions`,
+    EVALUATIONS_TOPIC: `${topics.rides}.evaluations`,
     CONSUMER_GROUP: group,
+    EVALUATOR_GROUP: `${group}.evaluator`,
     ...(client === undefined ? {} : { KAFKA_CLIENT: client }),
   };
 }
@@ -142,12 +146,48 @@ describe("docker-compose.yml's own services, run", () => {
     expect(await producer.exited(), await producer.logs()).toBe(0);
     const finished = (await producer.logs()).split('\n').find((line) => line.includes('"replay finished"'));
     const replayed = /"sent":(\d+)/.exec(finished ?? '')?.[1];
-    expect(Number(replayed)).toBeGreaterThan(60_000);
-
+    // The producer sends each ride and, with --completions, its completion: both are counted as sent.
     const kafka = testKafka();
-    const report = await checkDelivery(kafka, topics, group, Number(replayed));
+    const admin = kafka.admin();
+    await admin.connect();
+    onTestFinished(() => admin.disconnect());
+    const rides = await recordCount(admin, topics.rides);
+    const completions = await recordCount(admin, env.COMPLETIONS_TOPIC!);
+    expect(rides).toBeGreaterThan(60_000);
+    expect(completions).toBeGreaterThan(60_000);
+    expect(rides + completions).toBe(Number(replayed));
+
+    const report = await checkDelivery(kafka, topics, group, rides);
     expect(report.lost).toEqual([]);
     expect(report.duplicates).toBe(0);
+
+    // The evaluator, as compose runs it from the consumer image, joins the predictions to the completions and
+    // publishes the month's figures: over the rides of 1..60 min, the model's offline validation RMSE (5.53).
+    const evaluatorPort = await freePort();
+    const evaluator = await containerForTest(engine, {
+      ...runSpecOf(services.evaluator ?? {}, { env: { ...env, HTTP_PORT: String(evaluatorPort) } }),
+      name: 'evaluator',
+    });
+    await waitWithLogs(evaluator, () => isReady(evaluatorPort), 90_000, 'the evaluator never became ready');
+    const metric = (text: string, name: string) =>
+      Number(new RegExp(`^${name}\\{model_version="1.0.0"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    let metrics = '';
+    await waitWithLogs(
+      evaluator,
+      async () => {
+        metrics = await (await fetch(`http://127.0.0.1:${evaluatorPort}/metrics`)).text();
+        return metric(metrics, 'ride_evaluated_pairs_total') > 55_000;
+      },
+      120_000,
+      'the evaluator published too few pairs',
+    );
+    const pairs = metric(metrics, 'ride_evaluated_pairs_total');
+    const rmse = Math.sqrt(metric(metrics, 'ride_evaluation_squared_error_minutes_sum') / pairs);
+    expect(rmse).toBeGreaterThan(5.3);
+    expect(rmse).toBeLessThan(5.8);
+    expect(await evaluator.healthy()).toBe(true);
+    await evaluator.signal('SIGTERM');
+    expect(await evaluator.exited(), await evaluator.logs()).toBe(0);
     for (const { container } of consumers) {
       await container.signal('SIGTERM');
       expect(await container.exited(), await container.logs()).toBe(0);
