@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { extract } from 'tar';
 import { ErrorCodes, ModelError } from '../errors.js';
@@ -44,11 +44,12 @@ function resolverFor(loc: ModelLocation, options: ModelSourceOptions): () => Pro
   switch (loc.kind) {
     case 'local':
       return async () => {
-        const meta = await readModelMetadata(loc.dir);
+        const dir = await localModelDir(loc.dir);
+        const meta = await readModelMetadata(dir);
         return {
-          dir: loc.dir,
-          key: `${resolve(loc.dir)}#${meta.version}:${meta.model_sha256}`,
-          description: loc.dir,
+          dir,
+          key: `${resolve(dir)}#${meta.version}:${meta.model_sha256}`,
+          description: dir === loc.dir ? loc.dir : `${loc.dir} (CURRENT → ${meta.version})`,
         };
       };
     case 'http-folder':
@@ -142,6 +143,31 @@ function mlflowResolver(
     });
     return { dir, key: `models:/${loc.name}/${mv.version}`, description: `${ref} → version ${mv.version}` };
   };
+}
+
+/**
+ * A local MODEL_PATH is a model folder, or a model root (models/ride-duration) whose CURRENT file names the
+ * version folder to serve: models/gate.sh rewrites CURRENT on a promotion, and the next poll follows it.
+ */
+async function localModelDir(dir: string): Promise<string> {
+  if (await exists(join(dir, 'metadata.json'))) return dir;
+  const currentFile = join(dir, 'CURRENT');
+  if (!(await exists(currentFile))) return dir; // readModelMetadata names the missing metadata.json
+  const version = (await readFile(currentFile, 'utf8')).trim();
+  if (version === '' || /[/\\]/.test(version) || version === '.' || version === '..') {
+    throw new ModelError(
+      ErrorCodes.MODEL_NOT_FOUND,
+      `${currentFile} holds ${JSON.stringify(version)}, not a version folder name: write one (e.g. 1.0.0) into it`,
+    );
+  }
+  const target = join(dir, version);
+  if (!(await exists(join(target, 'metadata.json')))) {
+    throw new ModelError(
+      ErrorCodes.MODEL_NOT_FOUND,
+      `${currentFile} names ${version} but ${join(target, 'metadata.json')} does not exist: restore that version folder or point CURRENT at one that exists`,
+    );
+  }
+  return target;
 }
 
 /** The folder holding metadata.json: the root, or its only sub-folder (archives usually wrap one). */
