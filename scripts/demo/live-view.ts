@@ -1,11 +1,41 @@
 import type { Zone } from '@ride/shared';
 import type { DemoStats } from './demo-stats.js';
+import type { EvaluationStats } from './evaluation-stats.js';
 
 export interface ViewContext {
   title: string;
   source: string;
   durationS: number;
   zones: Map<number, Zone>;
+  evaluation: {
+    stats: EvaluationStats;
+    /** What the figures are: the windows, the lateness. */
+    about: string;
+    /** Why there are none (a synthetic replay has no ground truth); unset when the evaluator runs. */
+    off?: string;
+    /** The model's offline RMSE on the month replayed, to compare with. */
+    offlineRmse?: number;
+  };
+}
+
+const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
+
+/** The evaluator's section: per model version, the rides paired so far and their error, in minutes. */
+export function renderEvaluation(ev: ViewContext['evaluation']): string[] {
+  const head = `live error from ground truth (ride-evaluator): ${ev.about}`;
+  if (ev.off !== undefined) return [head, `  off: ${ev.off}`];
+  const rows = ev.stats
+    .figures()
+    .map(
+      (f) =>
+        `  model ${f.version.padEnd(8)} rides ${String(f.count).padStart(6)}   RMSE ${f.rmse.toFixed(2)}   ` +
+        `MAE ${f.mae.toFixed(2)}   bias ${signed(f.bias)} min   ${f.windows} windows, drop-off up to ` +
+        `${f.through.slice(0, 16).replace('T', ' ')}` +
+        (f.outOfRange > 0 ? `   (${f.outOfRange} rides outside 1–60 min not counted)` : ''),
+    );
+  const offline =
+    ev.offlineRmse === undefined ? [] : [`  offline, on the whole month: RMSE ${ev.offlineRmse.toFixed(2)}`];
+  return [head, ...(rows.length > 0 ? rows : ['  no window closed yet']), ...offline];
 }
 
 const zoneName = (zones: Map<number, Zone>, id: number) => {
@@ -35,6 +65,8 @@ export function renderView(stats: DemoStats, ctx: ViewContext): string {
     '',
     `rides sent ${stats.ridesSeen}   predictions ${stats.predictions}   rate ${stats.rate().toFixed(1)}/s   dead letters: ${letters}`,
     `end-to-end latency ms (last 10 s)   p50 ${ms(50)}   p90 ${ms(90)}   p99 ${ms(99)}   max ${ms(100)}`,
+    '',
+    ...renderEvaluation(ctx.evaluation),
     '',
     'predicted durations',
     ...bars,
