@@ -1,0 +1,102 @@
+import { decodePrediction, readTrips } from '@ride/shared';
+import { describe, expect, inject, it } from 'vitest';
+import { routesToCanary } from '../../consumer/src/stream/canary/canary-bucket.js';
+import { startEvaluator, uniqueName } from '../../harness/index.js';
+import { collectRecords } from '../support/collect-records.js';
+import { startConsumer } from '../support/consumer-process.js';
+import { killAfterTest } from '../support/kill-after-test.js';
+import { runProducer } from '../support/producer-process.js';
+import { createStreamTopics } from '../support/stream-topics.js';
+import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
+import { tripFile } from '../support/trip-file.js';
+
+const RIDES = 6_000;
+const SHARE = 0.2;
+
+describe('canary: a worse candidate on a share of the rides', () => {
+  it('is rolled back automatically on its live error, every ride answered once, by one model', {
+    timeout: 300_000,
+  }, async () => {
+    const kafka = testKafka();
+    const topics = await createStreamTopics(kafka);
+    const completions = uniqueName('s.completions');
+    const evaluations = uniqueName('s.evaluations');
+    const admin = disconnectAfterTest(kafka.admin());
+    await admin.connect();
+    await admin.createTopics([{ topic: completions, numPartitions: 6 }]);
+    // The course's linear baseline (0.1.0) against 1.0.0: on 2021-02, RMSE 7.76 against about 5.9 offline.
+    const scorer = await startConsumer(topics, uniqueName('g'), {
+      CANARY_MODEL_PATH: 'models/ride-duration/0.1.0',
+      CANARY_SHARE: String(SHARE),
+      CANARY_MIN_PAIRS: '300',
+      CANARY_MARGIN_MINUTES: '0.5',
+      EVALUATIONS_TOPIC: evaluations,
+    });
+    const evaluator = await startEvaluator({
+      brokers: inject('kafkaBrokers'),
+      predictionsTopic: topics.predictions,
+      completionsTopic: completions,
+      evaluationsTopic: evaluations,
+      groupId: uniqueName('evaluator'),
+      // Six-hour windows: 6,000 rides over six days leave an hour's window of a partition with a ride or two, and
+      // the judge compares the versions over windows both were scored in.
+      env: { LOG_LEVEL: 'info', EVAL_WINDOW_MS: String(6 * 3_600_000) },
+    });
+    killAfterTest(evaluator.run);
+    await evaluator.ready({ timeoutMs: 30_000 });
+    const file = tripFile('green_tripdata_2021-02.parquet');
+    // Six days of rides in about 20 s: the file's own pace, 30,000 times faster.
+    const replayed = await runProducer(
+      ['--file', file, '--limit', String(RIDES), '--speedup', '30000', '--completions'],
+      topics,
+      { COMPLETIONS_TOPIC: completions },
+    );
+    expect(replayed.code, replayed.output).toBe(0);
+
+    // Nothing lost: every ride of the file answered, each once.
+    const records = await collectRecords(kafka, topics.predictions, { count: RIDES, timeoutMs: 120_000 });
+    const predictions = records.map((r) => ({
+      ...decodePrediction(r.value!),
+      partition: r.partition,
+      offset: r.offset,
+    }));
+    const ids = (await readTrips(file, { limit: RIDES })).map((t) => t.rideId);
+    expect(new Set(predictions.map((p) => p.ride_id))).toEqual(new Set(ids));
+    expect(predictions).toHaveLength(RIDES);
+
+    // The candidate answered only rides of its share; after the rollback the champion answered those too.
+    const byCandidate = predictions.filter((p) => p.version === '0.1.0');
+    expect(byCandidate.length).toBeGreaterThan(0);
+    expect(byCandidate.every((p) => routesToCanary(p.ride_id, SHARE))).toBe(true);
+    const share = predictions.filter((p) => routesToCanary(p.ride_id, SHARE));
+    const takenBack = share.filter((p) => p.version === '1.0.0');
+    expect(
+      takenBack.length,
+      'rides of the share answered by the champion after the rollback',
+    ).toBeGreaterThan(0);
+    // Per partition, once the champion answers a ride of the share, the candidate answers no later one.
+    for (let partition = 0; partition < 6; partition++) {
+      const inOrder = share
+        .filter((p) => p.partition === partition)
+        .sort((a, b) => Number(BigInt(a.offset) - BigInt(b.offset)));
+      const first = inOrder.findIndex((p) => p.version === '1.0.0');
+      if (first >= 0) expect(inOrder.slice(first).every((p) => p.version === '1.0.0')).toBe(true);
+    }
+
+    // The decision is on the evaluations topic, and the scorer's metrics say so.
+    const feed = (await collectRecords(kafka, evaluations, { quietMs: 1000 })).map((r) =>
+      JSON.parse(r.value!.toString()),
+    );
+    const decisions = feed.filter((v) => v.kind === 'canary-rollback');
+    expect(decisions.length).toBeGreaterThanOrEqual(1);
+    expect(decisions[0]).toMatchObject({ version: '0.1.0', champion: '1.0.0', reason: 'error' });
+    const metrics = (await scorer.get('/metrics')).body;
+    expect(metrics).toMatch(/ride_canary_rollbacks_total\{model_version="0\.1\.0",reason="error"\} 1\b/);
+    expect(metrics).toMatch(/ride_canary_share\{model_version="0\.1\.0"\} 0\b/);
+    expect(scorer.output()).toMatch(/canary rolled back: its share returns to the champion/);
+    console.warn(
+      `[canary] ${byCandidate.length} rides answered by 0.1.0 (${((100 * byCandidate.length) / RIDES).toFixed(1)} % of ${RIDES}), ` +
+        `${takenBack.length} of its share by 1.0.0 after the rollback; decision: ${decisions[0].detail}`,
+    );
+  });
+});
