@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import onnx
+import pandas as pd
 
 MODELS_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(MODELS_DIR))
@@ -39,7 +40,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, default=MODELS_DIR.parent / "data")
     parser.add_argument("--out-dir", type=Path, default=MODELS_DIR / NAME)
     parser.add_argument("--version", default="1.0.0")
-    parser.add_argument("--train-month", default="2021-01")
+    parser.add_argument("--train-month", default="2021-01",
+                        help="YYYY-MM, or several comma-separated months trained on together")
     parser.add_argument("--validation-month", default="2021-02")
     parser.add_argument("--baseline", action="store_const", dest="recipe", const="baseline", default="lightgbm",
                         help="export the course's linear baseline instead of training LightGBM")
@@ -61,21 +63,25 @@ def main() -> None:
     args = parse_args()
     out = args.out_dir / args.version
     out.mkdir(parents=True, exist_ok=True)
-    train = load_trips(args.data_dir / f"green_tripdata_{args.train_month}.parquet")
+    train_files = [load_trips(args.data_dir / f"green_tripdata_{month}.parquet")
+                   for month in args.train_month.split(",")]
+    train_name = " + ".join(f.path.name for f in train_files)
+    train_frame = pd.concat([f.frame for f in train_files], ignore_index=True)
     valid = load_trips(args.data_dir / f"green_tripdata_{args.validation_month}.parquet")
     zones_path = args.data_dir / "taxi_zone_lookup.csv"
     zones = load_zones(zones_path)
     boroughs = BoroughCodes.from_zones(zones)
-    print(f"train {train.rows_raw} rows -> {train.rows_clean}; validation {valid.rows_raw} -> {valid.rows_clean}")
+    print(f"train {train_name}: {sum(f.rows_raw for f in train_files)} rows -> {len(train_frame)}; "
+          f"validation {valid.rows_raw} -> {valid.rows_clean}")
 
-    baseline = baseline_rmse(train.frame, valid.frame)
+    baseline = baseline_rmse(train_frame, valid.frame)
     print(f"baseline (DictVectorizer + LinearRegression) validation RMSE {baseline['validation_rmse']:.4f}")
 
     props = {"name": NAME, "version": args.version}
-    fitted = RECIPES[args.recipe](train.frame, boroughs, model_card(NAME, args.version), props)
+    fitted = RECIPES[args.recipe](train_frame, boroughs, model_card(NAME, args.version), props)
     model = fitted.model
     scores = {
-        "train": regression_metrics(train.frame[TARGET], model.predict_frame(train.frame)),
+        "train": regression_metrics(train_frame[TARGET], model.predict_frame(train_frame)),
         "validation": regression_metrics(valid.frame[TARGET], model.predict_frame(valid.frame)),
     }
     print(f"{args.recipe}: train RMSE {scores['train']['rmse']:.4f}, validation RMSE {scores['validation']['rmse']:.4f}"
@@ -84,7 +90,7 @@ def main() -> None:
     model_path = out / "model.onnx"
     save_onnx(fitted.graph, model_path)
     write_extra_files(fitted, out)
-    fixture = fixture_rows(model, train.frame)
+    fixture = fixture_rows(model, train_frame)
     write_json(out / "parity-fixture.json", fixture)
 
     session = onnx_session(model_path)
@@ -97,9 +103,9 @@ def main() -> None:
 
     metadata = build_metadata(
         name=NAME, version=args.version, algorithm=fitted.algorithm, derived_in_graph=fitted.derived_in_graph,
-        files={"training": train, "validation": valid, "zones": zones_path}, zones=zones, boroughs=boroughs,
+        files={"training": train_files, "validation": valid, "zones": zones_path}, zones=zones, boroughs=boroughs,
         training=fitted.training, scores=scores, baseline=baseline,
-        drift_reference=drift_reference(train.frame, train.path.name, [int(z) for z in zones["LocationID"]],
+        drift_reference=drift_reference(train_frame, train_name, [int(z) for z in zones["LocationID"]],
                                         [boroughs.by_location[int(z)] for z in zones["LocationID"]]),
         parity=parity, io=io_description(onnx.load(str(model_path))), model_sha256=sha256_file(model_path),
         model_bytes=model_path.stat().st_size,

@@ -34,9 +34,15 @@ def model_card(name: str, version: str) -> str:
             f"and {TIME_ZONE} pickup hour/day. See models/README.md.")
 
 
-def _file_entry(trips: TripFile) -> dict:
-    return {"file": trips.path.name, "sha256": trips.sha256, "rows_raw": trips.rows_raw,
-            "rows_clean": trips.rows_clean}
+def _file_entry(trips: TripFile | list[TripFile]) -> dict:
+    if isinstance(trips, list) and len(trips) == 1:
+        trips = trips[0]
+    if isinstance(trips, TripFile):
+        return {"file": trips.path.name, "sha256": trips.sha256, "rows_raw": trips.rows_raw,
+                "rows_clean": trips.rows_clean}
+    # Several months trained on together: their names joined, their rows summed, each file's own entry.
+    return {"file": " + ".join(t.path.name for t in trips), "rows_raw": sum(t.rows_raw for t in trips),
+            "rows_clean": sum(t.rows_clean for t in trips), "files": [_file_entry(t) for t in trips]}
 
 
 def _libraries() -> dict[str, str]:
