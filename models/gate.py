@@ -94,6 +94,12 @@ def champion_folder(args, scratch: Path) -> tuple[object, str]:
     return folder, str(current)
 
 
+def training_files(metadata: dict) -> set[str]:
+    """The trip files a version was fitted on: `training.file`, or each of `training.files` for several months."""
+    training = metadata.get("training", {})
+    return {entry["file"] for entry in training.get("files", [training])}
+
+
 def table(month_file: str, rows: dict[str, tuple[str, dict]], margin: float) -> str:
     lines = [f"gate on {month_file}, margin {margin:.2f} min",
              f"{'':10} {'version':>8} {'rows':>8} {'RMSE':>8} {'MAE':>8} {'bias':>8}"]
@@ -108,6 +114,9 @@ def gate(args) -> int:
     candidate = open_folder(args.models_dir / args.candidate,
                             f"train it with: bash models/train.sh --version {args.candidate}")
     month_file = args.data_dir / f"green_tripdata_{args.month}.parquet"
+    if month_file.name in training_files(candidate.metadata):
+        raise UsageError(f"candidate {candidate.version} was trained on {month_file.name}: its error there says "
+                         f"nothing about new rides; gate on a later labelled month")
     if not month_file.is_file():
         raise UsageError(f"{month_file} not found: run scripts/fetch-data.sh --months {args.month} (gate.sh does)")
     with tempfile.TemporaryDirectory(prefix="gate-champion-") as scratch:

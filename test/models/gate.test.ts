@@ -94,4 +94,12 @@ describe('models/gate.sh, folder mode', () => {
     expect(margin.stderr).toMatch(/--margin-minutes -1\.0 must be a finite number >= 0/);
     expect(await current()).toBe('1.0.0\n');
   });
+
+  it("exits 2 on the candidate's own training month, where its error proves nothing", async () => {
+    await writeFile(join(root, 'CURRENT'), '0.1.0\n');
+    const run = await gate('--candidate', '1.0.0', '--month', '2021-01');
+    expect(run.code, run.output).toBe(2);
+    expect(run.stderr).toContain('candidate 1.0.0 was trained on green_tripdata_2021-01.parquet');
+    expect(await current()).toBe('0.1.0\n');
+  });
 });
