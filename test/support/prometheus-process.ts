@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { freePort, REPO_ROOT, waitFor } from '../../harness/index.js';
@@ -22,19 +22,25 @@ interface ScrapeConfig {
 }
 
 /**
- * The compose stack's Prometheus config with its DNS discovery (the `consumer` service name, which only Compose's
- * DNS resolves) swapped for the given loopback targets; job names, paths and the rest stay as deployed.
+ * The compose stack's Prometheus config with its DNS discovery (service names only Compose's DNS resolves) swapped
+ * for loopback targets: an array scrapes those as the stream scorer (`ride-scorer`), a record maps job names to
+ * their targets; jobs given no targets are left out, so no job scrapes another's program. Rule files are made
+ * absolute, so the stack's rules load and evaluate; job names, paths and the rest stay as deployed.
  */
-export function loopbackConfig(targets: string[], scrapeInterval = '1s'): string {
+export function loopbackConfig(targets: string[] | Record<string, string[]>, scrapeInterval = '1s'): string {
+  const byJob = Array.isArray(targets) ? { 'ride-scorer': targets } : targets;
   const config = parse(readFileSync(COMPOSE_PROMETHEUS_CONFIG, 'utf8')) as {
     global: Record<string, unknown>;
+    rule_files?: string[];
     scrape_configs: ScrapeConfig[];
   };
   config.global.scrape_interval = scrapeInterval;
   config.global.evaluation_interval = scrapeInterval;
+  config.rule_files = config.rule_files?.map((file) => resolve(dirname(COMPOSE_PROMETHEUS_CONFIG), file));
+  config.scrape_configs = config.scrape_configs.filter((job) => byJob[job.job_name] !== undefined);
   for (const job of config.scrape_configs) {
     delete job.dns_sd_configs;
-    job.static_configs = [{ targets }];
+    job.static_configs = [{ targets: byJob[job.job_name] ?? [] }];
   }
   return stringify(config);
 }
