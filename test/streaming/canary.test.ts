@@ -1,7 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { decodePrediction, readTrips } from '@ride/shared';
-import { describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { routesToCanary } from '../../consumer/src/stream/canary/canary-bucket.js';
-import { startEvaluator, uniqueName } from '../../harness/index.js';
+import { REPO_ROOT, startEvaluator, uniqueName, waitFor } from '../../harness/index.js';
 import { collectRecords } from '../support/collect-records.js';
 import { startConsumer } from '../support/consumer-process.js';
 import { killAfterTest } from '../support/kill-after-test.js';
@@ -98,5 +102,107 @@ describe('canary: a worse candidate on a share of the rides', () => {
       `[canary] ${byCandidate.length} rides answered by 0.1.0 (${((100 * byCandidate.length) / RIDES).toFixed(1)} % of ${RIDES}), ` +
         `${takenBack.length} of its share by 1.0.0 after the rollback; decision: ${decisions[0].detail}`,
     );
+  });
+
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+
+  it('a better candidate keeps its share, and the gate promotes it: the scorer serves it to every ride, live', {
+    timeout: 400_000,
+  }, async () => {
+    const kafka = testKafka();
+    const topics = await createStreamTopics(kafka);
+    const completions = uniqueName('s.completions');
+    const evaluations = uniqueName('s.evaluations');
+    const admin = disconnectAfterTest(kafka.admin());
+    await admin.connect();
+    await admin.createTopics([{ topic: completions, numPartitions: 6 }]);
+    // A model root whose champion is the baseline (0.1.0), with 1.0.0 beside it as the candidate.
+    const root = mkdtempSync(join(tmpdir(), 'canary-models-'));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    for (const version of ['0.1.0', '1.0.0']) {
+      cpSync(join(REPO_ROOT, 'models/ride-duration', version), join(root, version), { recursive: true });
+    }
+    writeFileSync(join(root, 'CURRENT'), '0.1.0\n');
+    const scorer = await startConsumer(topics, uniqueName('g'), {
+      MODEL_PATH: root,
+      MODEL_POLL_INTERVAL_MS: '500',
+      CANARY_MODEL_PATH: join(root, '1.0.0'),
+      CANARY_SHARE: String(SHARE),
+      CANARY_MIN_PAIRS: '300',
+      CANARY_MARGIN_MINUTES: '0.5',
+      EVALUATIONS_TOPIC: evaluations,
+    });
+    const evaluator = await startEvaluator({
+      brokers: inject('kafkaBrokers'),
+      predictionsTopic: topics.predictions,
+      completionsTopic: completions,
+      evaluationsTopic: evaluations,
+      groupId: uniqueName('evaluator'),
+      env: { LOG_LEVEL: 'info', EVAL_WINDOW_MS: String(6 * 3_600_000) },
+    });
+    killAfterTest(evaluator.run);
+    await evaluator.ready({ timeoutMs: 30_000 });
+    const file = tripFile('green_tripdata_2021-02.parquet');
+    const replay = (offset: number, limit: number) =>
+      runProducer(
+        [
+          '--file',
+          file,
+          '--offset',
+          String(offset),
+          '--limit',
+          String(limit),
+          '--speedup',
+          '30000',
+          '--completions',
+        ],
+        topics,
+        { COMPLETIONS_TOPIC: completions },
+      );
+    const first = await replay(0, 4_000);
+    expect(first.code, first.output).toBe(0);
+    await waitFor(
+      async () => /canary within the margin of the champion/.test(scorer.output()),
+      120_000,
+      () => `the canary was not judged:\n${scorer.output()}`,
+    );
+    expect(scorer.output()).not.toMatch(/canary rolled back/);
+
+    // The documented promotion: the gate compares both on a labelled month and moves CURRENT.
+    const gate = spawnSync(
+      'bash',
+      ['models/gate.sh', '--candidate', '1.0.0', '--month', '2021-02', '--models-dir', root],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
+    expect(gate.status, `${gate.stdout}${gate.stderr}`).toBe(0);
+    expect(readFileSync(join(root, 'CURRENT'), 'utf8').trim()).toBe('1.0.0');
+    await waitFor(
+      async () => /model swapped: the next batch uses it/.test(scorer.output()),
+      60_000,
+      () => `the promotion was not picked up:\n${scorer.output()}`,
+    );
+
+    const second = await replay(4_000, 1_000);
+    expect(second.code, second.output).toBe(0);
+    const records = await collectRecords(kafka, topics.predictions, { count: 5_000, timeoutMs: 120_000 });
+    const predictions = records.map((r) => decodePrediction(r.value!));
+    const ids = (await readTrips(file, { limit: 5_000 })).map((t) => t.rideId);
+    expect(new Set(predictions.map((p) => p.ride_id))).toEqual(new Set(ids));
+    expect(predictions).toHaveLength(5_000);
+    const later = new Set(ids.slice(4_000));
+    const afterPromotion = predictions.filter((p) => later.has(p.ride_id));
+    expect(afterPromotion.every((p) => p.version === '1.0.0')).toBe(true);
+    const before = predictions.filter((p) => !later.has(p.ride_id));
+    expect(before.filter((p) => p.version === '0.1.0').length).toBeGreaterThan(0);
+    expect(before.filter((p) => p.version === '1.0.0').every((p) => routesToCanary(p.ride_id, SHARE))).toBe(
+      true,
+    );
+    expect(scorer.output()).toMatch(/the candidate is the champion now: it answers every ride/);
+    const metrics = (await scorer.get('/metrics')).body;
+    expect(metrics).toMatch(/ride_canary_share\{model_version="1\.0\.0"\} 0\b/);
+    expect(metrics).not.toMatch(/ride_canary_rollbacks_total\{/);
   });
 });
