@@ -3,6 +3,7 @@
 // canary share that is never rolled back, so both are measured on the same traffic) and the evaluator, as fast as
 // they go, then prints each version's live error against what happened and the input drift of the month against
 // each version's training rows. Kafka: KAFKA_BROKERS, or a broker started for the run.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,10 +46,16 @@ if (!(share > 0 && share < 1)) {
   process.exit(2);
 }
 if (!existsSync(values.file!)) {
-  console.error(
-    `no trip file at ${values.file}: bash scripts/fetch-data.sh fetches the TLC months into data/`,
-  );
-  process.exit(2);
+  // The TLC months live in the git-ignored data/: copied from ../shared/data, else downloaded.
+  const month = /(\d{4}-\d{2})\.parquet$/.exec(values.file!)?.[1];
+  const fetch = ['scripts/fetch-data.sh', ...(month ? ['--months', month] : [])];
+  if (
+    spawnSync('bash', fetch, { cwd: REPO_ROOT, stdio: 'inherit' }).status !== 0 ||
+    !existsSync(values.file!)
+  ) {
+    console.error(`no trip file at ${values.file}, and scripts/fetch-data.sh could not fetch it (see above)`);
+    process.exit(2);
+  }
 }
 const champion = process.env.MODEL_PATH ?? MODEL_DIR;
 const logDir = join(REPO_ROOT, '.cache/live-evaluation');
