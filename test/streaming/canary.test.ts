@@ -3,62 +3,60 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodePrediction, readTrips } from '@ride/shared';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { routesToCanary } from '../../consumer/src/stream/canary/canary-bucket.js';
 import { REPO_ROOT, startEvaluator, uniqueName, waitFor } from '../../harness/index.js';
 import { collectRecords } from '../support/collect-records.js';
 import { startConsumer } from '../support/consumer-process.js';
+import {
+  createEvaluationTopics,
+  type EvaluationTopics,
+  evaluatorOn,
+  replayWithCompletions,
+} from '../support/evaluation-stack.js';
 import { killAfterTest } from '../support/kill-after-test.js';
-import { runProducer } from '../support/producer-process.js';
-import { createStreamTopics } from '../support/stream-topics.js';
-import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
+import { testKafka } from '../support/test-kafka.js';
 import { tripFile } from '../support/trip-file.js';
 
 const RIDES = 6_000;
 const SHARE = 0.2;
 
-describe('canary: a worse candidate on a share of the rides', () => {
-  it('is rolled back automatically on its live error, every ride answered once, by one model', {
+/** The canary under test: 20 % of the rides, judged after 300 pairs a side with a 0.5 min margin. */
+const canaryEnv = (t: EvaluationTopics) => ({
+  CANARY_SHARE: String(SHARE),
+  CANARY_MIN_PAIRS: '300',
+  CANARY_MARGIN_MINUTES: '0.5',
+  EVALUATIONS_TOPIC: t.evaluations,
+});
+
+/**
+ * The evaluator whose windows judge the canary. Six-hour windows: 6,000 rides over six days leave an hour's window of
+ * a partition with a ride or two, and the versions are compared over windows both were scored in.
+ */
+async function startJudge(t: EvaluationTopics): Promise<void> {
+  const evaluator = await startEvaluator(evaluatorOn(t, { EVAL_WINDOW_MS: String(6 * 3_600_000) }));
+  killAfterTest(evaluator.run);
+  await evaluator.ready({ timeoutMs: 30_000 });
+}
+
+describe('canary: a candidate on a share of the rides', () => {
+  it('a worse one is rolled back automatically on its live error, every ride answered once, by one model', {
     timeout: 300_000,
   }, async () => {
     const kafka = testKafka();
-    const topics = await createStreamTopics(kafka);
-    const completions = uniqueName('s.completions');
-    const evaluations = uniqueName('s.evaluations');
-    const admin = disconnectAfterTest(kafka.admin());
-    await admin.connect();
-    await admin.createTopics([{ topic: completions, numPartitions: 6 }]);
-    // The course's linear baseline (0.1.0) against 1.0.0: on 2021-02, RMSE 7.76 against about 5.9 offline.
-    const scorer = await startConsumer(topics, uniqueName('g'), {
+    const t = await createEvaluationTopics(kafka);
+    // The course's linear baseline (0.1.0) against 1.0.0: on 2021-02, RMSE 7.76 against 5.53 offline.
+    const scorer = await startConsumer(t.stream, uniqueName('g'), {
       CANARY_MODEL_PATH: 'models/ride-duration/0.1.0',
-      CANARY_SHARE: String(SHARE),
-      CANARY_MIN_PAIRS: '300',
-      CANARY_MARGIN_MINUTES: '0.5',
-      EVALUATIONS_TOPIC: evaluations,
+      ...canaryEnv(t),
     });
-    const evaluator = await startEvaluator({
-      brokers: inject('kafkaBrokers'),
-      predictionsTopic: topics.predictions,
-      completionsTopic: completions,
-      evaluationsTopic: evaluations,
-      groupId: uniqueName('evaluator'),
-      // Six-hour windows: 6,000 rides over six days leave an hour's window of a partition with a ride or two, and
-      // the judge compares the versions over windows both were scored in.
-      env: { LOG_LEVEL: 'info', EVAL_WINDOW_MS: String(6 * 3_600_000) },
-    });
-    killAfterTest(evaluator.run);
-    await evaluator.ready({ timeoutMs: 30_000 });
+    await startJudge(t);
     const file = tripFile('green_tripdata_2021-02.parquet');
-    // Six days of rides in about 20 s: the file's own pace, 30,000 times faster.
-    const replayed = await runProducer(
-      ['--file', file, '--limit', String(RIDES), '--speedup', '30000', '--completions'],
-      topics,
-      { COMPLETIONS_TOPIC: completions },
-    );
+    const replayed = await replayWithCompletions(t, file, { limit: RIDES });
     expect(replayed.code, replayed.output).toBe(0);
 
     // Nothing lost: every ride of the file answered, each once.
-    const records = await collectRecords(kafka, topics.predictions, { count: RIDES, timeoutMs: 120_000 });
+    const records = await collectRecords(kafka, t.stream.predictions, { count: RIDES, timeoutMs: 120_000 });
     const predictions = records.map((r) => ({
       ...decodePrediction(r.value!),
       partition: r.partition,
@@ -88,7 +86,7 @@ describe('canary: a worse candidate on a share of the rides', () => {
     }
 
     // The decision is on the evaluations topic, and the scorer's metrics say so.
-    const feed = (await collectRecords(kafka, evaluations, { quietMs: 1000 })).map((r) =>
+    const feed = (await collectRecords(kafka, t.evaluations, { quietMs: 1000 })).map((r) =>
       JSON.parse(r.value!.toString()),
     );
     const decisions = feed.filter((v) => v.kind === 'canary-rollback');
@@ -113,12 +111,7 @@ describe('canary: a worse candidate on a share of the rides', () => {
     timeout: 400_000,
   }, async () => {
     const kafka = testKafka();
-    const topics = await createStreamTopics(kafka);
-    const completions = uniqueName('s.completions');
-    const evaluations = uniqueName('s.evaluations');
-    const admin = disconnectAfterTest(kafka.admin());
-    await admin.connect();
-    await admin.createTopics([{ topic: completions, numPartitions: 6 }]);
+    const t = await createEvaluationTopics(kafka);
     // A model root whose champion is the baseline (0.1.0), with 1.0.0 beside it as the candidate.
     const root = mkdtempSync(join(tmpdir(), 'canary-models-'));
     cleanups.push(() => rmSync(root, { recursive: true, force: true }));
@@ -126,42 +119,15 @@ describe('canary: a worse candidate on a share of the rides', () => {
       cpSync(join(REPO_ROOT, 'models/ride-duration', version), join(root, version), { recursive: true });
     }
     writeFileSync(join(root, 'CURRENT'), '0.1.0\n');
-    const scorer = await startConsumer(topics, uniqueName('g'), {
+    const scorer = await startConsumer(t.stream, uniqueName('g'), {
       MODEL_PATH: root,
       MODEL_POLL_INTERVAL_MS: '500',
       CANARY_MODEL_PATH: join(root, '1.0.0'),
-      CANARY_SHARE: String(SHARE),
-      CANARY_MIN_PAIRS: '300',
-      CANARY_MARGIN_MINUTES: '0.5',
-      EVALUATIONS_TOPIC: evaluations,
+      ...canaryEnv(t),
     });
-    const evaluator = await startEvaluator({
-      brokers: inject('kafkaBrokers'),
-      predictionsTopic: topics.predictions,
-      completionsTopic: completions,
-      evaluationsTopic: evaluations,
-      groupId: uniqueName('evaluator'),
-      env: { LOG_LEVEL: 'info', EVAL_WINDOW_MS: String(6 * 3_600_000) },
-    });
-    killAfterTest(evaluator.run);
-    await evaluator.ready({ timeoutMs: 30_000 });
+    await startJudge(t);
     const file = tripFile('green_tripdata_2021-02.parquet');
-    const replay = (offset: number, limit: number) =>
-      runProducer(
-        [
-          '--file',
-          file,
-          '--offset',
-          String(offset),
-          '--limit',
-          String(limit),
-          '--speedup',
-          '30000',
-          '--completions',
-        ],
-        topics,
-        { COMPLETIONS_TOPIC: completions },
-      );
+    const replay = (offset: number, limit: number) => replayWithCompletions(t, file, { offset, limit });
     const first = await replay(0, 4_000);
     expect(first.code, first.output).toBe(0);
     await waitFor(
@@ -187,7 +153,7 @@ describe('canary: a worse candidate on a share of the rides', () => {
 
     const second = await replay(4_000, 1_000);
     expect(second.code, second.output).toBe(0);
-    const records = await collectRecords(kafka, topics.predictions, { count: 5_000, timeoutMs: 120_000 });
+    const records = await collectRecords(kafka, t.stream.predictions, { count: 5_000, timeoutMs: 120_000 });
     const predictions = records.map((r) => decodePrediction(r.value!));
     const ids = (await readTrips(file, { limit: 5_000 })).map((t) => t.rideId);
     expect(new Set(predictions.map((p) => p.ride_id))).toEqual(new Set(ids));

@@ -1,12 +1,11 @@
 import { decodePrediction, readTrips } from '@ride/shared';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEvaluator, uniqueName, waitFor } from '../../harness/index.js';
 import { collectRecords } from '../support/collect-records.js';
 import { startConsumer } from '../support/consumer-process.js';
+import { createEvaluationTopics, evaluatorOn, replayWithCompletions } from '../support/evaluation-stack.js';
 import { killAfterTest } from '../support/kill-after-test.js';
-import { runProducer } from '../support/producer-process.js';
-import { createStreamTopics } from '../support/stream-topics.js';
-import { disconnectAfterTest, testKafka } from '../support/test-kafka.js';
+import { testKafka } from '../support/test-kafka.js';
 import { tripFile } from '../support/trip-file.js';
 
 const RIDES = 6_000;
@@ -34,28 +33,12 @@ describe('evaluator: live error from ground truth', () => {
     timeout: 300_000,
   }, async () => {
     const kafka = testKafka();
-    const topics = await createStreamTopics(kafka);
-    const completions = uniqueName('s.completions');
-    const evaluations = uniqueName('s.evaluations');
-    const admin = disconnectAfterTest(kafka.admin());
-    await admin.connect();
-    await admin.createTopics([{ topic: completions, numPartitions: 6 }]);
+    const t = await createEvaluationTopics(kafka);
+    const { stream: topics, completions, evaluations, admin } = t;
     await startConsumer(topics, uniqueName('g'));
-    const evaluator = {
-      brokers: inject('kafkaBrokers'),
-      predictionsTopic: topics.predictions,
-      completionsTopic: completions,
-      evaluationsTopic: evaluations,
-      groupId: uniqueName('evaluator'),
-      env: { LOG_LEVEL: 'info', SESSION_TIMEOUT_MS: '10000' },
-    };
+    const evaluator = evaluatorOn(t, { SESSION_TIMEOUT_MS: '10000' });
     const file = tripFile('green_tripdata_2021-02.parquet');
-    // Six days of rides in about 20 s: the file's own pace, 30,000 times faster.
-    const replay = runProducer(
-      ['--file', file, '--limit', String(RIDES), '--speedup', '30000', '--completions'],
-      topics,
-      { COMPLETIONS_TOPIC: completions },
-    );
+    const replay = replayWithCompletions(t, file, { limit: RIDES });
 
     const first = await startEvaluator(evaluator);
     killAfterTest(first.run);
