@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEvaluatorConfig } from '../../consumer/src/evaluate/evaluator-config.js';
+import { loadConsumerConfig } from '../../consumer/src/stream/consumer-config.js';
 import { KEDA, KUBERNETES_API, PROMETHEUS_OPERATOR } from '../../harness/k8s/go-modules.js';
 import { CHART_DIR, lintChart, type Manifest, renderChart } from '../../harness/k8s/helm.js';
 import { manifestValidator } from '../../harness/k8s/schemas.js';
@@ -44,6 +45,19 @@ const EVERY_OPTION = [
   'batch.dataClaim=trips',
   'metrics.serviceMonitor.enabled=true',
   'metrics.dashboard.enabled=true',
+  'scorer.canary.enabled=true',
+  'scorer.canary.modelPath=models:/ride-duration@challenger',
+];
+
+// A canary with every setting given, as `--set` gives them (decimals as strings), on its own evaluations topic.
+const CANARY = [
+  'scorer.canary.enabled=true',
+  'scorer.canary.modelPath=models/ride-duration/1.1.0',
+  'scorer.canary.share=0.25',
+  'scorer.canary.marginMinutes=0.75',
+  'scorer.canary.minPairs=2000',
+  'scorer.canary.maxFailures=0',
+  'kafka.evaluationsTopic=ride-evaluations.v2',
 ];
 
 // The other side of each switch: fixed replicas (no KEDA, no HPA), a one-off Job, SASL PLAIN, the consumer group
@@ -106,6 +120,13 @@ const envValue = (c: Container, name: string): string | undefined =>
   c.env?.find((e: { name: string }) => e.name === name)?.value;
 const portNamed = (c: Container, name: string): number =>
   c.ports.find((p: { name: string }) => p.name === name).containerPort;
+/** A container's environment as its program reads it: the ConfigMap under its own plain variables, Secrets stubbed. */
+const programEnv = (manifests: Manifest[], c: Container): Record<string, string> => ({
+  ...(one(manifests, 'ConfigMap', 'rides-ride-duration').data ?? {}),
+  ...Object.fromEntries(
+    c.env.map((v: Container) => [v.name, v.value ?? `secret:${v.valueFrom.secretKeyRef.name}`]),
+  ),
+});
 
 describe(`Helm chart (${CHART_DIR.replace(REPO_ROOT, '')})`, () => {
   it('passes helm lint --strict', { timeout: BUILD_TIMEOUT }, async () => {
@@ -198,6 +219,67 @@ describe(`Helm chart (${CHART_DIR.replace(REPO_ROOT, '')})`, () => {
     expect(read.join).toMatchObject({ windowMs: 600_000, latenessMs: 120_000 });
     expect(read.sessionTimeoutMs).toBe(45_000);
     expect(podOf(evaluator)).toMatchObject({ nodeSelector: { pool: 'streaming' } });
+  });
+
+  it('runs no canary by default', async () => {
+    const manifests = await render();
+    const scorer = containerOf(one(manifests, 'Deployment', 'rides-ride-duration-scorer'));
+    const env = programEnv(manifests, scorer);
+    expect(Object.keys(env).filter((name) => name.startsWith('CANARY_'))).toEqual([]);
+    const read = loadConsumerConfig(env);
+    expect(read.canary).toBeUndefined();
+    expect(read.shadow).toBeUndefined();
+  });
+
+  it('renders a canary the scorer reads back, judged on the topic the evaluator writes', async () => {
+    // The chart's defaults are the scorer's own (numbers from values.yaml, rendered as the loader parses them).
+    const defaults = await render([
+      'scorer.canary.enabled=true',
+      'scorer.canary.modelPath=models/ride-duration/1.1.0',
+    ]);
+    const fromDefaults = loadConsumerConfig(
+      programEnv(defaults, containerOf(one(defaults, 'Deployment', 'rides-ride-duration-scorer'))),
+    );
+    expect(fromDefaults.canary).toEqual({
+      source: { ...fromDefaults.modelSource, location: 'models/ride-duration/1.1.0' },
+      share: 0.1,
+      marginMinutes: 0.5,
+      minPairs: 500,
+      maxFailures: 10,
+      evaluationsTopic: 'ride-evaluations',
+    });
+
+    const manifests = await render(CANARY);
+    const scorer = containerOf(one(manifests, 'Deployment', 'rides-ride-duration-scorer'));
+    expect(envValue(scorer, 'CANARY_SHARE')).toBe('0.25');
+    const read = loadConsumerConfig(programEnv(manifests, scorer));
+    expect(read.canary).toEqual({
+      source: { ...read.modelSource, location: 'models/ride-duration/1.1.0' },
+      share: 0.25,
+      marginMinutes: 0.75,
+      minPairs: 2000,
+      maxFailures: 0,
+      evaluationsTopic: 'ride-evaluations.v2',
+    });
+    // The champion is model.path as before; the evaluator writes the windows the canary reads.
+    expect(read.modelSource.location).toBe('models/ride-duration/1.0.0');
+    const evaluator = containerOf(one(manifests, 'Deployment', 'rides-ride-duration-evaluator'));
+    expect(loadEvaluatorConfig(programEnv(manifests, evaluator)).evaluationsTopic).toBe(
+      read.canary?.evaluationsTopic,
+    );
+    // Scorer-only: the ConfigMap the web service and the batch scorer share holds none of it.
+    const config = one(manifests, 'ConfigMap', 'rides-ride-duration').data ?? {};
+    expect(Object.keys(config).filter((name) => name.startsWith('CANARY_'))).toEqual([]);
+
+    // An MLflow candidate beside SASL, TLS and the MLflow token (every option), read as the scorer reads it.
+    const every = await render(EVERY_OPTION);
+    const full = loadConsumerConfig(
+      programEnv(every, containerOf(one(every, 'Deployment', 'rides-ride-duration-scorer'))),
+    );
+    expect(full.canary?.source).toMatchObject({
+      location: 'models:/ride-duration@challenger',
+      mlflowTrackingUri: 'http://mlflow:5000',
+    });
   });
 
   it('keeps the invariants a deployment relies on', async () => {
@@ -371,6 +453,7 @@ describe(`Helm chart (${CHART_DIR.replace(REPO_ROOT, '')})`, () => {
     ['the defaults', []],
     ['every option', EVERY_OPTION],
     ['fixed replicas and the pass-through values', FIXED_REPLICAS],
+    ['a canary', CANARY],
     [
       'the web service alone, monitored',
       ['scorer.enabled=false', 'evaluator.enabled=false', 'metrics.serviceMonitor.enabled=true'],
@@ -525,6 +608,46 @@ describe(`Helm chart (${CHART_DIR.replace(REPO_ROOT, '')})`, () => {
     [
       ['evaluator.groupProtocol=consumer', 'kafka.client=kafkajs'],
       /evaluator\.groupProtocol is consumer \(KIP-848\) but kafka\.client is kafkajs.*Set evaluator\.groupProtocol=classic or kafka\.client=platformatic/,
+    ],
+    // The canary: its values' ranges and names, and what it needs from the rest of the chart.
+    [
+      ['scorer.canary.share=1'],
+      /at '\/scorer\/canary\/share': 'oneOf' failed.*\n.*exclusiveMaximum: got 1, want 1/,
+    ],
+    [
+      ['scorer.canary.share=0'],
+      /at '\/scorer\/canary\/share': 'oneOf' failed.*\n.*exclusiveMinimum: got 0, want 0/,
+    ],
+    [
+      ['scorer.canary.share=1.5'],
+      /at '\/scorer\/canary\/share': 'oneOf' failed[\s\S]*'1\.5' does not match pattern/,
+    ],
+    [['scorer.canary.marginMinutes=-1'], /at '\/scorer\/canary\/marginMinutes'.*\n.*minimum: got -1, want 0/],
+    [['scorer.canary.minPairs=0'], /at '\/scorer\/canary\/minPairs': minimum: got 0, want 1/],
+    [['scorer.canary.modelpath=x'], /at '\/scorer\/canary': additional properties 'modelpath' not allowed/],
+    [
+      ['scorer.canary.enabled=true'],
+      /scorer\.canary\.enabled is true but scorer\.canary\.modelPath is empty: name the candidate model.*or set scorer\.canary\.enabled=false/,
+    ],
+    [
+      [
+        'scorer.canary.enabled=true',
+        'scorer.canary.modelPath=models/ride-duration/1.1.0',
+        'evaluator.enabled=false',
+      ],
+      /scorer\.canary\.enabled is true but evaluator\.enabled is false: .*evaluator's windows.*Set evaluator\.enabled=true.*or scorer\.canary\.enabled=false/,
+    ],
+    [
+      [
+        'scorer.canary.enabled=true',
+        'scorer.canary.modelPath=models/ride-duration/1.1.0',
+        'scorer.extraEnv.SHADOW_MODEL_PATH=models/ride-duration/0.1.0',
+      ],
+      /scorer\.canary\.enabled and scorer\.extraEnv\.SHADOW_MODEL_PATH together: .*one candidate at a time.*Remove scorer\.extraEnv\.SHADOW_MODEL_PATH or set scorer\.canary\.enabled=false/,
+    ],
+    [
+      ['scorer.extraEnv.CANARY_SHARE=0.2'],
+      /scorer\.extraEnv\.CANARY_SHARE: the chart sets the canary's variables itself\. Use scorer\.canary\.\*/,
     ],
   ])('refuses %j at install time, naming the value', async (set, message) => {
     expect(await refusal(set)).toMatch(message);

@@ -143,6 +143,22 @@ Included once, by the ConfigMap (always rendered).
 {{- fail (printf "scorer.autoscaling.minReplicas (%d) is above the most replicas (%d). Lower minReplicas." (int $s.autoscaling.minReplicas) $max) }}
 {{- end }}
 {{- end }}
+{{- if and $s.enabled $s.canary.enabled }}
+{{- if not $s.canary.modelPath }}
+{{- fail "scorer.canary.enabled is true but scorer.canary.modelPath is empty: name the candidate model (a folder in the image, an http(s) URL, or models:/ride-duration@challenger), or set scorer.canary.enabled=false." }}
+{{- end }}
+{{- if hasKey $s.extraEnv "SHADOW_MODEL_PATH" }}
+{{- fail "scorer.canary.enabled and scorer.extraEnv.SHADOW_MODEL_PATH together: the scorer runs one candidate at a time (a canary or a shadow). Remove scorer.extraEnv.SHADOW_MODEL_PATH or set scorer.canary.enabled=false." }}
+{{- end }}
+{{- if not .Values.evaluator.enabled }}
+{{- fail "scorer.canary.enabled is true but evaluator.enabled is false: the canary is compared with the champion on the evaluator's windows in kafka.evaluationsTopic, so without them a worse candidate would keep its share. Set evaluator.enabled=true (with completions sent to kafka.completionsTopic), or scorer.canary.enabled=false." }}
+{{- end }}
+{{- end }}
+{{- range $k, $_ := $s.extraEnv }}
+{{- if or (hasPrefix "CANARY_" $k) (eq $k "EVALUATIONS_TOPIC") }}
+{{- fail (printf "scorer.extraEnv.%s: the chart sets the canary's variables itself. Use scorer.canary.* (and kafka.evaluationsTopic) instead." $k) }}
+{{- end }}
+{{- end }}
 {{- if and .Values.web.enabled .Values.web.autoscaling.enabled (gt (int .Values.web.autoscaling.minReplicas) (int .Values.web.autoscaling.maxReplicas)) }}
 {{- fail (printf "web.autoscaling.minReplicas (%d) is above web.autoscaling.maxReplicas (%d). Lower minReplicas or raise maxReplicas." (int .Values.web.autoscaling.minReplicas) (int .Values.web.autoscaling.maxReplicas)) }}
 {{- end }}
