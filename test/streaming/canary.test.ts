@@ -46,7 +46,8 @@ describe('canary: a candidate on a share of the rides', () => {
     const kafka = testKafka();
     const t = await createEvaluationTopics(kafka);
     // The course's linear baseline (0.1.0) against 1.0.0: on 2021-02, RMSE 7.76 against 5.53 offline.
-    const scorer = await startConsumer(t.stream, uniqueName('g'), {
+    const group = uniqueName('g');
+    const scorer = await startConsumer(t.stream, group, {
       CANARY_MODEL_PATH: 'models/ride-duration/0.1.0',
       ...canaryEnv(t),
     });
@@ -99,6 +100,28 @@ describe('canary: a candidate on a share of the rides', () => {
     console.warn(
       `[canary] ${byCandidate.length} rides answered by 0.1.0 (${((100 * byCandidate.length) / RIDES).toFixed(1)} % of ${RIDES}), ` +
         `${takenBack.length} of its share by 1.0.0 after the rollback; decision: ${decisions[0].detail}`,
+    );
+
+    // A member started later (a restart, a scale-out) reads the decision before its first ride: the candidate
+    // answers nothing more, though its configuration still names it.
+    expect(await scorer.stop()).toBe(0);
+    const restarted = await startConsumer(t.stream, group, {
+      CANARY_MODEL_PATH: 'models/ride-duration/0.1.0',
+      ...canaryEnv(t),
+    });
+    const more = await replayWithCompletions(t, file, { offset: RIDES, limit: 1_000 });
+    expect(more.code, more.output).toBe(0);
+    const after = (
+      await collectRecords(kafka, t.stream.predictions, { count: RIDES + 1_000, timeoutMs: 120_000 })
+    )
+      .map((r) => decodePrediction(r.value!))
+      .filter((p) => !ids.includes(p.ride_id));
+    expect(after).toHaveLength(1_000);
+    expect(after.filter((p) => routesToCanary(p.ride_id, SHARE)).length).toBeGreaterThan(100);
+    expect(after.every((p) => p.version === '1.0.0')).toBe(true);
+    expect(restarted.output()).toMatch(/canary rolled back: its share returns to the champion/);
+    expect((await restarted.get('/metrics')).body).toMatch(
+      /ride_canary_share\{model_version="0\.1\.0"\} 0\b/,
     );
   });
 
