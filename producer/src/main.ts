@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   shutdown.listen();
   const { events, total, unit } = await replaySource(config);
   const kafka = createKafka(config.kafka, logger);
-  await checkBrokers(kafka, config.kafka.brokers);
+  await checkBrokers(kafka, config.kafka, logger);
   const extraTopics = config.completionsTopic === undefined ? [] : [config.completionsTopic];
   if (config.createTopics) await ensureTopics(kafka, config.topics, logger, extraTopics);
   const producer = await RideProducer.connect({

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
   shutdown.listen();
   const kafka = createKafka(config.kafka, logger);
-  await checkBrokers(kafka, config.kafka.brokers);
+  await checkBrokers(kafka, config.kafka, logger);
   const metrics = new EvaluatorMetrics();
   const evaluator = new Evaluator({ config, client: kafka, metrics, logger });
   const http = createHttpServer(metrics, {

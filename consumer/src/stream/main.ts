@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     });
   }
   const kafka = createKafka(config.kafka, logger);
-  await checkBrokers(kafka, config.kafka.brokers);
+  await checkBrokers(kafka, config.kafka, logger);
   if (config.createTopics) {
     const extra = shadow === undefined ? [] : [shadow.topic];
     await ensureTopics(kafka, config.topics, logger, extra);

@@ -98,6 +98,7 @@ function fakeClient(
     },
     admin: () => admin,
     consumer: () => consumer,
+    refusal: () => undefined,
   };
   return { client, consumer, sent };
 }

@@ -15,6 +15,7 @@ function client(supportsGroupMetadataFencing: boolean): KafkaClient {
     transactionalProducer: none,
     admin: none,
     consumer: none,
+    refusal: () => undefined,
   };
 }
 

@@ -18,6 +18,7 @@ import {
 import { BrokerError, ConfigError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { CO_PARTITIONED_ASSIGNOR, coPartitionedAssignment } from '../common/co-partitioned-assignment.js';
+import { connectionRefusal } from '../common/connection-refusal.js';
 import { DEFAULT_MAX_WAIT_MS } from '../common/fetch-wait.js';
 import { sendPerPartition } from '../common/send-per-partition.js';
 import { DEFAULT_SESSION_TIMEOUT_MS, SessionLease } from '../common/session-lease.js';
@@ -98,6 +99,7 @@ export function kafkajsClient(settings: KafkaSettings, logger: Logger): KafkaCli
       new KafkajsTransactionalProducer(kafka, id, options, settings.retries ?? DEFAULT_RETRIES),
     admin: () => new KafkajsAdmin(kafka.admin(), settings.retries ?? DEFAULT_RETRIES),
     consumer: (options) => new KafkajsConsumer(kafka, options),
+    refusal: (err) => connectionRefusal(err, (e) => e.name === 'KafkaJSSASLAuthenticationError'),
   };
 }
 

@@ -12,6 +12,7 @@ import {
 } from '@platformatic/kafka';
 import { GroupMovedOnError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { connectionRefusal } from '../common/connection-refusal.js';
 import { type SendLayout, sendPerPartition } from '../common/send-per-partition.js';
 import { retryBackoffMs } from '../common/whole-call-retry.js';
 import type {
@@ -43,6 +44,8 @@ export function platformaticClient(settings: KafkaSettings, logger: Logger): Kaf
     transactionalProducer: (id, options) => new PlatformaticTransactionalProducer(settings, id, options),
     admin: () => new PlatformaticAdmin(baseOptions(settings)),
     consumer: (options) => new PlatformaticConsumer(baseOptions(settings), options, logger),
+    // The client wraps its AuthenticationError in a retriable NetworkError, and retries it (2.12.1).
+    refusal: (err) => connectionRefusal(err, (e) => e.code === 'PLT_KFK_AUTHENTICATION'),
   };
 }
 

@@ -251,6 +251,9 @@ export interface BatchConsumer {
   groupMetadata?(): GroupMetadata | undefined;
 }
 
+/** Why a cluster refused a connection for good: retrying with the same settings cannot help. */
+export type ConnectionRefusal = 'authentication' | 'tls';
+
 /** The entry to one cluster through one client. */
 export interface KafkaClient {
   readonly name: KafkaClientName;
@@ -264,4 +267,9 @@ export interface KafkaClient {
   transactionalProducer(transactionalId: string, settings?: TransactionalSettings): TransactionalProducer;
   admin(): KafkaAdmin;
   consumer(settings: ConsumerSettings): BatchConsumer;
+  /**
+   * Why a failure of this client means the cluster refused the connection for good (bad SASL credentials, a
+   * certificate not trusted), or undefined for any other failure (one a retry may cure).
+   */
+  refusal(err: unknown): ConnectionRefusal | undefined;
 }
