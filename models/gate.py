@@ -91,7 +91,15 @@ def champion_folder(args, scratch: Path) -> tuple[object, str]:
         raise UsageError(str(err)) from err
     current = args.models_dir / "CURRENT"
     folder = open_folder(args.models_dir / version, f"{current} names {version}: restore that folder or fix {current}")
-    return folder, str(current)
+    return folder, display_path(current)
+
+
+def display_path(path: Path) -> str:
+    """A path inside the repository as the repository names it, so a committed report names no machine."""
+    try:
+        return str(path.resolve().relative_to(MODELS_DIR.parent))
+    except ValueError:
+        return str(path)
 
 
 def training_files(metadata: dict) -> set[str]:
